@@ -1,0 +1,227 @@
+"""What a rule sees: the report, its cells by address, and helpers that build Findings.
+
+Every number a rule uses goes through ``Context.values``: a cell that is not a ``number``
+makes the instance NOT_ASSESSABLE and is remembered for the completeness findings, unless
+the explicit lenient mode ``blank_as_zero`` reads a ``blank`` as 0 (the finding then says so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Iterable, Sequence
+
+from gsnlp.check.finding import Evidence, Finding, Value
+from gsnlp.doc import ABSENT, Cell, Report, Table
+from gsnlp.tables.template import table_def
+
+TABLE_NAMES = {"active_disclosure": "表二（主动公开）", "applications": "表三（依申请公开）",
+               "review_litigation": "表四（行政复议、行政诉讼）"}
+KIND_NAMES = {"blank": "空白", "not_applicable": "标为不适用", "text": "为文字", "absent": "缺失",
+              "ambiguous": "数字连写、拆分不唯一"}
+ACTIVE_COLUMN_LABELS = {"issued": "本年制发件数", "repealed": "本年废止件数", "in_force": "现行有效件数",
+                        "decisions": "处理决定数量", "amount": "收费金额", "newly_made": "本年新制作数量",
+                        "newly_published": "本年新公开数量", "total_published": "对外公开总数量",
+                        "previous_items": "上一年项目数量", "change": "本年增/减", "items": "采购项目数量"}
+
+
+def fmt(v: Decimal | None) -> str:
+    return "—" if v is None else format(v, "f")
+
+
+@dataclass
+class Context:
+    report: Report
+    blank_as_zero: bool = False
+    figures: Sequence[Any] | None = None
+    # address -> names of the rules that needed it while it was not a number
+    incomplete: dict[str, set[str]] = field(default_factory=dict)
+    rule: str = ""
+    severity: str = "error"
+
+    @property
+    def doc(self) -> str:
+        return self.report.doc_id
+
+    # ---- cells -------------------------------------------------------------------------
+    def table(self, table_id: str) -> Table | None:
+        t = self.report.tables.get(table_id)
+        return t if t is not None and t.found else None
+
+    def template(self, table_id: str) -> str | None:
+        t = self.table(table_id)
+        return t.template if t is not None and t.template in ("2021", "2019") else None
+
+    def cell(self, address: str) -> Cell:
+        table_id, _, rest = address.partition("/")
+        t = self.report.tables.get(table_id)
+        if t is None:
+            return ABSENT
+        return t.cells.get(rest, ABSENT)
+
+    def label(self, address: str) -> str:
+        """A Chinese label of a cell an auditor recognises: 表三「本年新收…」行「总计」列."""
+        table_id, _, rest = address.partition("/")
+        row_id, _, col = rest.rpartition("/")
+        tname = TABLE_NAMES.get(table_id, table_id)
+        tmpl = self.template(table_id) or "2021"
+        try:
+            tdef = table_def(tmpl, table_id)
+            rlabel = tdef.row(row_id).label
+            if tdef.rows and tdef.row(row_id).group:
+                rlabel = f"{tdef.row(row_id).group}{rlabel}"
+            clabel = tdef.column_labels.get(col) or ACTIVE_COLUMN_LABELS.get(col, col)
+        except (KeyError, ValueError):
+            rlabel, clabel = row_id, col
+        if table_id == "review_litigation":
+            return f"{tname}「{rlabel}·{clabel}」"
+        return f"{tname}「{rlabel}」行「{clabel}」列"
+
+    def values(self, addresses: Iterable[str]) -> tuple[dict[str, Decimal] | None, list[str], bool]:
+        """The numbers of ``addresses``; (None, missing, lenient) when some are not numbers."""
+        out: dict[str, Decimal] = {}
+        missing: list[str] = []
+        lenient = False
+        for a in addresses:
+            c = self.cell(a)
+            if c.kind == "number" and c.value is not None:
+                out[a] = c.value
+            elif c.kind == "blank" and self.blank_as_zero:
+                out[a] = Decimal(0)
+                lenient = True
+            else:
+                missing.append(a)
+                self.incomplete.setdefault(a, set()).add(self.rule)
+        return (None if missing else out), missing, lenient
+
+    def cell_evidence(self, address: str, role: str | None = None, value: Decimal | None = None) -> Evidence:
+        c = self.cell(address)
+        return Evidence("cell", address, c.start, c.end, c.raw, c.value if value is None else value, c.kind, role,
+                        c.where)
+
+    def span_evidence(self, start: int, end: int, role: str | None = "claim") -> Evidence:
+        return Evidence("span", None, start, end, self.report.text[start:end], None, None, role)
+
+    # ---- findings ----------------------------------------------------------------------
+    def finding(self, status: str, message: str, *, instance: str = "", expected: Value = None,
+                observed: Value = None, evidence: Iterable[Evidence] = (), origin: str | None = None,
+                kind: str = "consistency", severity: str | None = None, lenient: bool = False,
+                details: dict[str, Any] | None = None) -> Finding:
+        if lenient:
+            message += "（宽松模式：空白单元格按0计）"
+        return Finding(self.doc, self.rule, status, severity or self.severity, message, expected, observed,
+                       tuple(evidence), origin if status == "fail" or origin == "extraction" else None, kind,
+                       instance, lenient, details or {})
+
+    def not_assessable(self, instance: str, missing: Sequence[str], evidence: Iterable[Evidence] = (),
+                       what: str = "") -> Finding:
+        parts = "；".join(f"{self.label(a)}{KIND_NAMES.get(self.cell(a).kind, self.cell(a).kind)}" for a in missing[:3])
+        more = f"等{len(missing)}个单元格" if len(missing) > 3 else ""
+        origin = "extraction" if any(self.cell(a).kind == "ambiguous" for a in missing) else None
+        ev = list(evidence) or [self.cell_evidence(a, "missing") for a in missing]
+        return self.finding("not_assessable", f"无法核对{what}：{parts}{more}，不是数字。", instance=instance,
+                            evidence=ev, origin=origin, details={"missing": list(missing)})
+
+    def equation(self, instance: str, lhs: Sequence[str], rhs: Sequence[str], what: str,
+                 severity: str | None = None, roles: tuple[str, str] = ("part", "total")) -> Finding:
+        """Check sum(lhs) == sum(rhs) over cells; ``what`` describes the relation in Chinese."""
+        vals, missing, lenient = self.values(list(lhs) + list(rhs))
+        ev = [self.cell_evidence(a, roles[0]) for a in lhs] + [self.cell_evidence(a, roles[1]) for a in rhs]
+        if vals is None:
+            return self.not_assessable(instance, missing, ev, what)
+        left = sum((vals[a] for a in lhs), Decimal(0))
+        right = sum((vals[a] for a in rhs), Decimal(0))
+        if left == right:
+            return self.finding("pass", f"{what}成立：{fmt(left)} = {fmt(right)}。", instance=instance,
+                                expected=left, observed=right, evidence=ev, severity=severity, lenient=lenient)
+        origin, why = guess_origin(self.report, lhs, rhs)
+        lt = " + ".join(fmt(vals[a]) for a in lhs)
+        rt = " + ".join(fmt(vals[a]) for a in rhs)
+        msg = f"{what}不成立：{lt} = {fmt(left)}，而 {rt} = {fmt(right)}，相差 {fmt(abs(left - right))}。"
+        if why:
+            msg += why
+        return self.finding("fail", msg, instance=instance, expected=left, observed=right, evidence=ev,
+                            origin=origin, severity=severity, lenient=lenient,
+                            details={"difference": str(right - left)})
+
+
+@dataclass
+class YearsContext:
+    """The reports of one agency, by year (a year may have several readings: txt and html)."""
+
+    agency: str
+    reports: dict[int, list[Report]]
+    blank_as_zero: bool = False
+    rule: str = ""
+    severity: str = "warning"
+    incomplete: dict[str, set[str]] = field(default_factory=dict)
+
+    def context(self, report: Report) -> Context:
+        return Context(report, self.blank_as_zero, None, self.incomplete, self.rule, self.severity)
+
+
+# ---- where a failure most likely comes from ---------------------------------------------
+
+def _digits(c: Cell) -> str | None:
+    raw = c.raw.strip()
+    return raw if c.kind == "number" and raw.isdigit() else None
+
+
+def guess_origin(report: Report, lhs: Sequence[str], rhs: Sequence[str]) -> tuple[str, str]:
+    """``("extraction", why)`` when our reading of the cells is suspect, else ``("source", "")``.
+
+    Suspect: a row whose digits ran together and had several valid splits; or two cells that
+    stand next to each other in the text with no separator and whose concatenation (or the
+    reverse split) would make the relation hold.
+    """
+    cells: dict[str, Cell] = {}
+    for a in list(lhs) + list(rhs):
+        table_id, _, rest = a.partition("/")
+        t = report.tables.get(table_id)
+        cells[a] = t.cells.get(rest, ABSENT) if t is not None else ABSENT
+        if t is not None:
+            row = rest.rpartition("/")[0]
+            if len(t.splits.get(row, [])) > 1:
+                return "extraction", f"该行数字连写，存在{len(t.splits[row])}种拆分，读取可能有误。"
+    sign = {a: Decimal(1) for a in lhs}
+    for a in rhs:
+        sign[a] = sign.get(a, Decimal(0)) - 1
+
+    # two neighbouring cells of one row, both one digit: was a two-digit number split in two?
+    def total(over: dict[str, Decimal]) -> Decimal:
+        return sum((sign[a] * over.get(a, cells[a].value or Decimal(0)) for a in sign), Decimal(0))
+
+    seen: set[str] = set()
+    for a in list(cells):
+        table_id, _, rest = a.partition("/")
+        row = rest.rpartition("/")[0]
+        t = report.tables.get(table_id)
+        if t is None or (table_id, row) in seen:
+            continue
+        seen.add((table_id, row))  # type: ignore[arg-type]
+        try:
+            cols = table_def(t.template, table_id).row(row).columns
+        except Exception:
+            continue
+        for ca_id, cb_id in zip(cols, cols[1:]):
+            aa, bb = f"{table_id}/{row}/{ca_id}", f"{table_id}/{row}/{cb_id}"
+            if aa not in sign and bb not in sign:
+                continue
+            for x in (aa, bb):
+                if x not in cells:
+                    cells[x] = t.cells.get(f"{row}/{x.rsplit('/', 1)[1]}", ABSENT)
+                    sign.setdefault(x, Decimal(0))
+            da, db = _digits(cells[aa]), _digits(cells[bb])
+            if not da or not db or len(da) != 1 or len(db) != 1 or da == "0":
+                continue
+            joined = Decimal(da + db)
+            for over, into in (({aa: joined, bb: Decimal(0)}, aa), ({aa: Decimal(0), bb: joined}, bb)):
+                if sign[into] != 0 and total(over) == 0:
+                    return "extraction", (f"同一行相邻两格“{da}”“{db}”若合读为{da}{db}，等式即成立："
+                                          "可能是读取时把一个两位数拆成了两格。")
+    # a run-together layout without a recorded split is still a reading to doubt
+    for a in cells:
+        t = report.tables.get(a.partition("/")[0])
+        if t is not None and t.layout and "run" in t.layout and cells[a].kind == "number":
+            return "extraction", "表格数字连写，拆分依赖推断，读取可能有误。"
+    return "source", ""

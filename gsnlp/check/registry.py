@@ -1,0 +1,90 @@
+"""The rule registry, filled by the ``@rule`` decorator (spaCy-style versioned names)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from gsnlp.errors import UnknownNameError
+
+if TYPE_CHECKING:
+    from gsnlp.check.context import Context, YearsContext
+    from gsnlp.check.finding import Finding
+
+# rule families: "report" rules see one report; "years" rules see the reports of one agency
+SCOPES = ("report", "years")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDef:
+    """A registered rule: ``name`` is versioned (``t3.identity.v1``), ``id`` is the RULES.md id."""
+
+    name: str
+    func: Callable[..., Iterable[Finding]]
+    scope: str
+    severity: str
+    title: str
+    needs_figures: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.name.rsplit(".", 1)[0]
+
+    @property
+    def family(self) -> str:
+        return self.name.split(".", 1)[0]
+
+
+RULES: dict[str, RuleDef] = {}
+
+
+def rule(name: str, *, severity: str, title: str, scope: str = "report",
+         needs_figures: bool = False) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
+    """Register a rule function under a versioned name.
+
+    A report rule is ``f(ctx: Context) -> Iterable[Finding]``; a years rule is
+    ``f(ctx: YearsContext) -> Iterable[Finding]``.
+    """
+    if scope not in SCOPES:
+        raise ValueError(f"unknown rule scope {scope!r}; expected one of {SCOPES}")
+    head, _, ver = name.rpartition(".")
+    if not head or not (ver.startswith("v") and ver[1:].isdigit()):
+        raise ValueError(f"rule name {name!r} needs a version suffix such as '.v1'")
+
+    def deco(func: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
+        if name in RULES:
+            raise ValueError(f"rule {name!r} is registered twice")
+        RULES[name] = RuleDef(name, func, scope, severity, title, needs_figures)
+        return func
+
+    return deco
+
+
+def get_rule(name: str) -> RuleDef:
+    """A rule by versioned name, or by bare id (then the latest version)."""
+    _load()
+    if name in RULES:
+        return RULES[name]
+    versions = sorted((r for r in RULES.values() if r.id == name), key=lambda r: int(r.name.rsplit(".v", 1)[1]))
+    if versions:
+        return versions[-1]
+    raise UnknownNameError("rule", name, list(RULES))
+
+
+def all_rules(scope: str | None = None, select: Iterable[str] | None = None) -> list[RuleDef]:
+    """Registered rules in registration order; ``select`` keeps names/ids/families given (``t3``, ``nt.zero_claims``)."""
+    _load()
+    rules = [r for r in RULES.values() if scope is None or r.scope == scope]
+    if select is not None:
+        sel = list(select)
+        for s in sel:
+            if not any(r.name == s or r.id == s or r.family == s for r in RULES.values()):
+                raise UnknownNameError("rule", s, list(RULES))
+        rules = [r for r in rules if r.name in sel or r.id in sel or r.family in sel]
+    return rules
+
+
+def _load() -> None:
+    # importing the rule modules fills RULES
+    from gsnlp.check import rules_tables  # noqa: F401  (T3, T4, T2 first: the order of reports)
+    from gsnlp.check import rules_narrative, rules_structure, rules_years  # noqa: F401,I001

@@ -1,0 +1,1 @@
+"""NT: the narrative against the tables (filled below)."""

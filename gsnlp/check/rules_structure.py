@@ -1,0 +1,183 @@
+"""ST: structure and completeness of one report (RULES.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Iterator
+
+from gsnlp.check.agency import is_government
+from gsnlp.check.context import Context
+from gsnlp.check.finding import Finding
+from gsnlp.check.registry import rule
+
+SECTION_ORDER = ("overview", "active_disclosure", "applications", "review_litigation", "problems", "other_matters")
+SECTION_ZH = {"overview": "一、总体情况", "active_disclosure": "二、主动公开政府信息情况",
+              "applications": "三、收到和处理政府信息公开申请情况",
+              "review_litigation": "四、政府信息公开行政复议、行政诉讼情况",
+              "problems": "五、存在的主要问题及改进情况", "other_matters": "六、其他需要报告的事项"}
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _is_pre2019(ctx: Context) -> bool:
+    return ctx.report.meta.template == "pre-2019"
+
+
+@rule("st.sections.v1", severity="warning", title="六个部分齐全、顺序正确、编号不重复")
+def st_sections(ctx: Context) -> Iterator[Finding]:
+    secs = ctx.report.sections
+    if _is_pre2019(ctx):
+        yield ctx.finding("not_assessable", "2019年以前的报告不按现行六部分模板编写，不检查部分结构。",
+                          instance="report", kind="structure")
+        return
+    ids = [s.id for s in secs if s.id in SECTION_ORDER]
+    ev = [ctx.span_evidence(s.start, min(s.end, s.body_start if s.body_start > s.start else s.start + 20), "heading")
+          for s in secs]
+    problems: list[str] = []
+    missing = [i for i in SECTION_ORDER if i not in ids]
+    if missing:
+        problems.append("缺少" + "、".join(f"“{SECTION_ZH[i]}”" for i in missing))
+    dup = sorted({i for i in ids if ids.count(i) > 1}, key=SECTION_ORDER.index)
+    if dup:
+        problems.append("重复出现" + "、".join(f"“{SECTION_ZH[i]}”" for i in dup))
+    seen = [i for i in dict.fromkeys(ids)]
+    if seen != sorted(seen, key=SECTION_ORDER.index):
+        problems.append("顺序与模板不同")
+    numbers = [s.number for s in secs if s.number]
+    restarted = [n for i, n in enumerate(numbers) if n in numbers[:i]]
+    if restarted:
+        problems.append(f"一级编号重复（{'、'.join(dict.fromkeys(restarted))}）：可能把子标题提升成了一级标题")
+    extra = [s for s in secs if s.id not in SECTION_ORDER]
+    if extra and not _is_pre2019(ctx):
+        problems.append("多出一级部分" + "、".join(f"“{s.title[:20]}”" for s in extra))
+    if problems:
+        yield ctx.finding("fail", "报告结构与模板不符：" + "；".join(problems) + "。", instance="report",
+                          expected=" ".join(SECTION_ORDER), observed=" ".join(s.id for s in secs), evidence=ev,
+                          origin="source", kind="structure", details={"missing": missing, "duplicated": dup})
+    else:
+        yield ctx.finding("pass", "六个部分齐全，顺序与编号正确。", instance="report", kind="structure", evidence=ev)
+
+
+_EMPTY = re.compile(r"^[\s　、，。,.:：;；（）()一二三四五六七八九十0-9]*(无|暂无|没有|无。)?[\s。]*$")
+
+
+def _body(ctx: Context, section_id: str) -> tuple[str, int, int] | None:
+    s = ctx.report.section(section_id)
+    if s is None:
+        return None
+    return ctx.report.text[s.body_start:s.end], s.body_start, s.end
+
+
+@rule("st.problems_substantive.v1", severity="warning", title="第五部分写出问题和改进措施")
+def st_problems_substantive(ctx: Context) -> Iterator[Finding]:
+    b = _body(ctx, "problems")
+    if b is None:
+        yield ctx.finding("not_assessable" if _is_pre2019(ctx) else "fail",
+                          "报告没有“存在的主要问题及改进情况”部分。", instance="report", kind="completeness",
+                          origin=None if _is_pre2019(ctx) else "source")
+        return
+    text, start, end = b
+    ev = [ctx.span_evidence(start, end, "section")]
+    core = re.sub(r"\s+", "", text)
+    if not core or _EMPTY.match(core):
+        yield ctx.finding("fail", f"第五部分“存在的主要问题及改进情况”为空或只写“无”（“{core[:20]}”）。",
+                          instance="report", evidence=ev, origin="source", kind="completeness",
+                          expected="问题和改进措施", observed=core[:40])
+        return
+    has_problem = bool(re.search(r"问题|不足|短板|薄弱|差距|不够|有待|欠缺|滞后", core))
+    has_measure = bool(re.search(r"改进|措施|下一步|下步|今后|将(进一步|继续|加强|持续)|加强|完善|提升|推进", core))
+    if has_problem and has_measure:
+        yield ctx.finding("pass", "第五部分写出了问题和改进措施。", instance="report", evidence=ev, kind="completeness")
+    else:
+        lack = "问题" if not has_problem else "改进措施"
+        yield ctx.finding("fail", f"第五部分没有写出{lack}。", instance="report", evidence=ev, origin="source",
+                          kind="completeness", expected="问题和改进措施", observed=f"缺{lack}")
+
+
+@rule("st.fee_statement.v1", severity="warning", title="第六部分说明信息处理费收取情况")
+def st_fee_statement(ctx: Context) -> Iterator[Finding]:
+    b = _body(ctx, "other_matters")
+    if b is None:
+        if _is_pre2019(ctx):
+            yield ctx.finding("not_assessable", "2019年以前的报告没有“其他需要报告的事项”部分。", instance="report",
+                              kind="completeness")
+        else:
+            yield ctx.finding("fail", "报告没有“其他需要报告的事项”部分，未说明信息处理费收取情况。", instance="report",
+                              kind="completeness", origin="source")
+        return
+    text, start, end = b
+    m = re.search(r"信息处理费|处理费|收取费用|收费|未收取|不收取|费用", text)
+    if m:
+        yield ctx.finding("pass", "第六部分说明了信息处理费收取情况。", instance="report", kind="completeness",
+                          evidence=[ctx.span_evidence(start + m.start(), start + m.end(), "claim")])
+    else:
+        yield ctx.finding("fail", "第六部分没有说明信息处理费的收取情况（国办函〔2020〕109号要求报告）。",
+                          instance="report", kind="completeness", origin="source",
+                          evidence=[ctx.span_evidence(start, end, "section")], expected="信息处理费说明",
+                          observed=re.sub(r"\s+", "", text)[:40] or "（空）")
+
+
+@rule("st.metadata.v1", severity="warning", title="机关、年度、统计期限可读；标题写明机关")
+def st_metadata(ctx: Context) -> Iterator[Finding]:
+    m = ctx.report.meta
+    problems = []
+    if not m.agency:
+        problems.append("机关名称")
+    if m.year is None:
+        problems.append("报告年度")
+    if problems:
+        yield ctx.finding("fail", f"无法读出报告的{'、'.join(problems)}。", instance="report", kind="completeness",
+                          origin="source", expected="、".join(problems), observed=None)
+    else:
+        yield ctx.finding("pass", f"机关“{m.agency}”、年度{m.year}可读。", instance="report", kind="completeness")
+    title = m.title or ctx.report.text[:80]
+    if m.agency and m.title is not None and _short(m.agency) not in re.sub(r"\s+", "", m.title):
+        yield ctx.finding("fail", f"标题“{m.title.strip()[:40]}”没有写明机关名称。", instance="title", severity="info",
+                          kind="info", origin="source", expected=m.agency, observed=title.strip()[:40])
+    elif not m.agency:
+        yield ctx.finding("fail", f"标题“{title.strip()[:40]}”没有写明机关名称。", instance="title", severity="info",
+                          kind="info", origin="source", observed=title.strip()[:40])
+    if m.period_start is None and m.period_end is None:
+        yield ctx.finding("not_assessable", "报告未写明统计期限（按惯例视为公历年度）。", instance="period",
+                          severity="info", kind="info")
+
+
+def _short(agency: str) -> str:
+    a = re.sub(r"\s+", "", agency)
+    a = re.sub(r"[（(].*?[)）]", "", a)
+    return re.sub(r"(人民政府|管委会|管理委员会)$", "", a)[:6] or a
+
+
+def _parse_date(s: str) -> dt.date | None:
+    m = re.search(r"(\d{4})\D+(\d{1,2})\D+(\d{1,2})", s)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+@rule("st.deadline.v1", severity="warning", title="按期发布：部门1月31日前、本级人民政府3月31日前")
+def st_deadline(ctx: Context) -> Iterator[Finding]:
+    m = ctx.report.meta
+    pub = _parse_date(m.published) if m.published else None
+    if pub is None or m.year is None:
+        yield ctx.finding("not_assessable", "发布日期未知，无法核对是否按期发布。", instance="report", severity="info",
+                          kind="completeness")
+        return
+    gov = is_government(m.agency)
+    if m.agency and re.search(r"办公厅|办公室$", m.agency):
+        gov = False
+    if gov is None:
+        yield ctx.finding("not_assessable", f"无法判断“{m.agency}”是人民政府还是部门，期限不明。", instance="report",
+                          severity="info")
+        return
+    due = dt.date(m.year + 1, 3, 31) if gov else dt.date(m.year + 1, 1, 31)
+    who = "本级人民政府" if gov else "政府部门"
+    if pub > due:
+        yield ctx.finding("fail", f"{who}报告应在{due.isoformat()}前公布，实际发布于{pub.isoformat()}，逾期{(pub - due).days}天。",
+                          instance="report", expected=due.isoformat(), observed=pub.isoformat(), origin="source")
+    else:
+        yield ctx.finding("pass", f"{who}报告于{pub.isoformat()}发布，未超过{due.isoformat()}。", instance="report",
+                          expected=due.isoformat(), observed=pub.isoformat())

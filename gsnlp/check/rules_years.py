@@ -1,0 +1,144 @@
+"""CY: consistency across the years of one agency (RULES.md). Findings belong to the later year."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal
+from typing import Iterator
+
+from gsnlp.check.context import YearsContext, fmt
+from gsnlp.check.finding import Evidence, Finding
+from gsnlp.check.registry import rule
+from gsnlp.check.rules_tables import APP_COLUMNS, COLUMN_ZH
+from gsnlp.doc import Report
+
+
+def _pairs(ctx: YearsContext) -> Iterator[tuple[Report, Report]]:
+    for y in sorted(ctx.reports):
+        for cur in ctx.reports[y]:
+            for prev in ctx.reports.get(y - 1, []):
+                yield prev, cur
+
+
+def _other(ev: Evidence, doc: str) -> Evidence:
+    return replace(ev, doc=doc)
+
+
+@rule("cy.carry_over.v1", scope="years", severity="error", title="本年“上年结转”等于上年“结转下年度”")
+def cy_carry_over(ctx: YearsContext) -> Iterator[Finding]:
+    for prev, cur in _pairs(ctx):
+        c_cur, c_prev = ctx.context(cur), ctx.context(prev)
+        if c_cur.template("applications") is None or c_prev.template("applications") is None:
+            continue
+        for col in APP_COLUMNS:
+            a_cur, a_prev = f"applications/carried_over/{col}", f"applications/carried_forward/{col}"
+            v1, m1, l1 = c_cur.values([a_cur])
+            v0, m0, l0 = c_prev.values([a_prev])
+            ev = [c_cur.cell_evidence(a_cur, "carried_over"),
+                  _other(c_prev.cell_evidence(a_prev, "previous_year"), prev.doc_id)]
+            inst = f"column {col} vs {prev.doc_id}"
+            if v1 is None or v0 is None:
+                yield c_cur.not_assessable(inst, m1 + [f"{prev.doc_id}:{a}" for a in m0], ev, "跨年度结转")
+                continue
+            x, y = v0[a_prev], v1[a_cur]
+            if x == y:
+                yield c_cur.finding("pass", f"「{COLUMN_ZH[col]}」列上年结转{fmt(y)}件，与{prev.meta.year}年报告结转下年度一致。",
+                                    instance=inst, expected=x, observed=y, evidence=ev, lenient=l0 or l1)
+            else:
+                yield c_cur.finding("fail", f"{cur.meta.year}年报告表三「{COLUMN_ZH[col]}」列“上年结转”为{fmt(y)}件，"
+                                    f"而{prev.meta.year}年报告（{prev.doc_id}）“结转下年度继续办理”为{fmt(x)}件。",
+                                    instance=inst, expected=x, observed=y, evidence=ev, origin="source",
+                                    lenient=l0 or l1, details={"previous_doc": prev.doc_id})
+
+
+@rule("cy.stock_flow.v1", scope="years", severity="warning",
+      title="现行有效件数(Y)=现行有效件数(Y−1)+本年制发−本年废止")
+def cy_stock_flow(ctx: YearsContext) -> Iterator[Finding]:
+    for prev, cur in _pairs(ctx):
+        c_cur, c_prev = ctx.context(cur), ctx.context(prev)
+        if c_cur.template("active_disclosure") != "2021" or c_prev.template("active_disclosure") != "2021":
+            continue
+        for row, zh in (("regulations", "规章"), ("normative_documents", "行政规范性文件")):
+            a = {k: f"active_disclosure/{row}/{k}" for k in ("issued", "repealed", "in_force")}
+            v1, m1, l1 = c_cur.values(a.values())
+            v0, m0, l0 = c_prev.values([a["in_force"]])
+            ev = [c_cur.cell_evidence(a["issued"], "issued"), c_cur.cell_evidence(a["repealed"], "repealed"),
+                  c_cur.cell_evidence(a["in_force"], "in_force"),
+                  _other(c_prev.cell_evidence(a["in_force"], "previous_year"), prev.doc_id)]
+            inst = f"{row} vs {prev.doc_id}"
+            if v1 is None or v0 is None:
+                yield c_cur.not_assessable(inst, m1 + [f"{prev.doc_id}:{x}" for x in m0], ev, f"{zh}存量")
+                continue
+            exp = v0[a["in_force"]] + v1[a["issued"]] - v1[a["repealed"]]
+            obs = v1[a["in_force"]]
+            if exp == obs:
+                yield c_cur.finding("pass", f"{zh}现行有效件数与上年存量和本年增减相符（{fmt(obs)}件）。", instance=inst,
+                                    expected=exp, observed=obs, evidence=ev, lenient=l0 or l1)
+            else:
+                yield c_cur.finding("fail", f"{zh}：上年现行有效{fmt(v0[a['in_force']])}件 + 本年制发{fmt(v1[a['issued']])}件 − "
+                                    f"本年废止{fmt(v1[a['repealed']])}件 = {fmt(exp)}件，但本年现行有效为{fmt(obs)}件"
+                                    "（机构调整、清理等可能解释差额）。", instance=inst, expected=exp, observed=obs,
+                                    evidence=ev, origin="source", lenient=l0 or l1)
+
+
+ANOMALY_CELLS = (
+    "applications/new_received/total", "applications/total_processed/total", "applications/granted/total",
+    "review_litigation/review/total", "review_litigation/litigation_direct/total",
+    "active_disclosure/normative_documents/issued", "active_disclosure/administrative_license/decisions",
+    "active_disclosure/administrative_penalty/decisions", "active_disclosure/administrative_coercion/decisions",
+)
+
+
+@rule("cy.anomaly.v1", scope="years", severity="warning", title="逐年变化超过5倍或不足0.2倍（基数≥10）")
+def cy_anomaly(ctx: YearsContext) -> Iterator[Finding]:
+    for prev, cur in _pairs(ctx):
+        c_cur, c_prev = ctx.context(cur), ctx.context(prev)
+        for addr in ANOMALY_CELLS:
+            tid = addr.split("/")[0]
+            if c_cur.template(tid) is None or c_cur.template(tid) != c_prev.template(tid):
+                continue
+            x, y = c_prev.cell(addr), c_cur.cell(addr)
+            if x.kind != "number" or y.kind != "number" or x.value is None or y.value is None or x.value < 10:
+                continue
+            ratio = y.value / x.value
+            ev = [c_cur.cell_evidence(addr, "this_year"), _other(c_prev.cell_evidence(addr, "previous_year"), prev.doc_id)]
+            inst = f"{addr} vs {prev.doc_id}"
+            if ratio > 5 or ratio < Decimal("0.2"):
+                yield c_cur.finding("fail", f"{c_cur.label(addr)}由{prev.meta.year}年的{fmt(x.value)}变为{fmt(y.value)}"
+                                    f"（{ratio:.2f}倍），变化异常，请核实。", instance=inst, expected=x.value,
+                                    observed=y.value, evidence=ev, origin="source", kind="plausibility",
+                                    details={"ratio": f"{ratio:.4f}"})
+            else:
+                yield c_cur.finding("pass", f"{c_cur.label(addr)}逐年变化{ratio:.2f}倍，在正常范围。", instance=inst,
+                                    expected=x.value, observed=y.value, evidence=ev, kind="plausibility")
+
+
+def _ngrams(s: str, n: int = 3) -> set[str]:
+    s = re.sub(r"[\s　，。、；：,.;:（）()“”\"]", "", s)
+    return {s[i:i + n] for i in range(max(0, len(s) - n + 1))}
+
+
+@rule("cy.copied_text.v1", scope="years", severity="warning", title="第五部分与上年几乎相同")
+def cy_copied_text(ctx: YearsContext) -> Iterator[Finding]:
+    for prev, cur in _pairs(ctx):
+        s1, s0 = cur.section("problems"), prev.section("problems")
+        if s1 is None or s0 is None:
+            continue
+        c_cur = ctx.context(cur)
+        t1, t0 = cur.text[s1.body_start:s1.end], prev.text[s0.body_start:s0.end]
+        g1, g0 = _ngrams(t1), _ngrams(t0)
+        if len(g1) < 20 or len(g0) < 20:
+            continue
+        sim = len(g1 & g0) / len(g1 | g0)
+        ev = [c_cur.span_evidence(s1.body_start, s1.end, "section"),
+              Evidence("span", None, s0.body_start, s0.end, t0, role="previous_year", doc=prev.doc_id)]
+        inst = f"problems vs {prev.doc_id}"
+        simd = Decimal(f"{sim:.3f}")
+        if sim >= 0.8:
+            yield c_cur.finding("fail", f"第五部分“存在的主要问题及改进情况”与{prev.meta.year}年报告的相似度为{sim:.0%}，几乎照搬上年。",
+                                instance=inst, expected=Decimal("0.8"), observed=simd, evidence=ev, origin="source",
+                                kind="plausibility")
+        else:
+            yield c_cur.finding("pass", f"第五部分与上年相似度{sim:.0%}。", instance=inst, expected=Decimal("0.8"),
+                                observed=simd, evidence=ev, kind="plausibility")

@@ -1,0 +1,283 @@
+"""The report model: one immutable source text, everything else a typed view onto it.
+
+``Report.text`` is the decoded source, never changed. Sections, tables, cells and warnings
+point into it with half-open character spans; their text is derived, never stored twice.
+Every object round-trips losslessly through JSON (``to_dict``/``from_dict``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Iterator
+
+from gsnlp.errors import SchemaError
+
+SCHEMA = "gsnlp.report/1"
+CELL_KINDS = ("number", "blank", "not_applicable", "text", "absent", "ambiguous")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range ``[start, end)`` into ``Report.text``."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span [{self.start}, {self.end})")
+
+    def text(self, source: str) -> str:
+        return source[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One of the six template sections (or an extra one in old reports).
+
+    ``start``/``end`` cover heading and body; ``body_start`` is where the body begins.
+    """
+
+    id: str
+    title: str
+    start: int
+    end: int
+    body_start: int
+    number: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "start": self.start, "end": self.end,
+                "body_start": self.body_start, "number": self.number}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Section:
+        return cls(d["id"], d["title"], d["start"], d["end"], d.get("body_start", d["start"]), d.get("number"))
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One template cell as read from the report.
+
+    ``kind`` is one of ``CELL_KINDS``; ``value`` is set only for ``number``. ``raw`` is the
+    cell text as it stands in the source (for run-together digits: the digits this cell got).
+    ``start``/``end`` locate ``raw`` in ``Report.text`` (None when absent or when the cell
+    comes from a structure with no text span, then ``where`` says: an HTML/DOCX element path
+    or a PDF page and box). ``candidates`` lists the possible values of an ambiguous cell.
+    """
+
+    kind: str
+    raw: str = ""
+    value: Decimal | None = None
+    start: int | None = None
+    end: int | None = None
+    candidates: tuple[str, ...] = ()
+    where: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in CELL_KINDS:
+            raise ValueError(f"unknown cell kind {self.kind!r}; expected one of {CELL_KINDS}")
+        if (self.value is not None) != (self.kind == "number"):
+            raise ValueError(f"a {self.kind} cell {'needs' if self.kind == 'number' else 'has no'} value")
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"kind": self.kind, "value": None if self.value is None else str(self.value),
+                             "raw": self.raw, "start": self.start, "end": self.end}
+        if self.candidates:
+            d["candidates"] = list(self.candidates)
+        if self.where:
+            d["where"] = self.where
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Cell:
+        v = d.get("value")
+        return cls(d["kind"], d.get("raw", ""), None if v is None else Decimal(v), d.get("start"), d.get("end"),
+                   tuple(d.get("candidates", ())), d.get("where"))
+
+
+ABSENT = Cell("absent")
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A template table: ``cells`` maps every address of the template to a Cell.
+
+    ``found`` is False when the report has no such table (then every cell is absent).
+    ``splits`` records, for run-together rows with more than one valid split, the candidate
+    splits per row id (each a list of digit strings, one per column).
+    """
+
+    id: str
+    template: str
+    cells: dict[str, Cell]
+    found: bool = True
+    start: int | None = None
+    end: int | None = None
+    layout: str | None = None
+    splits: dict[str, list[list[str]]] = field(default_factory=dict)
+
+    def __getitem__(self, address: str) -> Cell:
+        return self.cells[address]
+
+    def value(self, address: str) -> Decimal | None:
+        return self.cells[address].value
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"template": self.template, "found": self.found, "start": self.start, "end": self.end,
+                             "layout": self.layout, "cells": {a: c.to_dict() for a, c in self.cells.items()}}
+        if self.splits:
+            d["splits"] = self.splits
+        return d
+
+    @classmethod
+    def from_dict(cls, table_id: str, d: dict[str, Any]) -> Table:
+        return cls(table_id, d["template"], {a: Cell.from_dict(c) for a, c in d["cells"].items()}, d.get("found", True),
+                   d.get("start"), d.get("end"), d.get("layout"), d.get("splits", {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A warning or info about the reading, with its place (``start``/``end`` into the text)."""
+
+    code: str
+    message: str
+    start: int | None = None
+    end: int | None = None
+    severity: str = "warning"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "message": self.message, "start": self.start,
+                "end": self.end}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Notice:
+        return cls(d["code"], d["message"], d.get("start"), d.get("end"), d.get("severity", "warning"))
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Text that is not part of the report (crawler header, page chrome, footer, table markup)."""
+
+    kind: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "start": self.start, "end": self.end}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Region:
+        return cls(d["kind"], d["start"], d["end"])
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    agency: str | None = None
+    year: int | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    published: str | None = None
+    template: str = "unknown"
+    title: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"agency": self.agency, "year": self.year, "period_start": self.period_start,
+                "period_end": self.period_end, "published": self.published, "template": self.template,
+                "title": self.title}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Meta:
+        return cls(d.get("agency"), d.get("year"), d.get("period_start"), d.get("period_end"), d.get("published"),
+                   d.get("template", "unknown"), d.get("title"))
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    path: str
+    sha256: str
+    format: str
+    encoding: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "sha256": self.sha256, "format": self.format, "encoding": self.encoding}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Source:
+        return cls(d["path"], d["sha256"], d["format"], d.get("encoding"))
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A parsed report. ``text`` is the immutable source text every span points into."""
+
+    text: str
+    source: Source
+    meta: Meta = field(default_factory=Meta)
+    sections: tuple[Section, ...] = ()
+    tables: dict[str, Table] = field(default_factory=dict)
+    regions: tuple[Region, ...] = ()
+    warnings: tuple[Notice, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def doc_id(self) -> str:
+        from pathlib import PurePath
+
+        return PurePath(self.source.path).name
+
+    def section(self, section_id: str) -> Section | None:
+        for s in self.sections:
+            if s.id == section_id:
+                return s
+        return None
+
+    def section_text(self, section_id: str) -> str:
+        s = self.section(section_id)
+        return "" if s is None else self.text[s.body_start : s.end]
+
+    def table_spans(self) -> list[tuple[int, int]]:
+        return [(t.start, t.end) for t in self.tables.values() if t.found and t.start is not None and t.end is not None]
+
+    def narrative_spans(self) -> Iterator[tuple[str, int, int]]:
+        """(section id, start, end) of the narrative: section bodies minus tables and non-report regions."""
+        cut = sorted(self.table_spans() + [(r.start, r.end) for r in self.regions])
+        for s in self.sections:
+            pos = s.body_start
+            for a, b in cut:
+                if b <= pos or a >= s.end:
+                    continue
+                if a > pos:
+                    yield s.id, pos, a
+                pos = max(pos, b)
+            if pos < s.end:
+                yield s.id, pos, s.end
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "source": self.source.to_dict(),
+            "meta": self.meta.to_dict(),
+            "sections": [s.to_dict() for s in self.sections],
+            "tables": {k: t.to_dict() for k, t in self.tables.items()},
+            "regions": [r.to_dict() for r in self.regions],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "extra": self.extra,
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Report:
+        if d.get("schema") != SCHEMA:
+            raise SchemaError(f"expected schema {SCHEMA!r}, found {d.get('schema')!r}",
+                              origin=str(d.get("source", {}).get("path", "<json>")))
+        return cls(
+            d["text"],
+            Source.from_dict(d["source"]),
+            Meta.from_dict(d["meta"]),
+            tuple(Section.from_dict(s) for s in d["sections"]),
+            {k: Table.from_dict(k, t) for k, t in d["tables"].items()},
+            tuple(Region.from_dict(r) for r in d.get("regions", ())),
+            tuple(Notice.from_dict(w) for w in d.get("warnings", ())),
+            d.get("extra", {}),
+        )

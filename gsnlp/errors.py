@@ -1,0 +1,78 @@
+"""Exception hierarchy. Every message names the origin, what was found, what was expected
+and what to do. Subclasses also inherit the matching builtin."""
+
+from __future__ import annotations
+
+
+class GsnlpError(Exception):
+    """Base class of every gsnlp error. ``code`` is stable and documented."""
+
+    code = "E000"
+
+    def __init__(self, message: str, *, origin: str | None = None) -> None:
+        self.origin = origin
+        self.message = message
+        super().__init__(f"[{self.code}] {origin + ': ' if origin else ''}{message}")
+
+
+class InputError(GsnlpError, ValueError):
+    """The input cannot be read as a report."""
+
+    code = "E100"
+
+
+class EmptyInputError(InputError):
+    code = "E101"
+
+
+class BinaryInputError(InputError):
+    code = "E102"
+
+
+class EncodingError(InputError, UnicodeError):
+    code = "E103"
+
+
+class NotAReportError(InputError):
+    code = "E104"
+
+
+class UnsupportedFormatError(InputError):
+    code = "E105"
+
+
+class HostileInputError(InputError):
+    """A file that would exhaust time or memory (zip bomb, external entities, …)."""
+
+    code = "E106"
+
+
+class UnknownNameError(GsnlpError, KeyError):
+    """An unknown backend, table, rule or other registered name."""
+
+    code = "E200"
+
+    def __init__(self, kind: str, name: str, known: list[str] | tuple[str, ...]) -> None:
+        super().__init__(f"unknown {kind} {name!r}; known: {', '.join(sorted(known))}")
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self.message if not self.origin else f"{self.origin}: {self.message}"
+
+
+class MissingExtraError(GsnlpError, ImportError):
+    """A backend needs an optional dependency that is not installed."""
+
+    code = "E300"
+
+    def __init__(self, what: str, extra: str, module: str) -> None:
+        super().__init__(f"{what} needs the Python package {module!r}; install it with: pip install 'gsnlp[{extra}]'")
+
+
+class NotFittedError(GsnlpError, ValueError, AttributeError):
+    code = "E400"
+
+
+class SchemaError(GsnlpError, ValueError):
+    """A JSON document does not follow the expected gsnlp schema."""
+
+    code = "E500"

@@ -1,0 +1,485 @@
+"""The narrative-figure extractor: every stated figure of the narrative, with its meaning.
+
+Pipeline of pure steps over the original text (offsets are never shifted):
+candidates (number + unit, or a negated event) -> filters (years, document numbers, article
+numbers, quotes, URLs …) -> context (subject, predicate, channel, scope, period, list item)
+-> structure (其中 parts, 含 inside brackets, 另外/此外 asides) -> metric.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any, Iterable, Iterator
+
+from gsnlp.figures.lexicon import Lexicon, lexicon, tokenizer
+from gsnlp.figures.numbers import parse_number
+
+SCHEMA = "gsnlp.figures/1"
+KINDS = ("count", "amount", "percent", "rate")
+POLARITIES = ("positive", "negated")
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One stated figure. ``start``/``end`` is the half-open span into the report text.
+
+    The span runs from the first character of the number (or of the negation cue) to the end
+    of the unit; ``text`` is that slice. ``value`` is the number as stated, times nothing:
+    ``scale`` (10000 for 万) is kept apart, and ``scaled`` gives the product.
+    """
+
+    doc: str
+    id: str
+    start: int
+    end: int
+    text: str
+    value: Decimal
+    unit: str
+    kind: str
+    scale: int | None = None
+    approx: str | None = None
+    subject: str | None = None
+    predicate: str | None = None
+    channel: str | None = None
+    scope: str | None = None
+    period: str | None = None
+    polarity: str = "positive"
+    parent: str | None = None
+    qualifies: str | None = None
+    item: int | None = None
+    metric: str | None = None
+    section: str | None = None
+
+    @property
+    def negated(self) -> bool:
+        return self.polarity == "negated"
+
+    @property
+    def scaled(self) -> Decimal:
+        return self.value * (self.scale or 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "doc": self.doc, "id": self.id, "start": self.start, "end": self.end, "text": self.text,
+            "value": str(self.value), "unit": self.unit, "kind": self.kind, "scale": self.scale,
+            "approx": self.approx, "subject": self.subject, "predicate": self.predicate,
+            "channel": self.channel, "scope": self.scope, "period": self.period, "polarity": self.polarity,
+            "parent": self.parent, "qualifies": self.qualifies, "item": self.item, "metric": self.metric,
+            "section": self.section,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Figure:
+        return cls(
+            d["doc"], d["id"], d["start"], d["end"], d["text"], Decimal(d["value"]), d.get("unit", ""),
+            d.get("kind", "count"), d.get("scale"), d.get("approx"), d.get("subject"), d.get("predicate"),
+            d.get("channel"), d.get("scope"), d.get("period"), d.get("polarity", "positive"), d.get("parent"),
+            d.get("qualifies"), d.get("item"), d.get("metric"), d.get("section"),
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# candidates
+
+_CN = "零〇一二两三四五六七八九十百千"
+_SP = "[ \t\u3000\u00a0]*"
+
+
+@dataclass(slots=True)
+class _Cand:
+    start: int
+    end: int
+    num_start: int
+    num_end: int
+    value: Decimal
+    unit: str
+    kind: str
+    scale: int | None
+    approx: str | None
+    negated: bool = False
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+def _build_regex(lx: Lexicon) -> re.Pattern[str]:
+    units = "|".join(re.escape(u) for u in sorted(lx.units, key=len, reverse=True))
+    scales = "|".join(re.escape(s) for s in lx.scales)
+    approx = "|".join(re.escape(a) for a in lx.approx_after)
+    arabic = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
+    chinese = f"[{_CN}]+"
+    return re.compile(
+        rf"(?P<num>{arabic}|{chinese})(?P<sp1>{_SP})(?P<ap1>{approx})?(?P<scale>{scales})?(?P<ap2>{approx})?"
+        rf"(?P<sp2>{_SP})(?P<unit>{units})?"
+    )
+
+
+# 作为一项重要工作, 一个长效机制: 一 + measure word before an adjective is idiom, not a figure.
+_IDIOM_AFTER_ONE = ("重要", "长效", "长期", "系统", "全新", "新的", "基本", "良好", "有效", "整体", "完整", "统一",
+                    "专门", "突出", "积极", "重点", "规范", "常态", "大的", "较大", "不断", "年来")
+_RX: re.Pattern[str] | None = None
+_NEG_RX: re.Pattern[str] | None = None
+_URL = re.compile(r"(?:https?://|www\.)[\w./?=&%#:\-]+|[\w.\-]+@[\w.\-]+\.[a-z]{2,}", re.I)
+_BOUND = "。！？!?；;\n"
+_CLAUSE = "。！？!?；;\n，,：:"
+_OPEN_Q = {"“": "”", "《": "》", "〈": "〉", "「": "」", "\"": "\""}
+
+
+def _regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    global _RX, _NEG_RX
+    if _RX is None or _NEG_RX is None:
+        lx = lexicon()
+        _RX = _build_regex(lx)
+        cues = "|".join(re.escape(c) for c in lx.neg_cues)
+        verbs = "|".join(re.escape(v) for v in lx.neg_verbs)
+        _NEG_RX = re.compile(rf"(?P<cue>{cues})(?:任何|过|再)?(?P<verb>{verbs})")
+    return _RX, _NEG_RX
+
+
+def _quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans inside “…” and 《…》 (names, slogans, titles: numbers there are not figures)."""
+    out = []
+    i = start
+    while i < end:
+        ch = text[i]
+        close = _OPEN_Q.get(ch)
+        if close and ch != "\"":
+            j = text.find(close, i + 1, min(end, i + 80))
+            if j > 0:
+                out.append((i, j + 1))
+                i = j + 1
+                continue
+        i += 1
+    return out
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+    k = bisect_right(starts, pos) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+
+
+def _number_ok(text: str, m: re.Match[str], lx: Lexicon, lo: int) -> bool:
+    num = m.group("num")
+    s = m.start()
+    prev = text[s - 1] if s > lo else ""
+    prev2 = text[max(lo, s - 2):s]
+    if num[0] in _CN:
+        # 统一, 唯一, 之一, 第一 …: a Chinese numeral glued to a word is not a figure.
+        if prev and (prev in lx.not_before or prev2 in lx.not_before):
+            return False
+        if prev in _CN:
+            return False
+    else:
+        if prev and (prev.isascii() and (prev.isalnum() or prev in "._-/:#") or prev in "－—〔"):
+            return False
+        if prev == "第":
+            return False
+    if prev in "（(" and text[max(lo, s - 2):s - 1] == "第":
+        return False
+    end = m.end()
+    nxt = text[end:end + 4]
+    if any(nxt.startswith(w) for w in lx.not_after_unit):
+        return False
+    unit = m.group("unit") or ""
+    if num[0] not in _CN and nxt[:1].isascii() and nxt[:1].isalnum():
+        return False
+    if unit == "" and num[0] in _CN:
+        return False
+    if num == "一" and nxt.startswith(_IDIOM_AFTER_ONE):
+        return False
+    return True
+
+
+def _candidates(text: str, start: int, end: int) -> Iterator[_Cand]:
+    lx = lexicon()
+    rx, neg_rx = _regexes()
+    quoted = _quoted(text, start, end)
+    urls = [(m.start(), m.end()) for m in _URL.finditer(text, start, end)]
+    excl = sorted(quoted + urls)
+    ex_starts = [a for a, _ in excl]
+    for m in rx.finditer(text, start, end):
+        unit = m.group("unit") or ""
+        scale = m.group("scale")
+        if not unit and not scale:
+            continue
+        if not unit and scale and m.group("num")[0] in _CN:
+            continue
+        if _inside(excl, ex_starts, m.start()):
+            continue
+        if not _number_ok(text, m, lx, start):
+            continue
+        num = m.group("num")
+        if unit in ("成",) and (num[0] not in _CN):
+            continue  # 8成 does not occur; 建成/形成 after a number do
+        try:
+            value = parse_number(num)
+        except ValueError:
+            continue
+        a = m.start()
+        e = m.end() if unit else m.start("scale") + len(scale or "") + len(m.group("ap2") or "")
+        kind = lx.units.get(unit, "count") if unit else "count"
+        yield _Cand(a, e, m.start("num"), m.end("num"), value, unit, kind,
+                    lx.scales[scale] if scale else None, m.group("ap1") or m.group("ap2"))
+    for m in neg_rx.finditer(text, start, end):
+        a = m.start("cue")
+        if any(text.startswith(w, a) for w in lx.neg_not) or any(
+                text.startswith(w, a - 1) for w in lx.neg_not if len(w) > 1):
+            continue
+        if _inside(excl, ex_starts, a):
+            continue
+        yield _Cand(a, m.end(), a, m.end(), Decimal(0), "", "count", None, None, negated=True,
+                    fields={"verb": m.group("verb")})
+
+
+# ---------------------------------------------------------------------------------------
+# context
+
+_FILLERS = ("共计", "总计", "合计", "累计", "共", "计", "达到", "达", "为", "了", "约", "近", "超过", "超", "逾",
+            "各类", "各项", "各种", "相关", "等", "的", "有", "数", "量", "均", "已", "全部", "新", "等各类", "分别")
+_PRED_NOUN_NEXT = ("申请", "指南", "目录", "工作", "专栏", "平台", "事项", "情况", "信息", "专区", "制度", "栏目")
+
+
+_LEAD = re.compile(r"^(?:其中|包括|含有|含|涉及|另外|此外|另有|同时|分别为|分别是|主要是|一是|二是|三是|四是|五是)[，,：:]?")
+_RIGHT_STOP = re.compile(r"实现|已|现已|全部|均|被|进行|得到|获得|予以|正在|正|占|共|累计|，|。")
+
+
+def _strip(s: str) -> str:
+    s = _LEAD.sub("", s.strip(" \t\u3000，,、：:（()）“”\""))
+    s = s.strip(" \t\u3000，,、：:（()）“”\"")
+    changed = True
+    while changed and s:
+        changed = False
+        for f in _FILLERS:
+            if s.endswith(f) and len(s) > len(f):
+                s, changed = s[: -len(f)], True
+            if s.startswith(f) and len(s) > len(f):
+                s, changed = s[len(f):], True
+        s = s.strip(" \t\u3000，,、：:（()）“”\"")
+    return s
+
+
+_SUBJECT_CANON: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?:依申请公开的?|政府信息公开|信息公开|依申请公开政府信息|各类政府信息公开)?申请$|^依申请公开$|^依申请公开件?$"),
+     "政府信息公开申请"),
+    (re.compile(r"(?:政策|文件)?解读(?:类)?(?:信息|稿件|文章|产品)?$|^政策文件解读$"), "政策解读"),
+    (re.compile(r"信息(?:公开)?处理费|^费用$"), "信息处理费"),
+    (re.compile(r"^行政复议(?:案件)?$"), "行政复议"),
+    (re.compile(r"^行政诉讼(?:案件)?$"), "行政诉讼"),
+    (re.compile(r"^(?:行政)?规范性文件$"), "行政规范性文件"),
+)
+_ACTIVE_INFO = re.compile(r"^(?:各类|各领域)?(?:政府)?信息$")
+
+
+def canonical_subject(raw: str, clause_left: str, predicate: str | None) -> str:
+    s = raw
+    for rx, label in _SUBJECT_CANON:
+        if rx.search(s):
+            return label
+    if _ACTIVE_INFO.match(s) and ("主动公开" in clause_left or predicate in ("公开", "发布", "公布", "主动公开")):
+        return "主动公开信息"
+    return s
+
+
+def _find_last(hay: str, words: Iterable[str]) -> tuple[int, str] | None:
+    best: tuple[int, str] | None = None
+    for w in words:
+        i = hay.rfind(w)
+        if i >= 0 and (best is None or i + len(w) > best[0] + len(best[1]) or
+                       (i + len(w) == best[0] + len(best[1]) and len(w) > len(best[1]))):
+            best = (i, w)
+    return best
+
+
+def _predicate_tokens(left: str) -> tuple[str | None, int]:
+    """The last predicate token in ``left`` (jieba tokens) and the offset after it."""
+    lx = lexicon()
+    toks = tokenizer().lcut(left, HMM=False)
+    pos = 0
+    last: tuple[str | None, int] = (None, 0)
+    for i, t in enumerate(toks):
+        pos += len(t)
+        if t in lx.predicates:
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            if t in ("公开", "处理", "办理") and nxt.startswith(_PRED_NOUN_NEXT):
+                continue
+            last = (t, pos)
+    return last
+
+
+_END_PUNCT = "。！？!?；;：:，,、）)"
+
+
+def _is_break(text: str, i: int, chars: str) -> bool:
+    """``text[i]`` ends a sentence/clause. A lone line break inside a sentence (PDF line
+    wrapping: 行\n政规范性文件) does not; one after punctuation or before a blank line does."""
+    ch = text[i]
+    if ch != "\n":
+        return ch in chars
+    j = i - 1
+    while j >= 0 and text[j] in " \t\u3000\r":
+        j -= 1
+    if j < 0 or text[j] == "\n" or text[j] in _END_PUNCT or text[i + 1:i + 2] in ("\n", "#"):
+        return True
+    nxt = text[i + 1:i + 12].lstrip()
+    return bool(re.match(r"[（(]?[一二三四五六七八九十\d]+[）)、.．]|[一二三四五六七八九十]是|—", nxt)) or j - text.rfind("\n", 0, j) < 20
+
+
+def _bounds(text: str, lo: int, hi: int, pos: int, chars: str) -> tuple[int, int]:
+    a = pos
+    while a > lo and not _is_break(text, a - 1, chars):
+        a -= 1
+    b = pos
+    while b < hi and not _is_break(text, b, chars):
+        b += 1
+    return a, b
+
+
+def _context(text: str, c: _Cand, lo: int, hi: int) -> dict[str, Any]:
+    lx = lexicon()
+    s_a, s_b = _bounds(text, lo, hi, c.start, _BOUND)
+    c_a, c_b = _bounds(text, lo, hi, c.start, _CLAUSE)
+    sent_left = text[s_a:c.start].replace("\n", "")
+    left = text[c_a:c.start].replace("\n", "")
+    right = text[c.end:c_b].replace("\n", "")
+    out: dict[str, Any] = {}
+    if c.negated:
+        verb = c.fields["verb"]
+        out["predicate"] = verb
+        r = re.sub(r"^(?:任何|过|再)", "", right)
+        r = re.split(r"[，,。；;、（(]", r, maxsplit=1)[0]
+        r = re.sub(r"(?:的)?(?:情况|情形|现象|问题)$", "", r)
+        r = _strip(r)
+        if verb in ("收取", "收费"):
+            out["subject"] = "信息处理费"
+        else:
+            out["subject"] = canonical_subject(r, sent_left, verb) if r else None
+    else:
+        pred, after = _predicate_tokens(left)
+        if pred is None:
+            # the verb may stand earlier in the sentence (公开…：规划计划12条)
+            pred2, _ = _predicate_tokens(text[s_a:c_a]) if c_a > s_a else (None, 0)
+            out["predicate"] = pred2
+            subj = left
+        else:
+            out["predicate"] = pred
+            subj = left[after:]
+        subj = re.split(r"[、]", subj)[-1]
+        for w in lx.approx_before:
+            if subj.endswith(w):
+                subj = subj[: -len(w)]
+        subj = _strip(subj)
+        # channel / scope words are not the subject (通过门户网站发布 …)
+        if subj and (any(subj.endswith(s) for s, _ in lx.channels) or subj in lx.scopes or subj in lx.periods):
+            subj = ""
+        if len(subj) < 2:
+            r = re.split(r"[，,。；;、（(：:]", right, maxsplit=1)[0]
+            r = _RIGHT_STOP.split(r, maxsplit=1)[0]
+            r = _strip(r)
+            subj = r if len(r) >= 2 and c.kind != "percent" else subj
+        out["subject"] = canonical_subject(subj, sent_left, out["predicate"]) if subj else None
+    hay = text[s_a:c_b]
+    ch = _find_last(text[s_a:c.start], (s for s, _ in lx.channels))
+    if ch is None:
+        ch = _find_last(text[c.end:c_b], (s for s, _ in lx.channels))
+    out["channel"] = dict(lx.channels)[ch[1]] if ch else None
+    sc = _find_last(text[s_a:c.start], lx.scopes)
+    if sc:
+        out["scope"] = sc[1]
+    else:
+        ss = _find_last(text[s_a:c.start], lx.self_scopes)
+        out["scope"] = "本机关" if ss else None
+    pm = re.findall(r"(?:19|20)\d{2}\s*年(?:度|全年)?|" + "|".join(map(re.escape, lx.periods)), text[s_a:c.start])
+    out["period"] = re.sub(r"\s+", "", pm[-1]) if pm else None
+    if c.kind == "percent" and c.unit in ("%", "％"):
+        rate = any(re.search(re.escape(w) + r"\s*(?:为|达|达到|超过|是)?\s*$", text[c_a:c.start]) for w in lx.rate_words)
+        if rate:
+            c.kind = "rate"
+    out["_hay"] = hay
+    out["_left"] = left
+    out["_sent_left"] = sent_left
+    out["_sent"] = (s_a, s_b)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# public API
+
+def extract(text: str, spans: Iterable[tuple[str | None, int, int]] | None = None, doc: str = "",
+            *, metrics: bool = True) -> list[Figure]:
+    """Every narrative figure of ``text`` inside ``spans`` ((section id, start, end), offsets into
+    ``text``); the whole text when ``spans`` is None. Figures are in text order with ids f1, f2 …"""
+    from gsnlp.figures.metrics import assign_metric
+    from gsnlp.figures.structure import link
+
+    if spans is None:
+        spans = [(None, 0, len(text))]
+    raw: list[tuple[_Cand, dict[str, Any], str | None, int, int]] = []
+    for section, lo, hi in spans:
+        cands = sorted(_candidates(text, lo, hi), key=lambda c: (c.start, -c.end))
+        last_end = -1
+        for c in cands:
+            if c.start < last_end:
+                continue
+            last_end = c.end
+            ctx = _context(text, c, lo, hi)
+            raw.append((c, ctx, section, lo, hi))
+    raw.sort(key=lambda r: r[0].start)
+    figs: list[Figure] = []
+    ctxs: list[dict[str, Any]] = []
+    for i, (c, ctx, section, _lo, _hi) in enumerate(raw, 1):
+        figs.append(Figure(
+            doc=doc, id=f"f{i}", start=c.start, end=c.end, text=text[c.start:c.end], value=c.value, unit=c.unit,
+            kind=c.kind, scale=c.scale, approx=c.approx, subject=ctx.get("subject"), predicate=ctx.get("predicate"),
+            channel=ctx.get("channel"), scope=ctx.get("scope"), period=ctx.get("period"),
+            polarity="negated" if c.negated else "positive", section=section,
+        ))
+        ctxs.append(ctx)
+    figs = link(text, figs, ctxs, spans)
+    byid = {f.id: f for f in figs}
+    for k, (f, ctx) in enumerate(zip(figs, ctxs)):
+        if f.parent and f.polarity == "positive":
+            p = byid[f.parent]
+            label = _strip(re.split(r"[、，,：:（(]", ctx["_left"])[-1])
+            if len(label) < 2:
+                label = f.subject or ""
+            figs[k] = replace(f, predicate=p.predicate, subject=label or None,
+                              channel=f.channel or p.channel, scope=f.scope or p.scope, period=f.period or p.period)
+    if metrics:
+        figs = [replace(f, metric=assign_metric(text, f, ctx, figs)) for f, ctx in zip(figs, ctxs)]
+    return figs
+
+
+def report_spans(report: Any) -> list[tuple[str | None, int, int]]:
+    return list(report.narrative_spans())
+
+
+def extract_report(report: Any, *, narrative: bool = True) -> list[Figure]:
+    """Figures of a parsed ``gsnlp.doc.Report``: its narrative spans; with ``narrative=False``
+    also every table cell that holds a number, with its cell address as ``metric``."""
+    doc = report.doc_id
+    figs = extract(report.text, report_spans(report), doc)
+    if narrative:
+        return figs
+    cells: list[Figure] = []
+    for table_id, table in report.tables.items():
+        if not table.found:
+            continue
+        for address, cell in table.cells.items():
+            if cell.kind != "number" or cell.value is None:
+                continue
+            a = cell.start if cell.start is not None else -1
+            b = cell.end if cell.end is not None else -1
+            cells.append(Figure(doc=doc, id="", start=a, end=b, text=cell.raw, value=cell.value,
+                                unit="万元" if address.endswith("amount") else "", kind="amount" if address.endswith("amount") else "count",
+                                section=table_id, metric=f"{table_id}/{address}"))
+    allf = sorted(figs + cells, key=lambda f: (f.start, f.end))
+    remap = {f.id: f"f{i}" for i, f in enumerate(allf, 1) if f.id}
+    return [replace(f, id=f"f{i}", parent=remap.get(f.parent or "", None), qualifies=remap.get(f.qualifies or "", None))
+            for i, f in enumerate(allf, 1)]
+
+
+def fallback_spans(text: str) -> list[tuple[str | None, int, int]]:
+    """Narrative spans without the report parser: everything after a crawler header."""
+    m = re.search(r"^=+\s*正文\s*=+\s*$", text[:3000], re.M)
+    return [(None, m.end() if m else 0, len(text))]

@@ -1,0 +1,1 @@
+"""Segmentation: non-report regions, sections, metadata, sentences."""

@@ -1,0 +1,235 @@
+"""Rows of raw cells → template tables.
+
+Rows are matched to template rows by their labels, in template order (a pointer that only
+moves forward), so header cells such as 总计 or 其他 never steal a row: a short key may match
+only a row close to the pointer. Values are the cells after a row's label (or, when the label
+stands alone, the label-free rows that follow it). Merge placeholders never become blanks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gsnlp.doc import Cell, Notice, Table
+from gsnlp.normalize import normalize
+from gsnlp.tables.cells import is_label, make_cell
+from gsnlp.tables.grid import RawCell, RawRow
+from gsnlp.tables.template import TABLE_IDS, RowDef, TableDef, table_def
+
+_GROUPS = ("不予公开", "无法提供", "不予处理", "其他处理", "本年度办理结果")
+_NUMBERING = re.compile(r"^[\s(（]*[一二三四五六七八九十\d]+[)）、.．\s]*")
+WEAK_WINDOW = 3
+_REVIEW_HEAD = re.compile(r"结果|维持|纠正|其他|尚未|审结|总计|复议|诉讼|起诉")
+
+
+def _clean(label: str) -> str:
+    return re.sub(r"[\s\u00a0\u3000|#]+", "", normalize(label))
+
+
+def is_group_header(label: str, tdef: TableDef) -> bool:
+    core = _NUMBERING.sub("", _clean(label))
+    core = re.sub(r"^[三]、", "", core)
+    groups = {r.group for r in tdef.rows if r.group}
+    return core in _GROUPS and (core in groups or core == "本年度办理结果")
+
+
+def match_row(label: str, tdef: TableDef, pointer: int) -> int | None:
+    """Index of the template row this label names, searching forward from ``pointer``."""
+    lab = _clean(label)
+    if not lab or is_group_header(lab, tdef):
+        return None
+    named = {r.id for r in tdef.rows for k in r.keys if len(k) > 2 and k in lab}
+    if len(named) >= 2:
+        return None  # a header row naming several rows (项目|本年新收件数|上年结转件数|…)
+    for i in range(pointer, len(tdef.rows)):
+        row = tdef.rows[i]
+        for key in row.keys:
+            if key in lab:
+                weak = len(key) <= 2
+                if weak and i - pointer > WEAK_WINDOW:
+                    break
+                if row.id == "other.other" and not re.search(r"(^|[0-9][.、．]?)其他$", lab):
+                    break  # "其他" inside a longer label (法人或其他组织, 其他法律…) is not the row 3.其他
+                if row.id == "total_processed" and len(lab) > 8:
+                    break
+                return i
+    return None
+
+
+def _fit(values: list[RawCell], n: int, where: str, notices: list[Notice]) -> list[RawCell | None]:
+    """Exactly n cells: drop empty placeholders at the ends when there are too many."""
+    vals = list(values)
+    for pred in (lambda c: c.text == "", lambda c: c.text.strip(" \t\u00a0\u3000") == ""):
+        while len(vals) > n and pred(vals[-1]):
+            vals.pop()
+        while len(vals) > n and pred(vals[0]):
+            vals.pop(0)
+    if len(vals) > n:
+        extra = vals[n:]
+        notices.append(Notice("tables.extra_cells", f"{where}: {len(vals)} cells where the template has {n}; "
+                              f"cells beyond the {n}th ignored: {[c.text for c in extra]}",
+                              extra[0].start, extra[-1].end))
+        vals = vals[:n]
+    out: list[RawCell | None] = list(vals)
+    if len(out) < n:
+        notices.append(Notice("tables.missing_cells", f"{where}: only {len(out)} cells where the template has {n}; "
+                              "the last ones are absent", vals[0].start if vals else None, vals[-1].end if vals else None))
+        out += [None] * (n - len(out))
+    return out
+
+
+def _cell(rc: RawCell | None) -> Cell:
+    if rc is None:
+        return Cell("absent")
+    return make_cell(rc.text, rc.start, rc.where)
+
+
+def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell], list[Notice], tuple[int, int] | None]:
+    """Align a row-label table (active_disclosure, applications)."""
+    notices: list[Notice] = []
+    cells: dict[str, Cell] = {}
+    pointer = 0
+    pending: tuple[RowDef, list[RawCell]] | None = None
+    span: list[int] = []
+
+    def flush() -> None:
+        nonlocal pending
+        if pending is None:
+            return
+        row, vals = pending
+        fitted = _fit(vals, len(row.columns), f"table {tdef.id} row {row.id}", notices)
+        for col, rc in zip(row.columns, fitted):
+            cells[f"{row.id}/{col}"] = _cell(rc)
+            if rc is not None and rc.start is not None:
+                span.append(rc.end or rc.start)
+        pending = None
+
+    for r in rows:
+        live = [c for c in r if not c.merged]
+        label_idx = [i for i, c in enumerate(live) if is_label(c.text)]
+        if not label_idx:
+            if pending is not None:
+                pending[1].extend(live)
+            continue
+        label = "".join(live[i].text for i in label_idx)
+        m = match_row(label, tdef, pointer)
+        if m is None and pending is not None and not pending[1] and pointer > 0:
+            # the same label again (a heading above its own table row): the row starts here
+            if match_row(label, tdef, pointer - 1) == pointer - 1:
+                pending = (pending[0], live[label_idx[-1] + 1 :])
+                continue
+        if m is None:
+            # an unmatched label (header, group heading, narrative) ends the row before it
+            if pending is not None and pending[1]:
+                flush()
+            continue
+        flush()
+        row = tdef.rows[m]
+        for skipped in tdef.rows[pointer:m]:
+            notices.append(Notice("tables.row_missing", f"table {tdef.id}: row {skipped.id} ({skipped.label}) not found",
+                                  live[label_idx[0]].start))
+        pointer = m + 1
+        first = live[label_idx[0]]
+        if first.start is not None:
+            span.append(first.start)
+        pending = (row, live[label_idx[-1] + 1 :])
+    flush()
+    for row in tdef.rows[pointer:]:
+        notices.append(Notice("tables.row_missing", f"table {tdef.id}: row {row.id} ({row.label}) not found"))
+    return cells, notices, (min(span), max(span)) if span else None
+
+
+def align_review(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell], list[Notice], tuple[int, int] | None]:
+    """The review/litigation table: 15 values after the two-level header, in block order.
+
+    Values are the cells after the last label of each row, and the cells of label-free rows;
+    header rows (and sub-table headers when each block is its own small table) are skipped.
+    A label that is not a header, met after values, ends the table (narrative follows).
+    """
+    notices: list[Notice] = []
+    vals: list[RawCell] = []
+    first_head: int | None = None
+    for r in rows:
+        live = [c for c in r if not c.merged]
+        labels = [i for i, c in enumerate(live) if is_label(c.text)]
+        if labels:
+            if any(not _REVIEW_HEAD.search(normalize(live[i].text)) for i in labels) and vals:
+                break
+            if first_head is None and any(_REVIEW_HEAD.search(normalize(live[i].text)) for i in labels):
+                first_head = live[labels[0]].start if live[labels[0]].start is not None else -1
+            tail = live[labels[-1] + 1 :]
+        else:
+            tail = live
+        if first_head is None:
+            continue
+        vals.extend(tail)
+    if first_head is None:
+        return {}, [Notice("tables.not_found", "table review_litigation: header (行政复议/行政诉讼) not found")], None
+    addrs = tdef.addresses()
+    fitted = _fit(vals, len(addrs), "table review_litigation", notices)
+    cells = {a: _cell(rc) for a, rc in zip(addrs, fitted)}
+    ends = [c.end for c in fitted if c is not None and c.end is not None]
+    return cells, notices, (first_head, max(ends)) if first_head >= 0 and ends else None
+
+
+def align(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell], list[Notice], tuple[int, int] | None]:
+    if tdef.id == "review_litigation":
+        return align_review(rows, tdef)
+    return align_label_rows(rows, tdef)
+
+
+def complete(tdef: TableDef, cells: dict[str, Cell]) -> dict[str, Cell]:
+    """Every template address, in template order; what was not read is absent."""
+    return {a: cells.get(a, Cell("absent")) for a in tdef.addresses()}
+
+
+def identify(rows: list[RawRow], template: str) -> str | None:
+    """Which template table a grid is, by the labels it holds."""
+    text = _clean("".join(c.text for r in rows for c in r if is_label(c.text)))
+    scores = {}
+    for tid in TABLE_IDS:
+        tdef = table_def(template, tid)
+        scores[tid] = sum(1 for row in tdef.rows if any(k in text for k in row.keys if len(k) > 2))
+    scores["review_litigation"] = 3 * sum(1 for k in ("行政复议", "行政诉讼", "未经复议", "复议后起诉", "尚未审结") if k in text)
+    if "申请人情况" in text or "本年新收" in text:
+        scores["applications"] += 5
+    if "第二十条" in text or "信息内容" in text:
+        scores["active_disclosure"] += 5
+    best = max(scores, key=lambda k: scores[k])
+    return best if scores[best] >= 2 else None
+
+
+def tables_from_grids(grids: list[list[RawRow]], template: str, text: str = "") -> dict[str, Table]:
+    """Tables of a document whose reader found real table grids (HTML, DOCX, PDF).
+
+    Grids of the same template table (a table continued on the next page, or split by the
+    publisher) are joined in document order before alignment.
+    """
+    if template not in ("2021", "2019"):
+        return {}
+    by_table: dict[str, list[RawRow]] = {}
+    for g in grids:
+        tid = identify(g, template)
+        if tid is None:
+            continue
+        by_table.setdefault(tid, []).extend(g)
+    out: dict[str, Table] = {}
+    for tid in TABLE_IDS:
+        tdef = table_def(template, tid)
+        if tid not in by_table:
+            out[tid] = Table(tid, template, complete(tdef, {}), found=False)
+            continue
+        cells, _notices, span = align(by_table[tid], tdef)
+        out[tid] = Table(tid, template, complete(tdef, cells), True, span[0] if span else None,
+                         span[1] if span else None, "grid")
+    return out
+
+
+def align_notices(grids: list[list[RawRow]], template: str) -> list[Notice]:
+    """The notices alignment raises for these grids (for readers that want to report them)."""
+    notes: list[Notice] = []
+    for g in grids:
+        tid = identify(g, template)
+        if tid:
+            notes.extend(align(g, table_def(template, tid))[1])
+    return notes

@@ -1,0 +1,39 @@
+"""Cell text → kind and value (TEMPLATE.md cell kinds). A blank is never a zero."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from gsnlp.doc import Cell
+from gsnlp.normalize import normalize
+
+NA_WORDS = {"/", "／", "—", "-", "--", "——", "－", "无", "不适用", "/ ", "\\", "×", "N/A", "n/a"}
+_NUM = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_WS = " \t\r\n\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff"
+
+
+def is_label(text: str) -> bool:
+    """A row/column label rather than a value: two or more CJK characters, not a N/A word."""
+    t = normalize(text).strip(_WS)
+    if t in NA_WORDS:
+        return False
+    return len(_CJK.findall(t)) >= 2
+
+
+def make_cell(raw: str, start: int | None = None, where: dict | None = None) -> Cell:
+    """Classify one cell's text. ``start`` is the offset of ``raw`` in the report text; the cell's
+    span and ``raw`` are trimmed to the content (a blank keeps its whole span)."""
+    lead = len(raw) - len(raw.lstrip(_WS))
+    core = raw.strip(_WS)
+    s = None if start is None else start + lead
+    e = None if s is None else s + len(core)
+    if not core:
+        return Cell("blank", raw, None, start, None if start is None else start + len(raw), where=where)
+    t = re.sub(r"[\s\u00a0\u3000]+", "", normalize(core))
+    if _NUM.match(t):
+        return Cell("number", core, Decimal(t.replace(",", "").lstrip("+")), s, e, where=where)
+    if t in NA_WORDS or set(t) <= set("/-—－－"):
+        return Cell("not_applicable", core, None, s, e, where=where)
+    return Cell("text", core, None, s, e, where=where)

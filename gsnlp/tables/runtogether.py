@@ -1,0 +1,706 @@
+"""Split table cells that a crawler ran together with no separator, using the template's arithmetic.
+
+A crawler that flattens an HTML table often drops the cell boundaries: the row
+``一、本年新收政府信息公开申请数量 | 80 | 1 | 0 | 0 | 0 | 0 | 81`` arrives as
+``一、本年新收政府信息公开申请数量801000081``. Another layer finds the row labels and hands this
+module, per template row, the value text between that label and the next one (a ``RunRow``).
+``solve`` splits every run into the row's columns so that the template's sums hold:
+
+1. **Tokens.** Whitespace (and any unexpected character) separates cells for sure; inside a
+   digit run any cut is possible. A number is ``0`` or digits without a leading zero, with an
+   optional leading ``-`` (which always starts a new number) and an optional ``.`` followed
+   by digits. ``/``, dashes and ``无``/``不适用`` standing alone are not-applicable cells. A
+   trailing unit (``元``, ``万元``) belongs to the last number and is reported in a Notice.
+2. **Rows.** Every split of each run is enumerated that satisfies its row constraints
+   (applications: the six applicant columns add up to ``total``; review_litigation: per block
+   ``upheld + corrected + other + pending = total``). If none does, the splits that break the
+   fewest row constraints are kept and a ``runtogether.relaxed`` Notice names the dropped ones.
+3. **Columns.** A backtracking search with interval pruning looks for combinations of row
+   splits that satisfy the column constraints (applications, per column:
+   ``new_received + carried_over = total_processed + carried_forward`` ("balance") and
+   ``total_processed = Σ result rows`` ("results")). A row split survives when it is part of
+   at least one full solution. If there is no solution, constraint families are dropped one
+   step at a time (results, then balance, then both) and a ``runtogether.relaxed`` Notice says
+   which, and which columns the report's own numbers break when that is certain.
+4. **Cells.** A cell whose value is the same in every surviving split is a ``number``;
+   otherwise it is ``ambiguous`` (``candidates`` = its possible values) and the row's
+   surviving splits are returned in ``splits``. Nothing is guessed.
+
+Searches are bounded (``ENUM_NODE_LIMIT``, ``SEARCH_NODE_LIMIT``); when a bound is hit the
+result stays conservative (cells ambiguous rather than decided) and a ``runtogether.bound``
+Notice is emitted.
+
+Row ids: a template row id (``new_received``, ``denied.state_secret``, ``regulations``,
+``review``), ``*`` for every row of the table in template order (the usual form of the 15
+review_litigation numbers), or row ids joined by ``+`` (``litigation_direct+litigation_after_review``).
+Cells named in ``fixed`` (read elsewhere, e.g. with separators) take part in the constraints;
+a run whose row has fixed cells covers only the row's other columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from gsnlp.doc import Cell, Notice
+from gsnlp.errors import UnknownNameError
+from gsnlp.tables import template as tpl
+
+__all__ = ["RunRow", "SolveResult", "solve", "ENUM_NODE_LIMIT", "SEARCH_NODE_LIMIT", "CONSTRAINT_FAMILIES"]
+
+ENUM_NODE_LIMIT = 200_000
+"""Most search nodes spent enumerating the splits of one run."""
+SEARCH_NODE_LIMIT = 200_000
+"""Most search nodes spent on the joint (column) search of one table."""
+
+CONSTRAINT_FAMILIES = {
+    "row": "row total = sum of its parts",
+    "balance": "new_received + carried_over = total_processed + carried_forward",
+    "results": "total_processed = sum of the result rows",
+}
+
+# Column families dropped step by step when the joint search finds no solution.
+_RELAX_STEPS: tuple[tuple[str, ...], ...] = ((), ("results",), ("balance",), ("balance", "results"))
+
+_FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
+                            "．": ".", "－": "-", "−": "-", "﹣": "-", "‐": "-", "‑": "-"})
+_DIGITS = frozenset("0123456789")
+_DASHES = frozenset("-—–―")
+_SLASHES = frozenset("/／")
+_WORD_MARKERS = ("不适用", "无")
+_SPECIAL = _DIGITS | _DASHES | _SLASHES | {"."}  # characters that must belong to a token
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    """The raw value text of one template row (or of several, see the module doc) as in the source."""
+
+    row_id: str
+    text: str
+    start: int
+
+
+@dataclass(frozen=True, slots=True)
+class SolveResult:
+    cells: dict[str, Cell]
+    splits: dict[str, list[list[str]]]
+    notices: list[Notice]
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    raw: str
+    value: Decimal | None  # None: a not-applicable marker
+    start: int  # offset in the row text
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Constraint:
+    """``Σ lhs = Σ rhs`` over cell addresses (``row/column``)."""
+
+    name: str
+    family: str
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+
+    def terms(self) -> Iterable[tuple[str, int]]:
+        for a in self.lhs:
+            yield a, 1
+        for a in self.rhs:
+            yield a, -1
+
+
+# --------------------------------------------------------------------------- constraints
+
+
+def _constraints(template: str, table_id: str) -> list[_Constraint]:
+    tdef = tpl.table_def(template, table_id)
+    out: list[_Constraint] = []
+    if table_id == "applications":
+        parts = ("natural_person",) + tpl.LEGAL_PERSON_COLUMNS
+        for r in tdef.rows:
+            out.append(_Constraint(f"row {r.id}", "row", tuple(f"{r.id}/{c}" for c in parts), (f"{r.id}/total",)))
+        results = tpl.result_rows(template)
+        for c, _ in tpl.APPLICANT_COLUMNS:
+            out.append(_Constraint(f"balance {c}", "balance", (f"new_received/{c}", f"carried_over/{c}"),
+                                   (f"total_processed/{c}", f"carried_forward/{c}")))
+        for c, _ in tpl.APPLICANT_COLUMNS:
+            out.append(_Constraint(f"results {c}", "results", tuple(f"{r}/{c}" for r in results),
+                                   (f"total_processed/{c}",)))
+    elif table_id == "review_litigation":
+        parts = ("upheld", "corrected", "other", "pending")
+        for r in tdef.rows:
+            out.append(_Constraint(f"row {r.id}", "row", tuple(f"{r.id}/{c}" for c in parts), (f"{r.id}/total",)))
+    return out
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+class _Lexed:
+    """Token options at every position of one run text (normalised, same length as the source)."""
+
+    __slots__ = ("text", "n", "opts", "nxt", "reach", "unit", "unexpected", "has_minus", "has_marker")
+
+    def __init__(self, text: str) -> None:
+        s = text.translate(_FULLWIDTH)
+        n = len(s)
+        while n and s[n - 1].isspace():
+            n -= 1
+        # A trailing unit (元, 万元, %, …) belongs to the last number.
+        u = n
+        while u and s[u - 1] not in _SPECIAL and not s[u - 1].isspace():
+            u -= 1
+        self.unit: tuple[int, int] | None = None
+        if u < n and not s[u:n].endswith(_WORD_MARKERS):
+            self.unit = (u, n)
+            n = u
+        self.text = text
+        self.n = n
+        self.unexpected: list[int] = []
+        self.has_minus = False
+        self.has_marker = False
+        opts: list[list[_Tok]] = [[] for _ in range(n + 1)]
+        inside: set[int] = set()
+        for i in range(n):
+            opts[i] = self._options(s, i, n, text)
+            for t in opts[i]:
+                if t.value is None:
+                    inside.update(range(i + 1, t.end))
+        for i in range(n):
+            if not opts[i] and i not in inside and not s[i].isspace() and s[i] not in _SPECIAL:
+                self.unexpected.append(i)  # read as a separator
+        self.opts = opts
+        # nxt[p]: the first position >= p where a token must start (skipping separators).
+        nxt = [n] * (n + 1)
+        for p in range(n - 1, -1, -1):
+            nxt[p] = p if (opts[p] or s[p] in _SPECIAL) else nxt[p + 1]
+        self.nxt = nxt
+        # reach[p]: bitset of k such that text[p:n] splits into exactly k tokens (p a token start or n).
+        reach = [0] * (n + 1)
+        reach[n] = 1
+        for p in range(n - 1, -1, -1):
+            if nxt[p] != p:
+                continue
+            bits = 0
+            for t in opts[p]:
+                bits |= reach[nxt[t.end]] << 1
+            reach[p] = bits
+        self.reach = reach
+
+    def _options(self, s: str, p: int, n: int, orig: str) -> list[_Tok]:
+        c = s[p]
+        out: list[_Tok] = []
+        if c == "-" and p + 1 < n and s[p + 1] in _DIGITS:
+            self.has_minus = True
+            q = p + 1
+        elif c in _DIGITS:
+            if p > 0 and s[p - 1] == "-":
+                return out  # a digit right after '-' belongs to the negative number
+            if p > 0 and s[p - 1] == ".":
+                return out  # a number never starts right after a decimal point
+            q = p
+        elif c in _DASHES:
+            if p > 0 and s[p - 1] in _DASHES:
+                return out
+            e = p
+            while e < n and s[e] in _DASHES:
+                e += 1
+            if e < n and s[e] in _DIGITS and s[e - 1] == "-" and e - 1 > p:
+                e -= 1  # '——-5': the last '-' starts a negative number
+            self.has_marker = True
+            return [_Tok(orig[p:e], None, p, e)]
+        elif c in _SLASHES:
+            if p > 0 and s[p - 1] in _SLASHES:
+                return out
+            e = p
+            while e < n and s[e] in _SLASHES:
+                e += 1
+            self.has_marker = True
+            return [_Tok(orig[p:e], None, p, e)]
+        else:
+            for w in _WORD_MARKERS:
+                if s.startswith(w, p) and p + len(w) <= n:
+                    self.has_marker = True
+                    return [_Tok(orig[p : p + len(w)], None, p, p + len(w))]
+            return out
+        # digits of the integer part
+        run_end = q
+        while run_end < n and s[run_end] in _DIGITS:
+            run_end += 1
+        int_ends = [q + 1] if s[q] == "0" else list(range(q + 1, run_end + 1))
+        for j in int_ends:
+            if j < n and s[j] == "." and j + 1 < n and s[j + 1] in _DIGITS:
+                f_end = j + 1
+                while f_end < n and s[f_end] in _DIGITS:
+                    f_end += 1
+                for k in range(j + 2, f_end + 1):
+                    out.append(_Tok(orig[p:k], Decimal(s[p:k]), p, k))
+                continue  # an integer cannot end right before a decimal point
+            if j - p == 2 and s[p] == "-" and s[q] == "0":
+                continue  # no '-0'
+            out.append(_Tok(orig[p:j], Decimal(s[p:j]), p, j))
+        return out
+
+
+# --------------------------------------------------------------------------- per-run enumeration
+
+
+class _Run:
+    __slots__ = ("row", "slots", "lex", "cands", "status", "violated")
+
+    def __init__(self, row: RunRow, slots: list[str]) -> None:
+        self.row = row
+        self.slots = slots
+        self.lex = _Lexed(row.text)
+        self.cands: list[tuple[_Tok, ...]] = []
+        self.status = "ok"  # "ok" | "unsplittable" | "bound"
+        self.violated: list[_Constraint] = []
+
+
+def _enumerate(lex: _Lexed, nslots: int, checks: list[list[tuple[list[tuple[int, int]], Decimal]]],
+               prune: list[list[tuple[list[tuple[int, int]], Decimal]]] | None,
+               limit: int) -> tuple[list[tuple[_Tok, ...]], bool]:
+    """All splits of ``lex`` into ``nslots`` tokens passing ``checks`` (per slot: constraints that
+    complete at that slot, as (slot, coef) terms and a constant). Returns (splits, complete)."""
+    out: list[tuple[_Tok, ...]] = []
+    start = lex.nxt[0]
+    if not (lex.reach[start] >> nslots) & 1:
+        return out, True
+    opts, nxt, reach, n = lex.opts, lex.nxt, lex.reach, lex.n
+    chosen: list[_Tok] = []
+    vals: list[Decimal | None] = []
+    nodes = 0
+
+    def ok(slot: int, p_next: int) -> bool:
+        for terms, const in checks[slot]:
+            total = const
+            for s_i, coef in terms:
+                v = vals[s_i]
+                if v is None:
+                    break
+                total += coef * v
+            else:
+                if total != 0:
+                    return False
+        if prune is not None and prune[slot]:
+            # Values are non-negative here: a still-open constraint must be reachable by what is
+            # left of the text (no single value can have more digits than remain).
+            left = n - p_next - (nslots - slot - 2)
+            cap = Decimal(10) ** max(left, 0)
+            for terms, const in prune[slot]:
+                total = const
+                pos = neg = 0
+                for s_i, coef in terms:
+                    if s_i <= slot:
+                        total += coef * vals[s_i]  # type: ignore[operator]
+                    elif coef > 0:
+                        pos += 1
+                    else:
+                        neg += 1
+                if total - neg * cap > 0 or total + pos * cap < 0:
+                    return False
+        return True
+
+    def rec(p: int, slot: int) -> bool:
+        nonlocal nodes
+        if slot == nslots:
+            out.append(tuple(chosen))
+            return True
+        need = nslots - slot - 1
+        for t in opts[p]:
+            q = nxt[t.end]
+            if not (reach[q] >> need) & 1:
+                continue
+            nodes += 1
+            if nodes > limit:
+                return False
+            chosen.append(t)
+            vals.append(t.value)
+            if ok(slot, q) and not rec(q, slot + 1):
+                return False
+            chosen.pop()
+            vals.pop()
+        return True
+
+    complete = rec(start, 0)
+    return out, complete
+
+
+def _local_checks(run: _Run, cons: list[_Constraint], fixed_num: dict[str, Decimal]) -> tuple[
+        list[list[tuple[list[tuple[int, int]], Decimal]]], list[list[tuple[list[tuple[int, int]], Decimal]]],
+        list[_Constraint]]:
+    """Per slot: the local constraints to check there, and those still open there (for pruning)."""
+    idx = {a: i for i, a in enumerate(run.slots)}
+    nslots = len(run.slots)
+    checks: list[list[tuple[list[tuple[int, int]], Decimal]]] = [[] for _ in range(nslots)]
+    prune: list[list[tuple[list[tuple[int, int]], Decimal]]] = [[] for _ in range(nslots)]
+    used: list[_Constraint] = []
+    for c in cons:
+        terms: list[tuple[int, int]] = []
+        const = Decimal(0)
+        for a, coef in c.terms():
+            if a in idx:
+                terms.append((idx[a], coef))
+            elif a in fixed_num:
+                const += coef * fixed_num[a]
+            else:
+                break
+        else:
+            if not terms:
+                continue
+            used.append(c)
+            last = max(s for s, _ in terms)
+            first = min(s for s, _ in terms)
+            checks[last].append((terms, const))
+            for s in range(first, last):
+                prune[s].append((terms, const))
+    return checks, prune, used
+
+
+def _violations(cand: tuple[_Tok, ...], run: _Run, cons: list[_Constraint], fixed_num: dict[str, Decimal]) -> list[_Constraint]:
+    idx = {a: i for i, a in enumerate(run.slots)}
+    bad = []
+    for c in cons:
+        total = Decimal(0)
+        for a, coef in c.terms():
+            v = cand[idx[a]].value if a in idx else fixed_num.get(a)
+            if v is None:
+                break
+            total += coef * v
+        else:
+            if total != 0:
+                bad.append(c)
+    return bad
+
+
+# --------------------------------------------------------------------------- joint search
+
+
+class _Joint:
+    """Backtracking over the runs' candidate splits for linear equalities, with interval pruning."""
+
+    def __init__(self, runs: list[_Run], cons: list[_Constraint], fixed_num: dict[str, Decimal]) -> None:
+        self.nodes = 0
+        self.bound_hit = False
+        where: dict[str, tuple[int, int]] = {}
+        for ri, r in enumerate(runs):
+            if r.status == "ok":
+                for si, a in enumerate(r.slots):
+                    where[a] = (ri, si)
+        # Per constraint: constant part and the (run, slot, coef) terms.
+        self.cons: list[_Constraint] = []
+        terms_of: list[list[tuple[int, int, int]]] = []
+        consts: list[Decimal] = []
+        for c in cons:
+            terms: list[tuple[int, int, int]] = []
+            const = Decimal(0)
+            for a, coef in c.terms():
+                if a in where:
+                    ri, si = where[a]
+                    if any(cand[si].value is None for cand in runs[ri].cands):
+                        break
+                    terms.append((ri, si, coef))
+                elif a in fixed_num:
+                    const += coef * fixed_num[a]
+                else:
+                    break  # a cell we know nothing about: the constraint cannot be used
+            else:
+                if terms:
+                    self.cons.append(c)
+                    terms_of.append(terms)
+                    consts.append(const)
+        involved = sorted({ri for ts in terms_of for ri, _, _ in ts})
+        m = len(self.cons)
+        # Contribution vector of every candidate of every involved run.
+        contrib: dict[int, list[list[Decimal]]] = {}
+        for ri in involved:
+            vecs = []
+            for cand in runs[ri].cands:
+                vec = [Decimal(0)] * m
+                for j, ts in enumerate(terms_of):
+                    for rj, si, coef in ts:
+                        if rj == ri:
+                            vec[j] += coef * cand[si].value  # type: ignore[operator]
+                vecs.append(vec)
+            contrib[ri] = vecs
+        base = list(consts)
+        self.vars: list[int] = []
+        for ri in involved:
+            if len(runs[ri].cands) == 1:
+                for j in range(m):
+                    base[j] += contrib[ri][0][j]
+            else:
+                self.vars.append(ri)
+        self.vars.sort(key=lambda ri: len(runs[ri].cands))
+        self.base = base
+        self.contrib = contrib
+        self.m = m
+        self.runs = runs
+
+    def _bounds(self, allowed: list[list[int]]) -> tuple[list[list[Decimal]], list[list[Decimal]]]:
+        m = self.m
+        d = len(self.vars)
+        lo = [[Decimal(0)] * m for _ in range(d + 1)]
+        hi = [[Decimal(0)] * m for _ in range(d + 1)]
+        for i in range(d - 1, -1, -1):
+            vecs = [self.contrib[self.vars[i]][k] for k in allowed[i]]
+            for j in range(m):
+                col = [v[j] for v in vecs]
+                lo[i][j] = lo[i + 1][j] + min(col)
+                hi[i][j] = hi[i + 1][j] + max(col)
+        return lo, hi
+
+    def search(self, force: dict[int, int] | None = None) -> tuple[list[int] | None, bool]:
+        """One solution (candidate index per var run) or None; second item: False if the bound was hit."""
+        force = force or {}
+        allowed = [[force[ri]] if ri in force else list(range(len(self.runs[ri].cands))) for ri in self.vars]
+        lo, hi = self._bounds(allowed)
+        m, d = self.m, len(self.vars)
+        pick: list[int] = []
+        zero = Decimal(0)
+
+        def rec(i: int, acc: list[Decimal]) -> bool | None:
+            if i == d:
+                return all(a == zero for a in acc)
+            vecs = self.contrib[self.vars[i]]
+            lo_n, hi_n = lo[i + 1], hi[i + 1]
+            for k in allowed[i]:
+                self.nodes += 1
+                if self.nodes > SEARCH_NODE_LIMIT:
+                    self.bound_hit = True
+                    return None
+                v = vecs[k]
+                new = [acc[j] + v[j] for j in range(m)]
+                if any(new[j] + lo_n[j] > zero or new[j] + hi_n[j] < zero for j in range(m)):
+                    continue
+                pick.append(k)
+                r = rec(i + 1, new)
+                if r is None:
+                    return None
+                if r:
+                    return True
+                pick.pop()
+            return False
+
+        if any(self.base[j] + lo[0][j] > zero or self.base[j] + hi[0][j] < zero for j in range(m)):
+            return None, True
+        r = rec(0, list(self.base))
+        if r is None:
+            return None, False
+        return (list(pick) if r else None), True
+
+    def survivors(self) -> tuple[dict[int, list[int]] | None, bool]:
+        """Per var run, the candidate indexes that belong to at least one full solution
+        (None: no solution). Second item: False if a bound was hit (then unrefuted candidates are kept)."""
+        sol, complete = self.search()
+        if sol is None:
+            return (None, True) if complete else ({ri: list(range(len(self.runs[ri].cands))) for ri in self.vars}, False)
+        seen = {ri: {k} for ri, k in zip(self.vars, sol)}
+        all_complete = True
+        for ri in self.vars:
+            for k in range(len(self.runs[ri].cands)):
+                if k in seen[ri]:
+                    continue
+                s, complete = self.search({ri: k})
+                if s is not None:
+                    for rj, kj in zip(self.vars, s):
+                        seen[rj].add(kj)
+                elif not complete:
+                    all_complete = False
+                    seen[ri].add(k)  # not refuted: keep it
+        return {ri: sorted(ks) for ri, ks in seen.items()}, all_complete
+
+
+# --------------------------------------------------------------------------- solve
+
+
+def _slots_for(tdef: tpl.TableDef, row_id: str, fixed: dict[str, Cell]) -> list[str]:
+    if row_id == "*":
+        rows = list(tdef.rows)
+    else:
+        rows = []
+        for rid in row_id.split("+"):
+            try:
+                rows.append(tdef.row(rid.strip()))
+            except KeyError:
+                raise UnknownNameError("row", f"{tdef.template}/{tdef.id}/{rid}", ["*"] + [r.id for r in tdef.rows]) from None
+    return [f"{r.id}/{c}" for r in rows for c in r.columns if f"{r.id}/{c}" not in fixed]
+
+
+def _sort_key(v: str) -> tuple[int, Decimal, str]:
+    try:
+        return (0, Decimal(v.translate(_FULLWIDTH)), v)
+    except ArithmeticError:
+        return (1, Decimal(0), v)
+
+
+def _normalise_fixed(tdef: tpl.TableDef, fixed: dict[str, Cell] | None) -> dict[str, Cell]:
+    if not fixed:
+        return {}
+    known = set(tdef.addresses())
+    out: dict[str, Cell] = {}
+    for a, c in fixed.items():
+        if a.startswith(tdef.id + "/"):
+            a = a[len(tdef.id) + 1 :]
+        if a not in known:
+            raise UnknownNameError("cell", f"{tdef.template}/{tdef.id}/{a}", sorted(known))
+        out[a] = c
+    return out
+
+
+def solve(template: str, table_id: str, rows: list[RunRow], fixed: dict[str, Cell] | None = None) -> SolveResult:
+    """Split run-together rows of one table (see the module doc).
+
+    ``cells`` holds one Cell per address covered by ``rows`` (``fixed`` cells are not repeated);
+    ``splits`` the surviving splits of every row left ambiguous; ``notices`` what was relaxed,
+    bounded or unsplittable.
+    """
+    tdef = tpl.table_def(template, table_id)
+    fixed_cells = _normalise_fixed(tdef, fixed)
+    fixed_num = {a: c.value for a, c in fixed_cells.items() if c.kind == "number" and c.value is not None}
+    all_cons = _constraints(template, table_id)
+    notices: list[Notice] = []
+
+    runs: list[_Run] = []
+    seen_addr: dict[str, str] = {}
+    for row in rows:
+        slots = _slots_for(tdef, row.row_id, fixed_cells)
+        for a in slots:
+            if a in seen_addr:
+                raise ValueError(f"cell {table_id}/{a} is covered by run rows {seen_addr[a]!r} and {row.row_id!r}")
+            seen_addr[a] = row.row_id
+        runs.append(_Run(row, slots))
+
+    row_cons = [c for c in all_cons if c.family == "row"]
+    col_cons = [c for c in all_cons if c.family != "row"]
+
+    # 1. every run on its own, with its row constraints
+    for run in runs:
+        lex, row, end = run.lex, run.row, run.row.start + len(run.row.text)
+        if lex.unit is not None:
+            u0, u1 = lex.unit
+            notices.append(Notice("runtogether.unit", f"{table_id}/{row.row_id}: unit {row.text[u0:u1]!r} follows the "
+                                  "last number; the value is the number alone", row.start + u0, row.start + u1, "info"))
+        for p in lex.unexpected:
+            notices.append(Notice("runtogether.unexpected_char", f"{table_id}/{row.row_id}: unexpected character "
+                                  f"{row.text[p]!r} read as a cell boundary", row.start + p, row.start + p + 1))
+        if not run.slots:
+            continue
+        checks, prune, used = _local_checks(run, row_cons, fixed_num)
+        use_prune = prune if not (lex.has_minus or lex.has_marker) else None
+        cands, complete = _enumerate(lex, len(run.slots), checks, use_prune, ENUM_NODE_LIMIT)
+        if not complete:
+            run.status = "bound"
+            notices.append(Notice("runtogether.bound", f"{table_id}/{row.row_id}: gave up enumerating the splits of "
+                                  f"{row.text!r} after {ENUM_NODE_LIMIT} steps; its cells are left ambiguous",
+                                  row.start, end))
+            continue
+        if not cands and used:
+            no_checks: list[list[tuple[list[tuple[int, int]], Decimal]]] = [[] for _ in run.slots]
+            raw, complete = _enumerate(lex, len(run.slots), no_checks, None, ENUM_NODE_LIMIT)
+            if not complete:
+                run.status = "bound"
+                notices.append(Notice("runtogether.bound", f"{table_id}/{row.row_id}: no split of {row.text!r} adds up "
+                                      f"and enumerating all splits stopped after {ENUM_NODE_LIMIT} steps; its cells "
+                                      "are left ambiguous", row.start, end))
+                continue
+            if raw:
+                scored = [(_violations(c, run, used, fixed_num), c) for c in raw]
+                best = min(len(v) for v, _ in scored)
+                cands = [c for v, c in scored if len(v) == best]
+                dropped = sorted({c.name for v, _ in scored if len(v) == best for c in v})
+                run.violated = [c for c in used if c.name in dropped]
+                notices.append(Notice("runtogether.relaxed", f"{table_id}/{row.row_id}: no split of {row.text!r} "
+                                      f"satisfies its row constraints; dropped: {', '.join(dropped)} "
+                                      f"({CONSTRAINT_FAMILIES['row']}); kept the {len(cands)} split(s) that break "
+                                      f"the fewest", row.start, end))
+        if not cands:
+            run.status = "unsplittable"
+            notices.append(Notice("runtogether.unsplittable", f"{table_id}/{row.row_id}: {row.text!r} cannot be split "
+                                  f"into {len(run.slots)} cells (blank cells hidden in the run?); its cells are left "
+                                  "ambiguous", row.start, end))
+            continue
+        run.cands = cands
+
+    # 2. jointly, with the column constraints, relaxing step by step
+    if col_cons:
+        for drop in _RELAX_STEPS:  # the last step keeps no column constraint and always succeeds
+            joint = _Joint(runs, [c for c in col_cons if c.family not in drop], fixed_num)
+            surv, complete = joint.survivors()
+            if not complete:
+                notices.append(Notice("runtogether.bound", f"{table_id}: the joint search stopped after "
+                                      f"{SEARCH_NODE_LIMIT} steps; splits it could not rule out are kept"))
+            if surv is None:
+                continue
+            for ri, ks in surv.items():
+                runs[ri].cands = [runs[ri].cands[k] for k in ks]
+            if drop:
+                notices.append(_relax_notice(table_id, drop, col_cons, runs, fixed_num))
+            break
+
+    # 3. cells
+    cells: dict[str, Cell] = {}
+    splits: dict[str, list[list[str]]] = {}
+    for run in runs:
+        row, end = run.row, run.row.start + len(run.row.text)
+        if run.status != "ok":
+            for a in run.slots:
+                cells[a] = Cell("ambiguous", row.text, None, row.start, end)
+            continue
+        if len(run.cands) > 1:
+            splits[row.row_id] = [[t.raw for t in c] for c in run.cands]
+            notices.append(Notice("runtogether.ambiguous", f"{table_id}/{row.row_id}: {len(run.cands)} valid splits "
+                                  f"of {row.text!r}", row.start, end, "info"))
+        for si, a in enumerate(run.slots):
+            toks = [c[si] for c in run.cands]
+            t0 = toks[0]
+            if all(t.value == t0.value and t.raw == t0.raw for t in toks):
+                if all(t.start == t0.start for t in toks):
+                    s0, e0 = row.start + t0.start, row.start + t0.end
+                else:
+                    s0 = e0 = None
+                    notices.append(Notice("runtogether.span_uncertain", f"{table_id}/{a}: the value {t0.raw!r} is "
+                                          "certain but not which digits of the run it is", row.start, end, "info"))
+                if t0.value is None:
+                    cells[a] = Cell("not_applicable", t0.raw, None, s0, e0)
+                else:
+                    cells[a] = Cell("number", t0.raw, t0.value, s0, e0)
+            else:
+                cands = sorted({t.raw if t.value is None else str(t.value) for t in toks}, key=_sort_key)
+                cells[a] = Cell("ambiguous", row.text, None, row.start, end, tuple(cands))
+    return SolveResult(cells, splits, notices)
+
+
+def _relax_notice(table_id: str, drop: tuple[str, ...], col_cons: list[_Constraint], runs: list[_Run],
+                  fixed_num: dict[str, Decimal]) -> Notice:
+    """Which column families were dropped, and which of their constraints the numbers break for sure."""
+    values: dict[str, set[Decimal | None]] = {}
+    for r in runs:
+        if r.status != "ok":
+            continue
+        for si, a in enumerate(r.slots):
+            values[a] = {c[si].value for c in r.cands}
+    broken = []
+    for c in col_cons:
+        if c.family not in drop:
+            continue
+        sides = []
+        for side in (c.lhs, c.rhs):
+            total = Decimal(0)
+            for a in side:
+                vs = values.get(a, {fixed_num[a]} if a in fixed_num else {None})
+                if len(vs) != 1 or None in vs:
+                    total = None
+                    break
+                total += next(iter(vs))  # type: ignore[operator]
+            sides.append(total)
+        if sides[0] is not None and sides[1] is not None and sides[0] != sides[1]:
+            broken.append(f"{c.name}: {sides[0]} ≠ {sides[1]}")
+    what = "; ".join(f"{f} ({CONSTRAINT_FAMILIES[f]})" for f in drop)
+    msg = f"{table_id}: no combination of splits satisfies every column constraint; dropped {what}"
+    if broken:
+        msg += "; the report's numbers break " + ", ".join(broken)
+    return Notice("runtogether.relaxed", msg, None, None)

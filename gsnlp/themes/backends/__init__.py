@@ -1,0 +1,3 @@
+"""Built-in backends; each module imports its heavy library only inside methods."""
+
+from gsnlp.themes.backends import baselines, bert, sklearn_tfidf, spacy_textcat, use  # noqa: F401
