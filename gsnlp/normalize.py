@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SPACES = {"\u00a0", "\u3000", "\u2002", "\u2003", "\u2009", "\u200a", "\u202f", "\u205f", "\ufeff"}
 _DROP = {"\u200b", "\u200c", "\u200d", "\u2060"}
@@ -16,6 +17,7 @@ _DROP = {"\u200b", "\u200c", "\u200d", "\u2060"}
 _FOLD = {"、": "、", "。": "。", "“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-", "－": "-", "〔": "[", "〕": "]"}
 
 
+@lru_cache(maxsize=65536)
 def normalize_char(ch: str) -> str:
     if ch in _DROP:
         return ""
@@ -36,20 +38,23 @@ class NormalizedText:
 
     @classmethod
     def of(cls, source: str) -> NormalizedText:
-        out: list[str] = []
+        parts = [normalize_char(c) for c in source]
+        text = "".join(parts)
+        if len(text) == len(source):  # the common case: every character maps to one
+            return cls(source, text, ())
         idx: list[int] = []
-        for i, ch in enumerate(source):
-            n = normalize_char(ch)
-            out.append(n)
+        for i, n in enumerate(parts):
             idx.extend([i] * len(n))
         idx.append(len(source))
-        return cls(source, "".join(out), tuple(idx))
+        return cls(source, text, tuple(idx))
 
     def to_source(self, i: int) -> int:
         """Source offset of view offset ``i`` (``i == len(text)`` maps to the source end)."""
-        return self._map[i]
+        return self._map[i] if self._map else i
 
     def span_to_source(self, start: int, end: int) -> tuple[int, int]:
+        if not self._map:
+            return start, max(start, end)
         if end <= start:
             s = self._map[start]
             return s, s
@@ -58,4 +63,4 @@ class NormalizedText:
 
 def normalize(s: str) -> str:
     """The normalised string alone (no offset map)."""
-    return "".join(normalize_char(c) for c in s)
+    return "".join(map(normalize_char, s))

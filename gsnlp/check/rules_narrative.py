@@ -1,1 +1,527 @@
-"""NT: the narrative against the tables (filled below)."""
+"""NT: numbers stated in the narrative against the tables (RULES.md).
+
+The narrative figures come from ``gsnlp.figures`` (``Figure.metric`` is a cell address or a
+named quantity of ``gsnlp.figures.metrics.NAMED``). Scope matters: a figure whose subject is
+narrower or wider than the table (区政府办代表区政府, 县直部门 …) that disagrees with the
+table gives a 口径 (scope) finding, never an arithmetic error.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, Callable, Iterator, Sequence
+
+from gsnlp.check.context import Context, fmt
+from gsnlp.check.finding import Evidence, Finding
+from gsnlp.check.registry import rule
+from gsnlp.tables.template import LEGAL_PERSON_COLUMNS, table_def
+
+# scopes that mean "what the table counts" (the reporting agency or its whole jurisdiction)
+_SELF_SCOPES = re.compile(r"^(本机关|本单位|本级|我[局委办中心镇乡街区县市]|本[局委办中心镇乡街区县市])$")
+_WHOLE = re.compile(r"^全(区|市|县|镇|乡|街道|旗|省|局|委|系统)$")
+
+
+def _figs(ctx: Context) -> list[Any]:
+    return list(ctx.figures or [])
+
+
+def _metric_cells(ctx: Context, metric: str, fig: Any = None) -> list[str] | None:
+    """The table cells whose sum a narrative metric states; None when the report's template has none."""
+    tmpl = ctx.template("applications")
+    if metric.startswith(("applications/", "review_litigation/", "active_disclosure/")):
+        tid = metric.split("/")[0]
+        t = ctx.table(tid)
+        if t is None:
+            return None
+        rest = metric.split("/", 1)[1]
+        if rest not in t.cells:
+            # 2019 active_disclosure: 规范性文件 issued ~ newly_made
+            alt = {"regulations/issued": "regulations/newly_made",
+                   "normative_documents/issued": "normative_documents/newly_made"}.get(rest)
+            if alt and alt in t.cells:
+                return [f"{tid}/{alt}"]
+            return None
+        return [metric]
+    rows = [r.id for r in table_def(tmpl, "applications").rows] if tmpl else []
+    if metric == "applications_legal_persons" and tmpl:
+        return [f"applications/new_received/{c}" for c in LEGAL_PERSON_COLUMNS]
+    if metric == "applications_granted_or_partial" and tmpl:
+        return ["applications/granted/total", "applications/partially_granted/total"]
+    for name, prefix in (("applications_denied", "denied."), ("applications_unavailable", "unavailable."),
+                         ("applications_not_processed", "not_processed.")):
+        if metric == name and tmpl:
+            return [f"applications/{r}/total" for r in rows if r.startswith(prefix)]
+    if metric == "applications_other" and tmpl:
+        return [f"applications/{r}/total" for r in rows if r == "other" or r.startswith("other.")]
+    if ctx.table("review_litigation") is None:
+        return None
+    if metric == "litigation_total":
+        return ["review_litigation/litigation_direct/total", "review_litigation/litigation_after_review/total"]
+    if metric == "review_litigation_cases":
+        return [f"review_litigation/{b}/total" for b in ("review", "litigation_direct", "litigation_after_review")]
+    if metric == "review_litigation_corrected":
+        parent = _parent(ctx, fig)
+        if parent is not None and parent.metric == "review_litigation/review/total":
+            return ["review_litigation/review/corrected"]
+        if parent is not None and parent.metric == "litigation_total":
+            return ["review_litigation/litigation_direct/corrected", "review_litigation/litigation_after_review/corrected"]
+        return [f"review_litigation/{b}/corrected" for b in ("review", "litigation_direct", "litigation_after_review")]
+    return None
+
+
+def _parent(ctx: Context, fig: Any) -> Any:
+    if fig is None or not getattr(fig, "parent", None):
+        return None
+    return next((g for g in _figs(ctx) if g.id == fig.parent), None)
+
+
+def _scope_kind(fig: Any) -> str:
+    """``self`` (the table's own scope), ``whole`` (全区 …) or ``other`` (a narrower/other body)."""
+    s = (getattr(fig, "scope", None) or "").strip()
+    if not s or _SELF_SCOPES.match(s):
+        return "self"
+    if _WHOLE.match(s):
+        return "whole"
+    return "other"
+
+
+def _fig_ev(ctx: Context, fig: Any, role: str = "claim") -> Evidence:
+    return ctx.span_evidence(fig.start, fig.end, role)
+
+
+def _claim_text(ctx: Context, fig: Any, before: int = 30) -> str:
+    """The stated claim: the figure with the clause before it (from the last 。；，), as written."""
+    text = ctx.report.text
+    a = max(0, fig.start - before)
+    left = text[a:fig.start]
+    cut = max(left.rfind(ch) for ch in "。；;\n，,：:")
+    if cut >= 0 and fig.start - (a + cut + 1) >= 4:
+        a = a + cut + 1
+    else:
+        cut = max(left.rfind(ch) for ch in "。；;\n")
+        a = a + cut + 1 if cut >= 0 else a
+    while a < fig.start and (text[a].isdigit() or text[a] in "，,、"):
+        a += 1  # never start inside a number
+    return re.sub(r"\s+", "", text[a:fig.end])
+
+
+def compare(ctx: Context, fig: Any, cells: Sequence[str], what: str, *,
+            alternatives: Sequence[tuple[str, Sequence[str]]] = (), relation: str = "=") -> Finding:
+    """A narrative figure against the sum of ``cells`` (or one of the named alternatives)."""
+    inst = f"{fig.id} {fig.metric}"
+    claim = _claim_text(ctx, fig)
+    all_cells = list(dict.fromkeys(list(cells) + [c for _, cs in alternatives for c in cs]))
+    vals, missing, lenient = ctx.values(all_cells)
+    ev = [_fig_ev(ctx, fig)] + [ctx.cell_evidence(a, "table") for a in cells]
+    if vals is None:
+        na = ctx.not_assessable(inst, missing, ev, f"叙述“{claim}”与表格")
+        amb = [ctx.cell(a) for a in missing if ctx.cell(a).kind == "ambiguous"]
+        if len(cells) == 1 and amb and str(fig.value) in amb[0].candidates:
+            from dataclasses import replace as _r
+            na = _r(na, message=na.message + f"正文所写{fmt(fig.value)}是该格的候选值之一，可据此确定拆分。",
+                    details={**na.details, "narrative_resolves": str(fig.value)})
+        return na
+    stated = fig.scaled if hasattr(fig, "scaled") else fig.value
+    table = sum((vals[a] for a in cells), Decimal(0))
+    if (stated == table) if relation == "=" else (stated <= table):
+        return ctx.finding("pass", f"叙述“{claim}”与{what}（{fmt(table)}）一致。", instance=inst, expected=table,
+                           observed=stated, evidence=ev, lenient=lenient, details={"definition": "default"})
+    for name, alt in alternatives:
+        v = sum((vals[a] for a in alt), Decimal(0))
+        if stated == v:
+            ev2 = [_fig_ev(ctx, fig)] + [ctx.cell_evidence(a, "table") for a in alt]
+            return ctx.finding("pass", f"叙述“{claim}”与{name}（{fmt(v)}）一致（按此口径计算）。", instance=inst,
+                               expected=v, observed=stated, evidence=ev2, lenient=lenient, details={"definition": name})
+    sk = _scope_kind(fig)
+    scope = getattr(fig, "scope", None)
+    if sk == "other" or (sk == "whole" and _dept_report(ctx)):
+        return ctx.finding("fail", f"口径不同：叙述“{claim}”的主体是“{scope}”，与统计表的口径不一致，"
+                           f"表中{what}为{fmt(table)}；这不一定是计算错误，请核对统计口径。", instance=inst,
+                           expected=table, observed=stated, evidence=ev, origin="source", kind="scope",
+                           severity="warning", lenient=lenient, details={"scope": scope})
+    origin = "extraction" if any(ctx.cell(a).kind == "ambiguous" for a in cells) else "source"
+    rel = "不超过" if relation == "<=" else "等于"
+    return ctx.finding("fail", f"叙述与表格不一致：正文写“{claim}”，而表中{what}为{fmt(table)}（应{rel}{fmt(table)}）。",
+                       instance=inst, expected=table, observed=stated, evidence=ev, origin=origin, lenient=lenient,
+                       details={"scope": scope})
+
+
+def _dept_report(ctx: Context) -> bool:
+    from gsnlp.check.agency import is_government
+
+    return is_government(ctx.report.meta.agency) is False
+
+
+def _each(ctx: Context, metrics: Callable[[str], bool], what: Callable[[Any], str],
+          alternatives: Callable[[Any], Sequence[tuple[str, Sequence[str]]]] = lambda f: ()) -> Iterator[Finding]:
+    n = 0
+    for f in _figs(ctx):
+        if not f.metric or not metrics(f.metric) or f.polarity != "positive" or getattr(f, "kind", "count") not in ("count", "amount"):
+            continue
+        cells = _metric_cells(ctx, f.metric, f)
+        if cells is None:
+            continue
+        n += 1
+        yield compare(ctx, f, cells, what(f), alternatives=alternatives(f))
+    if n == 0:
+        yield ctx.finding("not_assessable", "正文没有可与表格核对的相关数字。", instance="report", severity="info")
+
+
+ROW_ZH = {"new_received": "本年新收申请", "carried_over": "上年结转", "carried_forward": "结转下年度",
+          "total_processed": "办理结果总计", "granted": "予以公开", "partially_granted": "部分公开"}
+
+
+def _cell_what(f: Any) -> str:
+    parts = f.metric.split("/")
+    if len(parts) == 3 and parts[0] == "applications":
+        col = {"total": "总计", "natural_person": "自然人", "commercial": "商业企业"}.get(parts[2], parts[2])
+        return f"表三“{ROW_ZH.get(parts[1], parts[1])}”{col}"
+    if len(parts) == 3 and parts[0] == "active_disclosure":
+        return f"表二 {parts[1]}/{parts[2]}"
+    if len(parts) == 3 and parts[0] == "review_litigation":
+        return f"表四 {parts[1]}/{parts[2]}"
+    return {"applications_legal_persons": "表三本年新收申请中法人或其他组织各列之和",
+            "applications_granted_or_partial": "表三予以公开与部分公开之和",
+            "applications_denied": "表三不予公开各项之和", "applications_unavailable": "表三无法提供各项之和",
+            "applications_not_processed": "表三不予处理各项之和", "applications_other": "表三其他处理各项之和",
+            "litigation_total": "表四行政诉讼两块总计之和", "review_litigation_cases": "表四复议与诉讼总计之和",
+            "review_litigation_corrected": "表四结果纠正之和"}.get(f.metric, f.metric)
+
+
+@rule("nt.applications_received.v1", severity="error", title="正文“收到/受理申请N件”与表三本年新收一致", needs_figures=True)
+def nt_applications_received(ctx: Context) -> Iterator[Finding]:
+    yield from _each(ctx, lambda m: m == "applications/new_received/total", _cell_what,
+                     lambda f: [("表三本年新收与上年结转之和",
+                                 ["applications/new_received/total", "applications/carried_over/total"])])
+
+
+@rule("nt.applications_carried.v1", severity="error", title="正文“上年结转/结转下年度N件”与表三一致", needs_figures=True)
+def nt_applications_carried(ctx: Context) -> Iterator[Finding]:
+    yield from _each(ctx, lambda m: m in ("applications/carried_over/total", "applications/carried_forward/total"),
+                     _cell_what)
+
+
+@rule("nt.applications_processed.v1", severity="error", title="正文“办结/答复N件”与表三办理结果总计一致", needs_figures=True)
+def nt_applications_processed(ctx: Context) -> Iterator[Finding]:
+    yield from _each(ctx, lambda m: m == "applications/total_processed/total", _cell_what)
+
+
+@rule("nt.applicant_breakdown.v1", severity="error", title="正文申请人构成与表三自然人、法人或其他组织各列一致", needs_figures=True)
+def nt_applicant_breakdown(ctx: Context) -> Iterator[Finding]:
+    def alt(f: Any) -> list[tuple[str, list[str]]]:
+        cells = _metric_cells(ctx, f.metric, f) or []
+        return [("本年新收与上年结转之和（同一申请人类别）",
+                 cells + [c.replace("/new_received/", "/carried_over/") for c in cells])]
+
+    yield from _each(ctx, lambda m: m == "applications_legal_persons" or (
+        m.startswith("applications/new_received/") and not m.endswith("/total")), _cell_what, alt)
+
+
+@rule("nt.outcome_breakdown.v1", severity="error", title="正文办理结果构成与表三一致", needs_figures=True)
+def nt_outcome_breakdown(ctx: Context) -> Iterator[Finding]:
+    yield from _each(ctx, lambda m: m in ("applications/granted/total", "applications/partially_granted/total",
+                                          "applications_granted_or_partial", "applications_denied",
+                                          "applications_unavailable", "applications_not_processed",
+                                          "applications_other"), _cell_what,
+                     lambda f: [("表三予以公开与部分公开之和", ["applications/granted/total",
+                                                       "applications/partially_granted/total"])]
+                     if f.metric == "applications/granted/total" else [])
+
+
+@rule("nt.review_litigation.v1", severity="error", title="正文行政复议、行政诉讼、被纠错件数与表四一致", needs_figures=True)
+def nt_review_litigation(ctx: Context) -> Iterator[Finding]:
+    yield from _each(ctx, lambda m: m in ("review_litigation/review/total", "litigation_total",
+                                          "review_litigation_corrected", "review_litigation_cases"), _cell_what)
+
+
+@rule("nt.active_disclosure.v1", severity="error", title="正文规章、规范性文件、许可处罚件数与表二一致", needs_figures=True)
+def nt_active_disclosure(ctx: Context) -> Iterator[Finding]:
+    yield from _each(ctx, lambda m: m.startswith("active_disclosure/"), _cell_what)
+
+
+# ---- zero claims ---------------------------------------------------------------------
+
+_EXTRA_ZERO = (
+    (re.compile(r"(所有|全部|各类)?申请(均已|均|全部|已全部)(按时|依法|在法定期限内)?办结|均已办结"), "all_done"),
+    (re.compile(r"均(获|被)(维持|支持)"), "all_upheld"),
+    (re.compile(r"(未|没有|无)(被|出现|发生)?(纠错|纠正|被纠错)"), "no_corrected"),
+)
+
+
+@rule("nt.zero_claims.v1", severity="error", title="否定表述（未收到、未发生、均获维持、均已办结）与表格一致", needs_figures=True)
+def nt_zero_claims(ctx: Context) -> Iterator[Finding]:
+    n = 0
+    for f in _figs(ctx):
+        if f.polarity != "negated" or not f.metric or f.metric == "info_processing_fee":
+            continue
+        cells = _metric_cells(ctx, f.metric, f)
+        if cells is None:
+            continue
+        n += 1
+        yield _zero(ctx, f.start, f.end, cells, f"{f.id} {f.metric}", _claim_text(ctx, f), f)
+    text = ctx.report.text
+    for _sid, lo, hi in ctx.report.narrative_spans():
+        if _sid not in ("overview", "applications", "review_litigation", None):
+            continue
+        for rx, kind in _EXTRA_ZERO:
+            for m in rx.finditer(text, lo, hi):
+                sent_a = max(text.rfind(ch, lo, m.start()) for ch in "。；\n") + 1
+                sent = text[max(lo, sent_a):m.end()]
+                if kind == "all_done":
+                    if re.search(r"结转|转入", text[m.start() - 40:m.end() + 40]):
+                        continue
+                    cells = ["applications/carried_forward/total"]
+                elif kind == "all_upheld":
+                    if not re.search(r"复议|诉讼", sent):
+                        continue
+                    blocks = [b for b, k in (("review", "复议"), ("litigation_direct", "诉讼"),
+                                             ("litigation_after_review", "诉讼")) if k in sent]
+                    cells = [f"review_litigation/{b}/{c}" for b in blocks for c in ("corrected", "other", "pending")]
+                else:
+                    if not re.search(r"复议|诉讼", sent):
+                        continue
+                    cells = [f"review_litigation/{b}/corrected" for b in ("review", "litigation_direct",
+                                                                         "litigation_after_review")]
+                if ctx.table(cells[0].split("/")[0]) is None:
+                    continue
+                n += 1
+                yield _zero(ctx, m.start(), m.end(), cells, f"{kind} {m.start()}", re.sub(r"\s+", "", sent[-40:]))
+    if n == 0:
+        yield ctx.finding("not_assessable", "正文没有可与表格核对的否定表述。", instance="report", severity="info")
+
+
+def _zero(ctx: Context, start: int, end: int, cells: Sequence[str], inst: str, claim: str, fig: Any = None) -> Finding:
+    vals, missing, lenient = ctx.values(cells)
+    ev = [ctx.span_evidence(start, end, "claim")] + [ctx.cell_evidence(a, "table") for a in cells]
+    if vals is None:
+        return ctx.not_assessable(inst, missing, ev, f"否定表述“{claim}”")
+    total = sum((vals[a] for a in cells), Decimal(0))
+    if total == 0:
+        return ctx.finding("pass", f"否定表述“{claim}”与表格一致（相关单元格均为0）。", instance=inst,
+                           expected=Decimal(0), observed=total, evidence=ev, lenient=lenient)
+    nz = [a for a in cells if vals[a] != 0]
+    if fig is not None and _scope_kind(fig) == "other":
+        return ctx.finding("fail", f"口径不同：正文“{claim}”（主体“{fig.scope}”），而表中"
+                           f"{'、'.join(ctx.label(a) + '为' + fmt(vals[a]) for a in nz)}。", instance=inst,
+                           expected=Decimal(0), observed=total, evidence=ev, origin="source", kind="scope",
+                           severity="warning", lenient=lenient)
+    return ctx.finding("fail", f"否定表述与表格矛盾：正文称“{claim}”，即应为0，但表中"
+                       f"{'、'.join(ctx.label(a) + '为' + fmt(vals[a]) for a in nz)}。", instance=inst,
+                       expected=Decimal(0), observed=total, evidence=ev, origin="source", lenient=lenient)
+
+
+# ---- percentages, ratios, breakdowns --------------------------------------------------
+
+def _tolerance(fig: Any) -> Decimal:
+    raw = re.sub(r"[^0-9.．]", "", fig.text).replace("．", ".")
+    decimals = len(raw.split(".", 1)[1]) if "." in raw else 0
+    return Decimal(1).scaleb(-decimals)  # one unit of the last stated digit: rounding or truncation
+
+
+@rule("nt.percentages.v1", severity="warning", title="“N件，占p%”与N/基数一致；构成比例之和约为100%", needs_figures=True)
+def nt_percentages(ctx: Context) -> Iterator[Finding]:
+    figs = _figs(ctx)
+    by_id = {f.id: f for f in figs}
+    n = 0
+    groups: dict[str, list[Any]] = {}
+    for p in figs:
+        if p.kind != "percent" or not p.qualifies or p.qualifies not in by_id:
+            continue
+        count = by_id[p.qualifies]
+        base = by_id.get(count.parent or "")
+        if base is None or base.value == 0:
+            continue
+        n += 1
+        groups.setdefault(base.id, []).append(p)
+        share = count.value / base.value * 100
+        tol = _tolerance(p)
+        ev = [_fig_ev(ctx, p, "percent"), _fig_ev(ctx, count, "part"), _fig_ev(ctx, base, "base")]
+        inst = f"{p.id} of {count.id}/{base.id}"
+        if abs(share - p.value) <= tol:
+            yield ctx.finding("pass", f"{fmt(count.value)}/{fmt(base.value)} = {share:.2f}%，与所写{p.text}相符。",
+                              instance=inst, expected=Decimal(f"{share:.4f}"), observed=p.value, evidence=ev)
+        else:
+            yield ctx.finding("fail", f"比例不符：{fmt(count.value)}件占{fmt(base.value)}件应为{share:.2f}%，正文写{p.text}。",
+                              instance=inst, expected=Decimal(f"{share:.4f}"), observed=p.value, evidence=ev,
+                              origin="source")
+    for bid, ps in groups.items():
+        if len(ps) < 3:
+            continue
+        total = sum((p.value for p in ps), Decimal(0))
+        slack = sum((_tolerance(p) for p in ps), Decimal(0))
+        ev = [_fig_ev(ctx, p, "percent") for p in ps]
+        if abs(total - 100) <= slack:
+            yield ctx.finding("pass", f"构成比例之和为{fmt(total)}%，约为100%。", instance=f"sum {bid}",
+                              expected=Decimal(100), observed=total, evidence=ev)
+        elif total < 100 and any(re.search(r"等|其他", ctx.report.text[p.start - 12:p.start]) for p in ps):
+            continue
+        else:
+            yield ctx.finding("fail", f"构成比例之和为{fmt(total)}%，不是100%。", instance=f"sum {bid}",
+                              expected=Decimal(100), observed=total, evidence=ev, origin="source")
+    if n == 0:
+        yield ctx.finding("not_assessable", "正文没有“N件，占p%”式的比例。", instance="report", severity="info")
+
+
+# the parts of these totals are a closed partition
+_PARTITIONS = {
+    "applications/new_received/total": {"applications/new_received/natural_person", "applications_legal_persons"},
+    "applications/total_processed/total": {"applications_granted_or_partial", "applications_denied",
+                                           "applications_unavailable", "applications_not_processed",
+                                           "applications_other"},
+}
+
+
+def _drop_nested(text: str, parts: list[Any]) -> list[Any]:
+    """Drop sub-parts written in brackets right after a part that they add up to:
+    预决算公开197条（政府预决算32条、部门预决算公开165条） lists 197's parts, not the total's."""
+    out = list(parts)
+    for p in parts:
+        if p not in out:
+            continue
+        k = p.end
+        while k < len(text) and text[k] in " \u3000":
+            k += 1
+        if k >= len(text) or text[k] not in "（(":
+            continue
+        close = min((i for i in (text.find("）", k), text.find(")", k)) if i > 0), default=-1)
+        if close < 0:
+            continue
+        inner = [q for q in out if k < q.start < close]
+        if inner and sum((q.scaled for q in inner), Decimal(0)) == p.scaled:
+            out = [q for q in out if q not in inner]
+    return out
+
+
+@rule("nt.breakdown_sum.v1", severity="error", title="“其中”列出的各部分之和等于（开放列举时不超过）总数", needs_figures=True)
+def nt_breakdown_sum(ctx: Context) -> Iterator[Finding]:
+    figs = _figs(ctx)
+    children: dict[str, list[Any]] = {}
+    for f in figs:
+        if f.parent and f.polarity == "positive" and f.kind in ("count", "amount"):
+            children.setdefault(f.parent, []).append(f)
+    by_id = {f.id: f for f in figs}
+    n = 0
+    for pid, parts in children.items():
+        total = by_id.get(pid)
+        if total is None or total.kind not in ("count", "amount"):
+            continue
+        parts = [p for p in parts if p.unit == total.unit or not p.unit or not total.unit]
+        if total.metric in _PARTITIONS:
+            # only the categories of the partition (a 复议/诉讼 count after the list is no part)
+            parts = [p for p in parts if p.metric in _PARTITIONS[total.metric]]
+        parts = _drop_nested(ctx.report.text, parts)
+        if len(parts) < 2:
+            continue
+        n += 1
+        s = sum((p.scaled for p in parts), Decimal(0))
+        t = total.scaled
+        after = ctx.report.text[parts[-1].end:parts[-1].end + 6]
+        open_list = bool(re.match(r"\s*(等|以及其他|及其他)", after)) or any(
+            getattr(p, "approx", None) for p in parts + [total])
+        metrics = {p.metric for p in parts}
+        closed = total.metric in _PARTITIONS and metrics >= _PARTITIONS[total.metric]
+        ev = [_fig_ev(ctx, total, "total")] + [_fig_ev(ctx, p, "part") for p in parts]
+        inst = f"{pid}"
+        claim = _claim_text(ctx, total, 16)
+        ok = s == t if closed else s <= t if (open_list or not closed) else s == t
+        strict_fail = (s != t) if (closed and not open_list) else (s > t)
+        if not strict_fail:
+            yield ctx.finding("pass", f"“{claim}”的各部分之和为{fmt(s)}{total.unit}，{'等于' if s == t else '不超过'}总数。",
+                              instance=inst, expected=t, observed=s, evidence=ev, details={"closed": closed, "open": open_list})
+        else:
+            yield ctx.finding("fail", f"分项与总数不符：“{claim}”，而列出的各部分之和为"
+                              f"{' + '.join(fmt(p.scaled) for p in parts)} = {fmt(s)}{total.unit}"
+                              f"（{'应等于' if closed else '不应超过'}总数）。", instance=inst, expected=t, observed=s,
+                              evidence=ev, origin="source", details={"closed": closed, "open": open_list, "ok": ok})
+    if n == 0:
+        yield ctx.finding("not_assessable", "正文没有带“其中”分项的总数。", instance="report", severity="info")
+
+
+@rule("nt.ratio.v1", severity="warning", title="所写比率与其分子分母一致", needs_figures=True)
+def nt_ratio(ctx: Context) -> Iterator[Finding]:
+    figs = _figs(ctx)
+    text = ctx.report.text
+    n = 0
+    for r in figs:
+        if r.kind != "rate" or r.metric == "applications_completion_rate":
+            continue
+        sa = max(text.rfind(ch, 0, r.start) for ch in "。；\n") + 1
+        counts = [f for f in figs if sa <= f.start < r.start and f.kind == "count" and f.polarity == "positive"
+                  and f.value > 0]
+        if len(counts) < 2:
+            continue
+        tol = _tolerance(r)
+        match = None
+        for a in counts:
+            for b in counts:
+                if a is b or a.unit != b.unit or a.value > b.value:
+                    continue
+                for base, name in ((b.value, "b"), (a.value + b.value, "a+b")):
+                    if base and abs(a.value / base * 100 - r.value) <= tol:
+                        match = (a, b, name)
+        n += 1
+        ev = [_fig_ev(ctx, r, "rate")] + [_fig_ev(ctx, c, "operand") for c in counts]
+        if match:
+            a, b, name = match
+            yield ctx.finding("pass", f"比率{r.text}与{fmt(a.value)}/{fmt(b.value if name == 'b' else a.value + b.value)}相符。",
+                              instance=r.id, observed=r.value, evidence=ev)
+        elif len(counts) == 2:
+            a, b = sorted(counts, key=lambda f: f.value)
+            exp = a.value / b.value * 100
+            yield ctx.finding("fail", f"比率不符：{fmt(a.value)}/{fmt(b.value)} = {exp:.2f}%，正文写{r.text}。",
+                              instance=r.id, expected=Decimal(f"{exp:.4f}"), observed=r.value, evidence=ev,
+                              origin="source")
+        else:
+            yield ctx.finding("not_assessable", f"无法确定比率{r.text}的分子和分母。", instance=r.id, evidence=ev,
+                              severity="info")
+    if n == 0:
+        yield ctx.finding("not_assessable", "正文没有可核对的比率。", instance="report", severity="info")
+
+
+@rule("nt.fee_claims.v1", severity="error", title="“未收取信息处理费”与所写的信息处理费金额一致", needs_figures=True)
+def nt_fee_claims(ctx: Context) -> Iterator[Finding]:
+    fees = [f for f in _figs(ctx) if f.metric == "info_processing_fee"]
+    neg = [f for f in fees if f.polarity == "negated"]
+    pos = [f for f in fees if f.polarity == "positive" and f.value > 0]
+    if not fees:
+        yield ctx.finding("not_assessable", "正文没有关于信息处理费的表述。", instance="report", severity="info")
+        return
+    if neg and pos:
+        ev = [_fig_ev(ctx, f, "claim") for f in neg] + [_fig_ev(ctx, f, "amount") for f in pos]
+        yield ctx.finding("fail", f"信息处理费说法矛盾：正文称“{_claim_text(ctx, neg[0])}”，又写收取"
+                          f"{'、'.join(f.text for f in pos)}。", instance="report", expected=Decimal(0),
+                          observed=max(f.value for f in pos), evidence=ev, origin="source")
+    else:
+        yield ctx.finding("pass", "信息处理费的表述前后一致（不与表二行政事业性收费比较）。", instance="report",
+                          evidence=[_fig_ev(ctx, f) for f in fees])
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+@rule("nt.period.v1", severity="warning", title="数据表述所指年度与报告年度一致", needs_figures=True)
+def nt_period(ctx: Context) -> Iterator[Finding]:
+    year = ctx.report.meta.year
+    if year is None:
+        yield ctx.finding("not_assessable", "报告年度不明。", instance="report", severity="info")
+        return
+    n = 0
+    bad = 0
+    for f in _figs(ctx):
+        if not f.metric or f.metric in ("active_disclosure_items",) or not f.period:
+            continue
+        m = _YEAR.search(f.period)
+        if not m:
+            continue
+        n += 1
+        y = int(m.group(1))
+        if y == year or (y == year + 1 and "carried_forward" in f.metric) or getattr(f, "section", None) == "problems":
+            continue
+        bad += 1
+        yield ctx.finding("fail", f"“{_claim_text(ctx, f)}”所指年度为{y}年，而报告年度为{year}年。", instance=f.id,
+                          expected=str(year), observed=str(y), evidence=[_fig_ev(ctx, f)], origin="source")
+    if n and not bad:
+        yield ctx.finding("pass", f"{n}处带年度的数据表述均指{year}年。", instance="report")
+    elif not n:
+        yield ctx.finding("not_assessable", "正文数据没有标明年度。", instance="report", severity="info")

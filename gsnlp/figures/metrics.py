@@ -48,7 +48,7 @@ def assign_metric(text: str, f: Any, ctx: dict[str, Any], figs: list[Any]) -> st
     parent = next((g for g in figs if g.id == f.parent), None) if f.parent else None
 
     if f.polarity == "negated":
-        after = text[f.end:s_b][:40]
+        after = re.split(r"[，,。；;]", text[f.end:s_b], maxsplit=1)[0][:40]
         if subj == "信息处理费" or pred in ("收取", "收费") or "处理费" in after:
             return "info_processing_fee"
         if _any(after, "纠错", "纠正") or pred in ("被纠错", "被纠正"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from gsnlp.errors import BinaryInputError, EmptyInputError, EncodingError
 
@@ -29,11 +30,33 @@ def _utf16_guess(data: bytes) -> str | None:
     return None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
+_IMPLAUSIBLE = re.compile(r"[^\x20-\x7e\t\n\r\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\xa0\xb7\xd7\ufeff]")
+
+
 def _control_ratio(text: str) -> float:
     if not text:
         return 0.0
-    bad = sum(1 for c in text if (ord(c) < 32 and c not in "\t\n\r\f\v") or c == "\ufffd")
-    return bad / len(text)
+    return len(_CONTROL.findall(text)) / len(text)
+
+
+def _plausible(text: str) -> float:
+    """Share of characters a Chinese report is made of (CJK, ASCII, CJK punctuation, spaces)."""
+    if not text:
+        return 0.0
+    return 1 - len(_IMPLAUSIBLE.findall(text)) / len(text)
+
+
+def _utf16_plausible(data: bytes) -> bool:
+    if len(data) % 2:
+        return False
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            if _plausible(data.decode(enc)) >= 0.9:
+                return True
+        except UnicodeDecodeError:
+            pass
+    return False
 
 
 def decode(data: bytes, origin: str) -> tuple[str, str]:
@@ -56,19 +79,28 @@ def decode(data: bytes, origin: str) -> tuple[str, str]:
                 return text, enc16
         except UnicodeDecodeError:
             pass
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data[:4096] and not _utf16_plausible(data):
         raise BinaryInputError("this is a binary file (NUL bytes), not a text report; "
                                "pass the report as .txt/.html/.docx/.pdf", origin=origin)
     errors = []
-    for enc in ("utf-8", "gb18030"):
+    scored: list[tuple[float, str, str]] = []
+    for enc in ("utf-8", "gb18030", "utf-16-le", "utf-16-be"):
+        if enc.startswith("utf-16") and len(data) % 2:
+            continue
         try:
             text = data.decode(enc)
         except UnicodeDecodeError as e:
             errors.append(f"{enc} fails at byte {e.start}")
             continue
-        if _control_ratio(text) > 0.01:
-            raise BinaryInputError(f"decodes as {enc} but {_control_ratio(text):.0%} of it are control characters; "
-                                   "this is not a text report", origin=origin)
-        return text, enc
+        score = _plausible(text)
+        if enc == "utf-8" and score > 0.9:
+            return text, enc  # strict UTF-8 success is itself strong evidence
+        scored.append((score, enc, text))
+    if scored:
+        score, enc, text = max(scored, key=lambda x: x[0])
+        if score >= 0.9:
+            return text, enc
+        raise BinaryInputError(f"decodes best as {enc} but only {score:.0%} of it looks like text; "
+                               "this is not a text report", origin=origin)
     raise EncodingError("cannot decode the text as UTF-8, UTF-16 or GB18030/GBK (" + "; ".join(errors) +
                         "); re-save it as UTF-8", origin=origin)

@@ -25,8 +25,8 @@ TEMPLATE_2019_MARKS = ("本年新制作数量", "本年新公开数量", "对外
 PRE2019_MARKS = ("统计表", "指标名称", "计量单位", "历年累计")
 
 
-def detect_template(text: str, year: int | None) -> str:
-    t = normalize(text)
+def detect_template(text: str, year: int | None, normalized: bool = False) -> str:
+    t = text if normalized else normalize(text)
     n21 = sum(t.count(m) for m in TEMPLATE_2021_MARKS)
     n19 = sum(t.count(m) for m in TEMPLATE_2019_MARKS)
     if n21 or n19:
@@ -92,5 +92,5 @@ def read_meta(text: str, regions: list[Region], body_start: int) -> tuple[Meta, 
                                   severity="info"))
     if agency is None:
         notices.append(Notice("meta.no_agency", "the title does not name the agency", severity="info"))
-    template = detect_template(masked, year)
+    template = detect_template(nt, year, normalized=True)
     return Meta(agency, year, period_start, period_end, published, template, title), notices

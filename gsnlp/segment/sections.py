@@ -38,12 +38,12 @@ _TITLE_RX = {
     "extra": r"(?:政府信息公开的?收费及减免情况|[^。\n]{0,12}统计表|[^。\n]{0,8}重点领域[^。\n]{0,10}情况)",
 }
 _HEADING = re.compile(
-    r"(?:^[ \t]*#{0,4}[ \t]*|(?<![一二三四五六七八九十第]))"
+    r"(?:^[ \t]*(?:#{1,4}[ \t]*)?|(?<![一二三四五六七八九十第]))"
     r"(?P<num>[" + _NUMERALS + r"]{1,2})[ \t]*[、.．,，][ \t]*(?P<title>" +
     "|".join(f"(?P<{k}>{v})" for k, v in _TITLE_RX.items()) + ")",
     re.M,
 )
-_BARE = re.compile(r"^[ \t]*#{0,4}[ \t]*(?P<title>" + "|".join(f"(?P<{k}>{v})" for k, v in _TITLE_RX.items()) +
+_BARE = re.compile(r"^[ \t]*(?:#{1,4}[ \t]*)?(?P<title>" + "|".join(f"(?P<{k}>{v})" for k, v in _TITLE_RX.items()) +
                    r")[ \t]*$", re.M)
 _PROBLEMS_SUB = re.compile(r"^[ \t]*[(（][一二][)）][^\n]{0,24}?存在[^\n]{0,12}?问题", re.M)
 

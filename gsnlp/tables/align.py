@@ -56,6 +56,24 @@ def match_row(label: str, tdef: TableDef, pointer: int) -> int | None:
     return None
 
 
+def match_unfilled(label: str, tdef: TableDef, pointer: int, filled: set[str]) -> int | None:
+    """A row behind the pointer that is still unfilled, named by a strong key or its exact label
+    (reports whose extracted text puts rows out of order)."""
+    lab = _clean(label)
+    if not lab or is_group_header(lab, tdef):
+        return None
+    core = _NUMBERING.sub("", lab)
+    for i in range(0, min(pointer, len(tdef.rows))):
+        row = tdef.rows[i]
+        if row.id in filled:
+            continue
+        if core == _NUMBERING.sub("", _clean(row.label)) or any(len(k) > 2 and k in lab for k in row.keys):
+            named = {r.id for r in tdef.rows for k in r.keys if len(k) > 2 and k in lab}
+            if len(named) <= 1:
+                return i
+    return None
+
+
 def _fit(values: list[RawCell], n: int, where: str, notices: list[Notice]) -> list[RawCell | None]:
     """Exactly n cells: drop empty placeholders at the ends when there are too many."""
     vals = list(values)
@@ -88,21 +106,42 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
     """Align a row-label table (active_disclosure, applications)."""
     notices: list[Notice] = []
     cells: dict[str, Cell] = {}
+    filled: set[str] = set()
     pointer = 0
-    pending: tuple[RowDef, list[RawCell]] | None = None
+    # pending: (row, values, pointer before the match, label cell)
+    pending: tuple[RowDef, list[RawCell], int, RawCell] | None = None
     span: list[int] = []
 
     def flush() -> None:
-        nonlocal pending
+        nonlocal pending, pointer
         if pending is None:
             return
-        row, vals = pending
-        fitted = _fit(vals, len(row.columns), f"table {tdef.id} row {row.id}", notices)
-        for col, rc in zip(row.columns, fitted):
-            cells[f"{row.id}/{col}"] = _cell(rc)
-            if rc is not None and rc.start is not None:
-                span.append(rc.end or rc.start)
+        row, vals, before, lab = pending
         pending = None
+        if not vals:
+            # a label with no values of its own (a line-broken label, a heading): not the row
+            pointer = min(pointer, before) if before >= 0 else pointer
+            return
+        n = len(row.columns)
+        where = f"table {tdef.id} row {row.id}"
+        fitted = _fit(vals, n, where, notices)
+        short = [v for v in fitted if v is not None]
+        if len(short) < n and n > 1 and short:
+            # fewer cells than columns: which column is missing cannot be told, so no cell is
+            # assigned a value by position; every cell may hold any of the row's values.
+            cands = tuple(sorted({str(make_cell(v.text).value) for v in short if make_cell(v.text).kind == "number"}))
+            for col in row.columns:
+                cells[f"{row.id}/{col}"] = Cell("ambiguous", " | ".join(v.text.strip() for v in short),
+                                                None, short[0].start, short[-1].end, cands)
+        else:
+            for col, rc in zip(row.columns, fitted):
+                cells[f"{row.id}/{col}"] = _cell(rc)
+        filled.add(row.id)
+        if lab.start is not None:
+            span.append(lab.start)
+        for rc in short:
+            if rc.end is not None:
+                span.append(rc.end)
 
     for r in rows:
         live = [c for c in r if not c.merged]
@@ -112,30 +151,29 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
                 pending[1].extend(live)
             continue
         label = "".join(live[i].text for i in label_idx)
+        has_values = label_idx[-1] + 1 < len(live)
         m = match_row(label, tdef, pointer)
-        if m is None and pending is not None and not pending[1] and pointer > 0:
+        if m is None and pending is not None and not pending[1]:
             # the same label again (a heading above its own table row): the row starts here
-            if match_row(label, tdef, pointer - 1) == pointer - 1:
-                pending = (pending[0], live[label_idx[-1] + 1 :])
+            if pointer > 0 and match_row(label, tdef, pointer - 1) == pointer - 1:
+                pending = (pending[0], live[label_idx[-1] + 1 :], pending[2], pending[3])
                 continue
-        if m is None:
-            # an unmatched label (header, group heading, narrative) ends the row before it
-            if pending is not None and pending[1]:
-                flush()
-            continue
+            if not has_values and match_unfilled(label, tdef, pointer, filled) is None:
+                continue  # the rest of a label broken over lines
         flush()
-        row = tdef.rows[m]
-        for skipped in tdef.rows[pointer:m]:
-            notices.append(Notice("tables.row_missing", f"table {tdef.id}: row {skipped.id} ({skipped.label}) not found",
-                                  live[label_idx[0]].start))
+        m = match_row(label, tdef, pointer)  # the pointer may have moved back
+        if m is None:
+            back = match_unfilled(label, tdef, pointer, filled)
+            if back is not None:
+                pending = (tdef.rows[back], live[label_idx[-1] + 1 :], -1, live[label_idx[0]])
+            continue
+        before = pointer
         pointer = m + 1
-        first = live[label_idx[0]]
-        if first.start is not None:
-            span.append(first.start)
-        pending = (row, live[label_idx[-1] + 1 :])
+        pending = (tdef.rows[m], live[label_idx[-1] + 1 :], before, live[label_idx[0]])
     flush()
-    for row in tdef.rows[pointer:]:
-        notices.append(Notice("tables.row_missing", f"table {tdef.id}: row {row.id} ({row.label}) not found"))
+    for row in tdef.rows:
+        if row.id not in filled:
+            notices.append(Notice("tables.row_missing", f"table {tdef.id}: row {row.id} ({row.label}) not found"))
     return cells, notices, (min(span), max(span)) if span else None
 
 

@@ -20,8 +20,10 @@ module, per template row, the value text between that label and the next one (a 
    ``new_received + carried_over = total_processed + carried_forward`` ("balance") and
    ``total_processed = Σ result rows`` ("results")). A row split survives when it is part of
    at least one full solution. If there is no solution, constraint families are dropped one
-   step at a time (results, then balance, then both) and a ``runtogether.relaxed`` Notice says
-   which, and which columns the report's own numbers break when that is certain.
+   step at a time (results, then balance, then both); the dropped constraints that each fit
+   with the kept ones are put back if they all fit at once (that set is then the only maximal
+   one, so nothing is guessed). A ``runtogether.relaxed`` Notice names the dropped constraints
+   (family and columns) and those the report's own numbers break for sure.
 4. **Cells.** A cell whose value is the same in every surviving split is a ``number``;
    otherwise it is ``ambiguous`` (``candidates`` = its possible values) and the row's
    surviving splits are returned in ``splits``. Nothing is guessed.
@@ -39,6 +41,7 @@ a run whose row has fixed cells covers only the row's other columns.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
@@ -49,9 +52,9 @@ from gsnlp.tables import template as tpl
 
 __all__ = ["RunRow", "SolveResult", "solve", "ENUM_NODE_LIMIT", "SEARCH_NODE_LIMIT", "CONSTRAINT_FAMILIES"]
 
-ENUM_NODE_LIMIT = 200_000
+ENUM_NODE_LIMIT = 50_000
 """Most search nodes spent enumerating the splits of one run."""
-SEARCH_NODE_LIMIT = 200_000
+SEARCH_NODE_LIMIT = 50_000
 """Most search nodes spent on the joint (column) search of one table."""
 
 CONSTRAINT_FAMILIES = {
@@ -115,7 +118,8 @@ class _Constraint:
 # --------------------------------------------------------------------------- constraints
 
 
-def _constraints(template: str, table_id: str) -> list[_Constraint]:
+@functools.lru_cache(maxsize=None)
+def _constraints(template: str, table_id: str) -> tuple[_Constraint, ...]:
     tdef = tpl.table_def(template, table_id)
     out: list[_Constraint] = []
     if table_id == "applications":
@@ -133,7 +137,7 @@ def _constraints(template: str, table_id: str) -> list[_Constraint]:
         parts = ("upheld", "corrected", "other", "pending")
         for r in tdef.rows:
             out.append(_Constraint(f"row {r.id}", "row", tuple(f"{r.id}/{c}" for c in parts), (f"{r.id}/total",)))
-    return out
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- tokens
@@ -249,7 +253,7 @@ class _Lexed:
 
 
 class _Run:
-    __slots__ = ("row", "slots", "lex", "cands", "status", "violated")
+    __slots__ = ("row", "slots", "lex", "cands", "status")
 
     def __init__(self, row: RunRow, slots: list[str]) -> None:
         self.row = row
@@ -257,7 +261,6 @@ class _Run:
         self.lex = _Lexed(row.text)
         self.cands: list[tuple[_Tok, ...]] = []
         self.status = "ok"  # "ok" | "unsplittable" | "bound"
-        self.violated: list[_Constraint] = []
 
 
 def _enumerate(lex: _Lexed, nslots: int, checks: list[list[tuple[list[tuple[int, int]], Decimal]]],
@@ -574,7 +577,11 @@ def solve(template: str, table_id: str, rows: list[RunRow], fixed: dict[str, Cel
             seen_addr[a] = row.row_id
         runs.append(_Run(row, slots))
 
-    row_cons = [c for c in all_cons if c.family == "row"]
+    row_cons_of: dict[str, list[_Constraint]] = {}
+    for c in all_cons:
+        if c.family == "row":
+            for a in c.lhs + c.rhs:
+                row_cons_of.setdefault(a, []).append(c)
     col_cons = [c for c in all_cons if c.family != "row"]
 
     # 1. every run on its own, with its row constraints
@@ -589,7 +596,8 @@ def solve(template: str, table_id: str, rows: list[RunRow], fixed: dict[str, Cel
                                   f"{row.text[p]!r} read as a cell boundary", row.start + p, row.start + p + 1))
         if not run.slots:
             continue
-        checks, prune, used = _local_checks(run, row_cons, fixed_num)
+        mine = list({id(c): c for a in run.slots for c in row_cons_of.get(a, ())}.values())
+        checks, prune, used = _local_checks(run, mine, fixed_num)
         use_prune = prune if not (lex.has_minus or lex.has_marker) else None
         cands, complete = _enumerate(lex, len(run.slots), checks, use_prune, ENUM_NODE_LIMIT)
         if not complete:
@@ -612,7 +620,6 @@ def solve(template: str, table_id: str, rows: list[RunRow], fixed: dict[str, Cel
                 best = min(len(v) for v, _ in scored)
                 cands = [c for v, c in scored if len(v) == best]
                 dropped = sorted({c.name for v, _ in scored if len(v) == best for c in v})
-                run.violated = [c for c in used if c.name in dropped]
                 notices.append(Notice("runtogether.relaxed", f"{table_id}/{row.row_id}: no split of {row.text!r} "
                                       f"satisfies its row constraints; dropped: {', '.join(dropped)} "
                                       f"({CONSTRAINT_FAMILIES['row']}); kept the {len(cands)} split(s) that break "
@@ -628,17 +635,30 @@ def solve(template: str, table_id: str, rows: list[RunRow], fixed: dict[str, Cel
     # 2. jointly, with the column constraints, relaxing step by step
     if col_cons:
         for drop in _RELAX_STEPS:  # the last step keeps no column constraint and always succeeds
-            joint = _Joint(runs, [c for c in col_cons if c.family not in drop], fixed_num)
+            active = [c for c in col_cons if c.family not in drop]
+            joint = _Joint(runs, active, fixed_num)
             surv, complete = joint.survivors()
+            if surv is None:
+                continue
+            dropped = [c for c in col_cons if c.family in drop]
+            if dropped:
+                # Put back every dropped constraint that is satisfiable together with the kept ones,
+                # if all of them are satisfiable at once (then that set is the only maximal one and
+                # keeping it guesses nothing); otherwise the whole family stays dropped.
+                back = [c for c in dropped if _Joint(runs, active + [c], fixed_num).search()[0] is not None]
+                if back:
+                    joint2 = _Joint(runs, active + back, fixed_num)
+                    surv2, complete2 = joint2.survivors()
+                    if surv2 is not None:
+                        surv, complete = surv2, complete2
+                        dropped = [c for c in dropped if c not in back]
             if not complete:
                 notices.append(Notice("runtogether.bound", f"{table_id}: the joint search stopped after "
                                       f"{SEARCH_NODE_LIMIT} steps; splits it could not rule out are kept"))
-            if surv is None:
-                continue
             for ri, ks in surv.items():
                 runs[ri].cands = [runs[ri].cands[k] for k in ks]
-            if drop:
-                notices.append(_relax_notice(table_id, drop, col_cons, runs, fixed_num))
+            if dropped:
+                notices.append(_relax_notice(table_id, dropped, runs, fixed_num))
             break
 
     # 3. cells
@@ -674,9 +694,8 @@ def solve(template: str, table_id: str, rows: list[RunRow], fixed: dict[str, Cel
     return SolveResult(cells, splits, notices)
 
 
-def _relax_notice(table_id: str, drop: tuple[str, ...], col_cons: list[_Constraint], runs: list[_Run],
-                  fixed_num: dict[str, Decimal]) -> Notice:
-    """Which column families were dropped, and which of their constraints the numbers break for sure."""
+def _relax_notice(table_id: str, dropped: list[_Constraint], runs: list[_Run], fixed_num: dict[str, Decimal]) -> Notice:
+    """Which column constraints were dropped, and which of them the numbers break for sure."""
     values: dict[str, set[Decimal | None]] = {}
     for r in runs:
         if r.status != "ok":
@@ -684,9 +703,7 @@ def _relax_notice(table_id: str, drop: tuple[str, ...], col_cons: list[_Constrai
         for si, a in enumerate(r.slots):
             values[a] = {c[si].value for c in r.cands}
     broken = []
-    for c in col_cons:
-        if c.family not in drop:
-            continue
+    for c in dropped:
         sides = []
         for side in (c.lhs, c.rhs):
             total = Decimal(0)
@@ -699,7 +716,9 @@ def _relax_notice(table_id: str, drop: tuple[str, ...], col_cons: list[_Constrai
             sides.append(total)
         if sides[0] is not None and sides[1] is not None and sides[0] != sides[1]:
             broken.append(f"{c.name}: {sides[0]} ≠ {sides[1]}")
-    what = "; ".join(f"{f} ({CONSTRAINT_FAMILIES[f]})" for f in drop)
+    families = sorted({c.family for c in dropped}, key=list(CONSTRAINT_FAMILIES).index)
+    what = "; ".join(f"{f} ({CONSTRAINT_FAMILIES[f]}) in columns "
+                     + ", ".join(c.name.split(" ", 1)[1] for c in dropped if c.family == f) for f in families)
     msg = f"{table_id}: no combination of splits satisfies every column constraint; dropped {what}"
     if broken:
         msg += "; the report's numbers break " + ", ".join(broken)

@@ -45,7 +45,7 @@ def detect_layout(text: str, a: int, b: int) -> str:
     n_tab_inner = sum(1 for _, ln in lines if "\t" in ln.strip("\t") or ln.count("\t") >= 2)
     counts = {"markdown": n_md, "pipe_cells": n_pipe, "tab_lines": n_tab_start, "tab_rows": n_tab_inner}
     best = max(counts, key=lambda k: counts[k])
-    if counts[best] >= 3:
+    if counts[best] >= 2:
         return best
     return "run_together"
 
@@ -106,9 +106,24 @@ def tokenize(text: str, a: int, b: int, layout: str) -> list[RawRow]:
             else:
                 body = re.sub(r"^#+\s*", "", line)
                 off = len(line) - len(body)
-                rows.append([RawCell(body, pos + off, pos + len(line))])
+                rows.append(_label_values(body, pos + off))
         return rows
     raise ValueError(layout)
+
+
+_LABEL_VALUES = re.compile(r"^(?P<label>.*?[\u4e00-\u9fff）)])[ \t\u3000]+(?P<values>(?:-?\d[\d,.]*[ \t\u3000]*)+)$")
+
+
+def _label_values(line: str, pos: int) -> RawRow:
+    """A plain line "行政许可 0" (label, spaces, numbers) as label and value cells."""
+    m = _LABEL_VALUES.match(line.rstrip())
+    if not m:
+        return [RawCell(line, pos, pos + len(line))]
+    row = [RawCell(m.group("label"), pos, pos + m.end("label"))]
+    for v in re.finditer(r"-?\d[\d,.]*", m.group("values")):
+        s = pos + m.start("values") + v.start()
+        row.append(RawCell(v.group(0), s, s + len(v.group(0))))
+    return row
 
 
 def _region(text: str, masked: str, sec: Section | None, tid: str) -> tuple[int, int] | None:

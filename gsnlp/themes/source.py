@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _NUM = "一二三四五六七八九十"
 # A numbered top-level heading "五、存在的主要问题及改进情况" and its old variants.
@@ -49,6 +50,21 @@ def _next_heading(text: str, pos: int, number: str | None) -> int | None:
     return m.start() if m else None
 
 
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Cut a section body at a signature block, date line or attachment, and strip blanks."""
+    t = _TRAILER.search(text, start, end)
+    if t is not None:
+        end = t.start()
+    while end > start and text[end - 1] in " \t\r\n\u3000#":
+        end -= 1
+    sig = _SIGNATURE.search(text, start, end)
+    if sig is not None:  # a signature block without a date: "。 平潭县人民政府"
+        end = sig.start() + 1
+    while start < end and text[start] in " \t\r\n\u3000:：":
+        start += 1
+    return start, end
+
+
 def find_problems_section(text: str) -> SectionSpan | None:
     """Locate section 五 in ``text``; None when the report has no such section."""
     how = "heading"
@@ -63,22 +79,11 @@ def find_problems_section(text: str) -> SectionSpan | None:
     else:
         number = m.group(1)
         body = m.end()
-    ends = [len(text)]
+    end = len(text)
     nh = _next_heading(text, body, number)
     if nh is not None:
-        ends.append(nh)
-    t = _TRAILER.search(text, body)
-    if t is not None:
-        ends.append(t.start())
-    end = min(ends)
-    while end > body and text[end - 1] in " \t\r\n\u3000#":
-        end -= 1
-    sig = _SIGNATURE.search(text, body, end)
-    if sig is not None:  # a signature block without a date: "。 平潭县人民政府"
-        end = sig.start() + 1
-    start = body
-    while start < end and text[start] in " \t\r\n\u3000:：":
-        start += 1
+        end = nh
+    start, end = _trim(text, body, end)
     return SectionSpan(m.start(), start, end, number, how)
 
 
@@ -131,10 +136,16 @@ def load_report(path: str | Path) -> ReportText:
     read = getattr(gsnlp, "read", None)
     if read is not None:
         report = read(path)
-        sec = report.section("problems")
-        if sec is not None:
-            return ReportText(path.name, report.text, SectionSpan(sec.start, sec.body_start, sec.end, sec.number,
-                                                                  "report"), sha, "gsnlp.read")
-        return ReportText(path.name, report.text, find_problems_section(report.text), sha, "gsnlp.read")
+        return ReportText(path.name, report.text, section_of(report), sha, "gsnlp.read")
     text = _fallback_text(path)
     return ReportText(path.name, text, find_problems_section(text), sha, "fallback")
+
+
+def section_of(report: Any) -> SectionSpan | None:
+    """Section 五 of a parsed ``gsnlp.Report``: its ``problems`` section, trimmed of trailing
+    signature, dates and attachments; found in the text when the parser has no such section."""
+    sec = report.section("problems")
+    if sec is None:
+        return find_problems_section(report.text)
+    start, end = _trim(report.text, sec.body_start, sec.end)
+    return SectionSpan(sec.start, start, end, sec.number, "report")

@@ -118,7 +118,8 @@ class TfidfLinearClassifier(ThemeClassifier):
             if yj.min() == yj.max():
                 self.theme_intercept_[j] = 30.0 if yj[0] == 1 else -30.0
                 continue
-            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000, random_state=self.seed)
+            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear", max_iter=2000,
+                                    random_state=self.seed)
             lr.fit(F, yj)
             self.theme_coef_[j] = lr.coef_[0]
             self.theme_intercept_[j] = lr.intercept_[0]

@@ -52,34 +52,23 @@ class SpacyTextcatClassifier(ThemeClassifier):
         self.batch_size = batch_size
         self.length = length
 
-    def _blank(self) -> Any:
+    def _blank(self, component: str, labels: tuple[str, ...]) -> Any:
         spacy = _spacy()
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        nlp.add_pipe("textcat", name="role",
-                     config={"model": _model_config(self.architecture, True, self.length)})
-        nlp.add_pipe("textcat_multilabel", name="themes",
-                     config={"model": _model_config(self.architecture, False, self.length), "threshold": 0.5})
-        for r in ROLES:
-            nlp.get_pipe("role").add_label(r)
-        for t in THEMES:
-            nlp.get_pipe("themes").add_label(t)
+        exclusive = component == "textcat"
+        pipe = nlp.add_pipe(component, config={"model": _model_config(self.architecture, exclusive, self.length)})
+        for label in labels:
+            pipe.add_label(label)
         return nlp
 
-    def _fit(self, X: list[str], roles: np.ndarray, themes: np.ndarray) -> None:
+    def _train(self, component: str, labels: tuple[str, ...], X: list[str], cats: list[dict[str, float]]) -> Any:
         spacy = _spacy()
         from spacy.training import Example
         from spacy.util import minibatch
 
         spacy.util.fix_random_seed(self.seed)
-        import logging
-
-        logging.getLogger("jieba").setLevel(logging.WARNING)
-        nlp = self._blank()
-        examples = []
-        for x, r, t in zip(X, roles, themes):
-            cats = {k: float(i == r) for i, k in enumerate(ROLES)}
-            cats.update({k: float(t[j]) for j, k in enumerate(THEMES)})
-            examples.append(Example.from_dict(nlp.make_doc(x), {"cats": cats}))
+        nlp = self._blank(component, labels)
+        examples = [Example.from_dict(nlp.make_doc(x), {"cats": c}) for x, c in zip(X, cats)]
         opt = nlp.initialize(lambda: examples)
         rng = random.Random(self.seed)
         for _ in range(self.epochs):
@@ -87,18 +76,31 @@ class SpacyTextcatClassifier(ThemeClassifier):
             losses: dict[str, float] = {}
             for batch in minibatch(examples, size=self.batch_size):
                 nlp.update(batch, sgd=opt, drop=self.dropout, losses=losses)
-        self.nlp_ = nlp
+        return nlp
+
+    def _fit(self, X: list[str], roles: np.ndarray, themes: np.ndarray) -> None:
+        import logging
+
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        # two pipelines: spaCy's exclusive textcat rejects docs whose cats hold other labels
+        self.role_nlp_ = self._train("textcat", ROLES, X,
+                                     [{k: float(i == r) for i, k in enumerate(ROLES)} for r in roles])
+        self.theme_nlp_ = self._train("textcat_multilabel", THEMES, X,
+                                      [{k: float(t[j]) for j, k in enumerate(THEMES)} for t in themes])
 
     def _proba(self, X: list[str]) -> tuple[np.ndarray, np.ndarray]:
         r = np.zeros((len(X), len(ROLES)))
         t = np.zeros((len(X), len(THEMES)))
-        for i, doc in enumerate(self.nlp_.pipe(X, batch_size=64)):
+        for i, doc in enumerate(self.role_nlp_.pipe(X, batch_size=64)):
             r[i] = [doc.cats.get(k, 0.0) for k in ROLES]
+        for i, doc in enumerate(self.theme_nlp_.pipe(X, batch_size=64)):
             t[i] = [doc.cats.get(k, 0.0) for k in THEMES]
         return r, t
 
     def _save(self, path: Path) -> None:
-        self.nlp_.to_disk(path / "spacy")
+        self.role_nlp_.to_disk(path / "spacy-role")
+        self.theme_nlp_.to_disk(path / "spacy-themes")
 
     def _load(self, path: Path) -> None:
-        self.nlp_ = _spacy().load(path / "spacy")
+        self.role_nlp_ = _spacy().load(path / "spacy-role")
+        self.theme_nlp_ = _spacy().load(path / "spacy-themes")

@@ -1,0 +1,408 @@
+"""PDF reader for PDFs with a text layer (pdfplumber).
+
+``read_pdf(data, path)`` returns ``(text, grids, regions, extra)`` like the other structured
+readers (see ``gsnlp.io.html``):
+
+- tables are found from their ruling lines (drawn lines and stroked or hairline rectangles;
+  white filled boxes behind text lines, which WPS writes for every line, are not rulings);
+  a cell whose top border falls on the page break is closed by the frame's vertical rules;
+- cell text: the characters inside the cell box, lines joined without spaces, so a label
+  printed one character per line (三/、/本/年/度…) and a number wrapped over lines read whole;
+- a table continued on the next page is one grid: its columns are matched by position, and a
+  merged label cell cut by the page break (``（四）无`` / ``法提供``, or an empty
+  continuation) is joined into the cell above instead of becoming a row of its own;
+- page headers and footers (page numbers, repeated lines in the margins) are not in the
+  text; each is listed in ``extra["page_furniture"]`` with page, box and text;
+- paragraphs are rebuilt from lines (a new paragraph at an indent or after a short line).
+
+Provenance: every cell has ``where={"page": n, "bbox": [x0, top, x1, bottom]}`` (1-based page,
+PDF points from the top-left); a cell continued over a page break adds ``"continued"``.
+A PDF without a text layer raises ``InputError`` saying OCR is needed; a damaged PDF raises
+``InputError``; an oversized one ``HostileInputError``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from dataclasses import dataclass, field
+from typing import Any
+
+from gsnlp.doc import Region
+from gsnlp.errors import EmptyInputError, HostileInputError, InputError, MissingExtraError
+from gsnlp.io._gridtext import PendingCell, TextBuilder, join_lines
+from gsnlp.tables.grid import RawRow
+
+MAX_BYTES = 200 * 1024 * 1024
+MAX_PAGES = 2000
+MAX_OBJECTS_PER_PAGE = 500_000
+
+_PAGE_NO = re.compile(r"^[-—－–~\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—－–~\s]*$")
+_LIST_MARK = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.、．])")
+_NUMBER = re.compile(r"^[+-]?[\d,]+(?:\.\d+)?$")
+_ASCII = re.compile(r"[A-Za-z0-9]")
+
+
+def _plumber() -> Any:
+    try:
+        import pdfplumber
+    except ImportError:
+        raise MissingExtraError("reading PDF", "pdf", "pdfplumber") from None
+    return pdfplumber
+
+
+# ---------------------------------------------------------------- characters to lines
+
+
+@dataclass(slots=True)
+class Line:
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+    size: float
+
+
+def _chars_to_lines(chars: list[dict[str, Any]], page: int) -> list[Line]:
+    """Group characters into text lines (by vertical overlap), left to right."""
+    cs = [c for c in chars if c.get("text", "").strip()]
+    cs.sort(key=lambda c: (round(c["top"], 1), c["x0"]))
+    rows: list[list[dict[str, Any]]] = []
+    for c in cs:
+        h = max(c["bottom"] - c["top"], 1.0)
+        mid = (c["top"] + c["bottom"]) / 2
+        for row in reversed(rows[-3:]):
+            r0 = row[0]
+            rh = max(r0["bottom"] - r0["top"], 1.0)
+            rmid = (r0["top"] + r0["bottom"]) / 2
+            if abs(mid - rmid) < 0.45 * max(h, rh):
+                row.append(c)
+                break
+        else:
+            rows.append([c])
+    out = []
+    for row in rows:
+        row.sort(key=lambda c: c["x0"])
+        text = ""
+        prev = None
+        for c in row:
+            ch = c["text"]
+            if prev is not None:
+                gap = c["x0"] - prev["x1"]
+                size = max(prev.get("size", 10.0), 1.0)
+                if _ASCII.match(prev["text"][-1:]) and _ASCII.match(ch[:1]) and gap > 0.2 * size:
+                    text += " "
+            text += ch
+            prev = c
+        out.append(Line(page, min(c["x0"] for c in row), min(c["top"] for c in row), max(c["x1"] for c in row),
+                        max(c["bottom"] for c in row), text, statistics.median(c.get("size", 10.0) for c in row)))
+    out.sort(key=lambda ln: (ln.top, ln.x0))
+    return out
+
+
+def _text_in(chars: list[dict[str, Any]], bbox: tuple[float, float, float, float]) -> str:
+    x0, top, x1, bottom = bbox
+    inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+    return join_lines([ln.text for ln in _chars_to_lines(inside, 0)])
+
+
+# ---------------------------------------------------------------- rulings and tables
+
+
+def _is_ruling(obj: dict[str, Any]) -> bool:
+    """Drawn lines and stroked rectangles are rulings; filled boxes only when hairline-thin and not white."""
+    if obj["object_type"] == "line":
+        return True
+    if obj["object_type"] == "curve":
+        return False
+    if obj["object_type"] != "rect":
+        return True
+    if obj.get("stroke"):
+        return True
+    thin = min(obj["width"], obj["height"]) <= 2.0
+    color = obj.get("non_stroking_color")
+    white = isinstance(color, (tuple, list)) and len(color) in (1, 3, 4) and (
+        all(v >= 0.95 for v in color) if len(color) != 4 else all(v <= 0.05 for v in color))
+    return thin and not white
+
+
+def _closing_edges(page: Any) -> list[dict[str, Any]]:
+    """Rules closing a table cut by a page break.
+
+    Where a table breaks over pages, the cells cut by the break often have no top (or no
+    bottom) border on the page: only the frame's vertical rules start (or end) there. A
+    horizontal rule is added across the vertical rules that start at the topmost (or end at
+    the bottommost) position, if that is near the page's top (or bottom).
+    """
+    vs = [e for e in page.edges if e["orientation"] == "v" and e["height"] > 3]
+    if len(vs) < 2:
+        return []
+    height = float(page.height)
+    out = []
+    top = min(v["top"] for v in vs)
+    bottom = max(v["bottom"] for v in vs)
+    for y, at, near in ((top, "top", top < height * 0.3), (bottom, "bottom", bottom > height * 0.7)):
+        if not near:
+            continue
+        xs = [v["x0"] for v in vs if abs(v[at] - y) < 2.5]
+        if len(xs) >= 2:
+            out.append({"x0": min(xs), "x1": max(xs), "top": y, "bottom": y, "width": max(xs) - min(xs),
+                        "height": 0, "object_type": "line", "orientation": "h"})
+    return out
+
+
+@dataclass(slots=True)
+class Part:
+    """One table as found on one page."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    xs: list[float]
+    rows: list[list[tuple[float, float, float, float] | None]]
+    chars: list[dict[str, Any]] = field(repr=False, default_factory=list)
+
+
+def _find_tables(page: Any, pno: int) -> list[Part]:
+    ruled = page.filter(_is_ruling)
+    settings = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
+                "join_tolerance": 3, "intersection_tolerance": 3, "edge_min_length": 3}
+    extra = _closing_edges(ruled)
+    if extra:
+        settings["explicit_horizontal_lines"] = extra
+    parts = []
+    for t in ruled.find_tables(table_settings=settings):
+        xs = sorted({c[0] for c in t.cells})
+        rows = [list(r.cells) for r in t.rows]
+        if len(xs) < 2 or len(rows) < 2:
+            continue  # a box around a paragraph, not a table
+        parts.append(Part(pno, tuple(t.bbox), xs, rows))
+    return parts
+
+
+# ---------------------------------------------------------------- assembling
+
+
+@dataclass(slots=True)
+class TableBuild:
+    xs: list[float]
+    cells: list[list[PendingCell]]
+    boxes: list[list[tuple[int, tuple[float, float, float, float]] | None]]
+    bottom_page: int
+    bottom: float
+
+
+def _where(page: int, bbox: tuple[float, float, float, float]) -> dict[str, Any]:
+    return {"page": page, "bbox": [round(v, 2) for v in bbox]}
+
+
+def _part_cells(part: Part) -> tuple[list[list[PendingCell]], list[list[tuple[int, Any] | None]]]:
+    cells, boxes = [], []
+    for row in part.rows:
+        crow, brow = [], []
+        for bb in row:
+            if bb is None:
+                crow.append(PendingCell("", None, True))
+                brow.append(None)
+            else:
+                crow.append(PendingCell(_text_in(part.chars, bb), _where(part.page, bb)))
+                brow.append((part.page, bb))
+        if all(c.merged or not c.text for c in crow):
+            continue  # a row with no text at all (a spacer under the last rule)
+        cells.append(crow)
+        boxes.append(brow)
+    return cells, boxes
+
+
+def _map_columns(open_xs: list[float], xs: list[float], tol: float = 4.0) -> list[int] | None:
+    mapping = []
+    for x in xs:
+        best = min(range(len(open_xs)), key=lambda i: abs(open_xs[i] - x))
+        if abs(open_xs[best] - x) > tol or best in mapping:
+            return None
+        mapping.append(best)
+    return mapping
+
+
+def _continue(tbl: TableBuild, part: Part) -> bool:
+    """Append a table part from the next page to ``tbl`` if its columns line up."""
+    mapping = _map_columns(tbl.xs, part.xs)
+    if mapping is None:
+        return False
+    cells, boxes = _part_cells(part)
+    if not cells:
+        return True
+    width = len(tbl.xs)
+    first = len(tbl.cells)
+    for crow, brow in zip(cells, boxes):
+        nrow = [PendingCell("", None, True) for _ in range(width)]
+        nbox: list[Any] = [None] * width
+        for j, i in enumerate(mapping):
+            nrow[i] = crow[j]
+            nbox[i] = brow[j]
+        tbl.cells.append(nrow)
+        tbl.boxes.append(nbox)
+    # a label cell cut by the page break continues in the first row of the new part
+    for c in range(width):
+        cont = tbl.cells[first][c]
+        if cont.merged or _NUMBER.match(cont.text) or _LIST_MARK.match(cont.text):
+            continue
+        r = first - 1
+        while r >= 0 and tbl.cells[r][c].merged and tbl.boxes[r][c] is None:
+            r -= 1
+        if r < 0:
+            continue
+        owner, obox = tbl.cells[r][c], tbl.boxes[r][c]
+        if owner.merged or not owner.text or _NUMBER.match(owner.text) or obox is None:
+            continue
+        if abs(obox[1][3] - tbl.bottom) > 3:
+            continue  # the cell above ends before the break: the new one is a cell of its own
+        cbox = tbl.boxes[first][c]
+        if cbox is None or abs(cbox[1][0] - obox[1][0]) > 3 or abs(cbox[1][2] - obox[1][2]) > 3:
+            continue  # not the same column extent (a title row above a header row)
+        owner.text = join_lines([owner.text, cont.text])
+        if owner.where is not None:
+            owner.where = {**owner.where, "continued": [cont.where]}
+        tbl.cells[first][c] = PendingCell("", owner.where, True)
+    tbl.bottom_page = part.page
+    tbl.bottom = part.bbox[3]
+    return True
+
+
+def _is_furniture(ln: Line, height: float, repeated: set[str]) -> bool:
+    in_margin = ln.bottom > height * 0.88 or ln.top < height * 0.08
+    if not in_margin:
+        return False
+    return bool(_PAGE_NO.match(ln.text)) or _norm_rep(ln.text) in repeated
+
+
+def _norm_rep(text: str) -> str:
+    return re.sub(r"\d+", "#", text.replace(" ", ""))
+
+
+def read_pdf(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Region], dict[str, Any]]:
+    """Read a PDF report with a text layer. See the module docstring."""
+    origin = path or "<pdf>"
+    if len(data) > MAX_BYTES:
+        raise HostileInputError(f"the PDF is {len(data) / 2**20:.0f} MiB (limit {MAX_BYTES // 2**20} MiB)",
+                                origin=origin)
+    if not data.strip():
+        raise EmptyInputError("the PDF file is empty", origin=origin)
+    pdfplumber = _plumber()
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as e:  # pdfminer raises many unrelated types on damaged files
+        raise InputError(f"cannot open the PDF ({type(e).__name__}: {e}); the file is damaged or not a PDF",
+                         origin=origin) from None
+    pages_lines: list[tuple[float, float, list[Line], list[Part]]] = []
+    n_chars = 0
+    try:
+        with pdf:
+            n_pages = len(pdf.pages)
+            if n_pages > MAX_PAGES:
+                raise HostileInputError(f"the PDF has {n_pages} pages (limit {MAX_PAGES})", origin=origin)
+            for pno, page in enumerate(pdf.pages, 1):
+                objs = page.objects
+                if sum(len(v) for v in objs.values()) > MAX_OBJECTS_PER_PAGE:
+                    raise HostileInputError(f"page {pno} has more than {MAX_OBJECTS_PER_PAGE} drawing objects",
+                                            origin=origin)
+                chars = list(page.chars)
+                n_chars += len(chars)
+                parts = _find_tables(page, pno) if chars else []
+                for p in parts:
+                    p.chars = [c for c in chars if _inside(c, p.bbox)]
+                free = [c for c in chars if not any(_inside(c, p.bbox) for p in parts)]
+                pages_lines.append((float(page.width), float(page.height), _chars_to_lines(free, pno), parts))
+                page.flush_cache()
+    except (HostileInputError, InputError):
+        raise
+    except Exception as e:
+        raise InputError(f"cannot read the PDF ({type(e).__name__}: {e}); the file is damaged", origin=origin) \
+            from None
+    if n_chars == 0:
+        raise InputError(f"the PDF has no text layer ({len(pages_lines)} pages of images?); it needs OCR first "
+                         "(e.g. ocrmypdf -l chi_sim in.pdf out.pdf), then read the OCR'd PDF", origin=origin)
+    return _assemble(pages_lines)
+
+
+def _inside(c: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
+    x = (c["x0"] + c["x1"]) / 2
+    y = (c["top"] + c["bottom"]) / 2
+    return bbox[0] - 0.5 <= x <= bbox[2] + 0.5 and bbox[1] - 0.5 <= y <= bbox[3] + 0.5
+
+
+def _assemble(pages: list[tuple[float, float, list[Line], list[Part]]]) -> tuple[
+        str, list[list[RawRow]], list[Region], dict[str, Any]]:
+    # repeated margin lines (running headers/footers) appear on at least half of the pages
+    counts: dict[str, int] = {}
+    for w, h, lines, _ in pages:
+        for t in {_norm_rep(ln.text) for ln in lines if ln.bottom > h * 0.88 or ln.top < h * 0.08}:
+            counts[t] = counts.get(t, 0) + 1
+    repeated = {t for t, n in counts.items() if len(pages) >= 3 and n >= max(2, len(pages) // 2)}
+    furniture: list[dict[str, Any]] = []
+    body_lines = [ln for w, h, lines, _ in pages for ln in lines]
+    lefts = sorted(ln.x0 for ln in body_lines) or [0.0]
+    rights = sorted(ln.x1 for ln in body_lines) or [0.0]
+    left = lefts[len(lefts) // 10]
+    right = rights[len(rights) * 9 // 10]
+
+    tb = TextBuilder()
+    grids: list[list[RawRow]] = []
+    para: list[str] = []
+    prev: Line | None = None
+    open_tbl: TableBuild | None = None
+
+    def flush_para() -> None:
+        nonlocal prev
+        if para:
+            tb.paragraph(join_lines(para))
+            para.clear()
+        prev = None
+
+    def close_table() -> None:
+        nonlocal open_tbl
+        if open_tbl is not None:
+            grids.append(tb.table(open_tbl.cells))
+            open_tbl = None
+
+    for w, h, lines, parts in pages:
+        blocks: list[tuple[float, int, Any]] = []
+        for ln in lines:
+            if _is_furniture(ln, h, repeated):
+                furniture.append({"page": ln.page, "bbox": [round(v, 2) for v in (ln.x0, ln.top, ln.x1, ln.bottom)],
+                                  "text": ln.text})
+                continue
+            blocks.append((ln.top, 0, ln))
+        for p in parts:
+            blocks.append((p.bbox[1], 1, p))
+        blocks.sort(key=lambda b: (b[0], b[1]))
+        for i, (_, kind, obj) in enumerate(blocks):
+            if kind == 1:
+                part: Part = obj
+                if open_tbl is not None and i == 0 and open_tbl.bottom_page == part.page - 1 and _continue(open_tbl,
+                                                                                                            part):
+                    continue
+                flush_para()
+                close_table()
+                cells, boxes = _part_cells(part)
+                open_tbl = TableBuild(part.xs, cells, boxes, part.page, part.bbox[3])
+                continue
+            ln: Line = obj
+            if open_tbl is not None:
+                close_table()
+            size = ln.size or 10.0
+            new = (prev is None or ln.x0 > left + 0.8 * size or prev.x1 < right - 1.5 * size
+                   or (prev.page == ln.page and ln.top - prev.bottom > 1.2 * size))
+            if new:
+                flush_para()
+            para.append(ln.text)
+            prev = ln
+        # a table that is not the last thing on its page cannot continue on the next one
+        if open_tbl is not None and blocks and blocks[-1][1] == 0:
+            close_table()
+    flush_para()
+    close_table()
+    extra: dict[str, Any] = {"pages": len(pages), "page_furniture": furniture}
+    return tb.text(), grids, [], extra

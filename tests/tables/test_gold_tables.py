@@ -1,0 +1,83 @@
+"""The parser against hand-made gold, cell by cell, on every TXT/MD report with a gold file."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import gsnlp
+from conftest import GOLD, corpus_file
+
+GOLD_FILES = sorted(p for p in (GOLD / "tables").glob("*.json") if p.name.removesuffix(".json").endswith((".txt", ".md")))
+
+# Cells the parser does not read as the gold says, each with the reason (see the issue note).
+KNOWN_GAPS: dict[str, dict[str, str]] = {
+    "上海市人民政府办公厅_2025.md": {
+        **{f"active_disclosure/{r}/{c}": "PDF extraction pushed two-line cells out of the markdown rows; rows hold 2 of 3 "
+           "cells, so the parser marks them ambiguous instead of guessing the column"
+           for r in ("regulations", "normative_documents") for c in ("issued", "repealed", "in_force")},
+        **{f"applications/not_processed.confirmation/{c}": "row has no label in the extracted text (label left 12 "
+           "lines earlier); the gold places it by position" for c in
+           ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")},
+        **{f"applications/other.no_correction/{c}": "label fragment '行政机关不再处理其政府信息公' fits two template "
+           "rows; the gold places it by position" for c in
+           ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")},
+    },
+}
+
+
+def _cells(doc: str):
+    report = gsnlp.read(corpus_file(doc))
+    gold = json.loads((GOLD / "tables" / f"{doc}.json").read_text(encoding="utf-8"))
+    for tid, cells in gold["tables"].items():
+        for addr, g in cells.items():
+            yield f"{tid}/{addr}", g, report.tables[tid].cells[addr]
+
+
+def _same(g: dict, got) -> bool:
+    if g["kind"] != got.kind:
+        return False
+    if g["kind"] == "number":
+        return Decimal(g["value"]) == got.value
+    if g["kind"] == "ambiguous":
+        return sorted(map(Decimal, g["candidates"])) == sorted(map(Decimal, got.candidates))
+    return True
+
+
+@pytest.mark.parametrize("gold_file", GOLD_FILES, ids=lambda p: p.stem)
+def test_tables_match_gold_cell_by_cell(gold_file: Path) -> None:
+    doc = gold_file.name.removesuffix(".json")
+    gaps = KNOWN_GAPS.get(doc, {})
+    wrong = [(a, g, got.to_dict()) for a, g, got in _cells(doc) if a not in gaps and not _same(g, got)]
+    assert not wrong, f"{len(wrong)} cells differ from gold, e.g. {wrong[:5]}"
+
+
+@pytest.mark.xfail(strict=True, reason="known gaps listed in KNOWN_GAPS; this fails loudly once they are fixed")
+@pytest.mark.parametrize("doc", sorted(KNOWN_GAPS))
+def test_known_gaps_still_differ(doc: str) -> None:
+    gaps = KNOWN_GAPS[doc]
+    wrong = [a for a, g, got in _cells(doc) if a in gaps and not _same(g, got)]
+    assert not wrong
+
+
+def test_gold_files_cover_every_template_cell() -> None:
+    from gsnlp.tables.template import addresses
+
+    for p in GOLD_FILES:
+        g = json.loads(p.read_text(encoding="utf-8"))
+        assert {t: sorted(c) for t, c in g["tables"].items()} == {t: sorted(a) for t, a in addresses(g["template"]).items()}, p
+
+
+@pytest.mark.parametrize("gold_file", GOLD_FILES, ids=lambda p: p.stem)
+def test_number_cells_point_at_their_digits(gold_file: Path) -> None:
+    doc = gold_file.name.removesuffix(".json")
+    report = gsnlp.read(corpus_file(doc))
+    for table in report.tables.values():
+        for addr, cell in table.cells.items():
+            if cell.kind == "number" and cell.start is not None:
+                raw = report.text[cell.start : cell.end]
+                assert raw == cell.raw, (addr, raw, cell.raw)
+                assert Decimal(gsnlp.normalize.normalize(raw).replace(",", "").replace(" ", "")) == cell.value
