@@ -218,6 +218,8 @@ def _candidates(text: str, start: int, end: int) -> Iterator[_Cand]:
             continue
         a = m.start()
         e = m.end() if unit else m.start("scale") + len(scale or "") + len(m.group("ap2") or "")
+        if scale and unit and (scale + unit) in lx.units:  # 1万元: the unit is 万元, not a scale
+            unit, scale = scale + unit, None
         kind = lx.units.get(unit, "count") if unit else "count"
         yield _Cand(a, e, m.start("num"), m.end("num"), value, unit, kind,
                     lx.scales[scale] if scale else None, m.group("ap1") or m.group("ap2"))
@@ -271,12 +273,13 @@ _SUBJECT_CANON: tuple[tuple[re.Pattern[str], str], ...] = (
 _ACTIVE_INFO = re.compile(r"^(?:各类|各领域)?(?:政府)?信息$")
 
 
-def canonical_subject(raw: str, clause_left: str, predicate: str | None) -> str:
+def canonical_subject(raw: str, clause_left: str, predicate: str | None, channel: str | None = None) -> str:
     s = raw
     for rx, label in _SUBJECT_CANON:
         if rx.search(s):
             return label
-    if _ACTIVE_INFO.match(s) and ("主动公开" in clause_left or predicate in ("公开", "发布", "公布", "主动公开")):
+    if _ACTIVE_INFO.match(s) and ("主动公开" in clause_left or predicate == "主动公开" or (
+            channel == "门户网站" and predicate in ("公开", "发布", "公布"))):
         return "主动公开信息"
     return s
 
@@ -343,6 +346,10 @@ def _context(text: str, c: _Cand, lo: int, hi: int) -> dict[str, Any]:
     left = text[c_a:c.start].replace("\n", "")
     right = text[c.end:c_b].replace("\n", "")
     out: dict[str, Any] = {}
+    ch = _find_last(text[s_a:c.start], (s for s, _ in lx.channels))
+    if ch is None:
+        ch = _find_last(text[c.end:c_b], (s for s, _ in lx.channels))
+    out["channel"] = dict(lx.channels)[ch[1]] if ch else None
     if c.negated:
         verb = c.fields["verb"]
         out["predicate"] = verb
@@ -377,12 +384,8 @@ def _context(text: str, c: _Cand, lo: int, hi: int) -> dict[str, Any]:
             r = _RIGHT_STOP.split(r, maxsplit=1)[0]
             r = _strip(r)
             subj = r if len(r) >= 2 and c.kind != "percent" else subj
-        out["subject"] = canonical_subject(subj, sent_left, out["predicate"]) if subj else None
+        out["subject"] = canonical_subject(subj, sent_left, out["predicate"], out["channel"]) if subj else None
     hay = text[s_a:c_b]
-    ch = _find_last(text[s_a:c.start], (s for s, _ in lx.channels))
-    if ch is None:
-        ch = _find_last(text[c.end:c_b], (s for s, _ in lx.channels))
-    out["channel"] = dict(lx.channels)[ch[1]] if ch else None
     sc = _find_last(text[s_a:c.start], lx.scopes)
     if sc:
         out["scope"] = sc[1]
@@ -436,6 +439,10 @@ def extract(text: str, spans: Iterable[tuple[str | None, int, int]] | None = Non
         ))
         ctxs.append(ctx)
     figs = link(text, figs, ctxs, spans)
+    byid = {f.id: f for f in figs}
+    for k, f in enumerate(figs):
+        if f.qualifies and f.qualifies in byid:
+            figs[k] = replace(f, subject=byid[f.qualifies].subject)
     byid = {f.id: f for f in figs}
     for k, (f, ctx) in enumerate(zip(figs, ctxs)):
         if f.parent and f.polarity == "positive":

@@ -66,7 +66,7 @@ def assign_metric(text: str, f: Any, ctx: dict[str, Any], figs: list[Any]) -> st
         return None
 
     if f.kind in ("percent", "rate"):
-        if f.kind == "rate" and "办结率" in left:
+        if f.kind == "rate" and "办结率" in left and "申请" in sentence:
             return "applications_completion_rate"
         return None
 
@@ -79,7 +79,7 @@ def assign_metric(text: str, f: Any, ctx: dict[str, Any], figs: list[Any]) -> st
                             ("予以公开和部分公开", "applications_granted_or_partial"),
                             ("不予公开", "applications_denied"), ("无法提供", "applications_unavailable"),
                             ("不予处理", "applications_not_processed"), ("其他处理", "applications_other")):
-            if key in local[-30:]:
+            if key in local[-30:] and not re.search(re.escape(key) + r"(?:的)?(?:政府)?信息", local[-30:]):
                 return metric
         if re.search(r"予以公开$|予以公开\s*$", local[-12:]):
             return f"{_APP}/granted/total"
@@ -125,7 +125,7 @@ def assign_metric(text: str, f: Any, ctx: dict[str, Any], figs: list[Any]) -> st
             return "active_disclosure/regulations/in_force"
         return "active_disclosure/regulations/issued"
 
-    if f.parent is None and subj == "主动公开信息":
+    if subj == "主动公开信息" and (parent is None or parent.subject != "主动公开信息"):
         return "active_disclosure_items"
     if f.parent is None and subj == "政策解读":
         return "policy_interpretations"

@@ -13,6 +13,7 @@ _SENT_END = "。！？!?\n"
 _CLAUSE_END = "。！？!?\n；;"
 _PART = re.compile(r"其中|包括|[（(，,、]\s*含|[，,]\s*涉及")
 _LIST = re.compile(r"([一二三四五六七八九十])是")
+_REVIEW = re.compile(r"复议|诉讼")
 _CN = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
 
@@ -91,7 +92,8 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],  # noqa: F82
                 between = text[g.end:marker_pos]
                 if between.count("）") + between.count(")") > between.count("（") + between.count("("):
                     continue  # g stands inside a bracket that closed before the marker
-                if g.polarity == "positive" and g.unit == f.unit and g.kind == f.kind:
+                if g.polarity == "positive" and g.kind == f.kind and (
+                        g.unit == f.unit or m.group(0) == "其中" and f.kind == "count"):
                     total = g
                     break
                 if g.kind in ("percent", "rate") or g.unit != f.unit:
@@ -108,9 +110,15 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],  # noqa: F82
                 else:
                     end = _until(text, f.start, hi, _CLAUSE_END)
                 stack = [(t, e) for t, e in stack if t.id != total.id] + [(total, end)]
+        # "在…的1853条政府信息中，A 324条；B 207条…": parts follow a total that ends "…中，"
+        if prev is not None and prev.kind in ("count", "amount") and prev.polarity == "positive" and \
+                re.match(r"[^，,。；;：:]{0,16}中[，,：:]", text[prev.end:prev.end + 20]) and \
+                not any(t.id == prev.id for t, _ in stack):
+            stack.append((prev, _until(text, prev.end, span_hi(prev.end), _SENT_END)))
         if stack and f.polarity == "positive" and f.kind in ("count", "amount"):
             t, _e = stack[-1]
-            if t.unit == f.unit and t.id != f.id:
+            legal = _REVIEW.search(ctx.get("_left", "")) and not _REVIEW.search(t.subject or "")
+            if (t.unit == f.unit or f.kind == "count" and t.kind == "count") and t.id != f.id and not legal:
                 parent = t.id
         if f.kind in ("percent", "rate") and prev is not None and prev.kind in ("count", "amount"):
             if re.fullmatch(r"\s*[，,（(]?\s*(?:占|占比|占比为|比例为|，占)?\s*", gap):

@@ -319,6 +319,11 @@ def read_html(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Reg
                            and _markers(el.text_content()) == 0):
             el.drop_tree()
     tb = TextBuilder()
+    title = meta.get("title", "")
+    if title and title.replace(" ", "") not in body.text_content()[:400].replace(" ", ""):
+        # the page shows the title above the article (an <h1> outside the body element)
+        tb.paragraph(clean_inline(title))
+        meta["title_from"] = "page"
     w = _Walker(tb, origin)
     w.walk(body)
     w.flush()

@@ -8,7 +8,7 @@ from typing import Any
 from gsnlp.doc import Region, Section
 from gsnlp.segment.regions import mask
 
-_ITEM = re.compile(r"(?P<label>[\u4e00-\u9fff、，（）()]+(?:[\d.]+[\u4e00-\u9fff、，（）()]+)*)\s*(?P<unit>条|件|元|个|次|人次)\s*(?P<values>\d[\d\s]*)")
+_ITEM = re.compile(r"(?P<label>(?:\d{1,2}[、.．])?[\u4e00-\u9fff、，（）()：:]{2,30}?)\s*(?P<unit>条|件|元|个|人次|次)\s*(?P<values>\d+(?:[ \t]+\d+)*)")
 
 
 def statistics_table(text: str, sections: tuple[Section, ...] | list[Section], regions: list[Region]) -> dict[str, Any] | None:

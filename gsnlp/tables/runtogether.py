@@ -11,6 +11,8 @@ module, per template row, the value text between that label and the next one (a 
    optional leading ``-`` (which always starts a new number) and an optional ``.`` followed
    by digits. ``/``, dashes and ``无``/``不适用`` standing alone are not-applicable cells. A
    trailing unit (``元``, ``万元``) belongs to the last number and is reported in a Notice.
+   Only ``change`` columns (2019 template, 本年增/减) may be negative and only ``amount``
+   columns may have decimals; every other cell is a non-negative integer count.
 2. **Rows.** Every split of each run is enumerated that satisfies its row constraints
    (applications: the six applicant columns add up to ``total``; review_litigation: per block
    ``upheld + corrected + other + pending = total``). If none does, the splits that break the
@@ -36,7 +38,13 @@ Row ids: a template row id (``new_received``, ``denied.state_secret``, ``regulat
 ``review``), ``*`` for every row of the table in template order (the usual form of the 15
 review_litigation numbers), or row ids joined by ``+`` (``litigation_direct+litigation_after_review``).
 Cells named in ``fixed`` (read elsewhere, e.g. with separators) take part in the constraints;
-a run whose row has fixed cells covers only the row's other columns.
+a run whose row has fixed cells covers only the row's other columns. A constraint that touches
+a cell with no number (a fixed blank or not-applicable cell, a row not given, an unsplittable
+run) is not used.
+
+Notice codes: ``runtogether.relaxed``, ``runtogether.unsplittable``, ``runtogether.bound``
+(warnings); ``runtogether.unexpected_char`` (warning); ``runtogether.unit``,
+``runtogether.ambiguous``, ``runtogether.span_uncertain`` (info).
 """
 
 from __future__ import annotations
@@ -74,6 +82,18 @@ _SLASHES = frozenset("/／")
 _WORD_MARKERS = ("不适用", "无")
 _SPECIAL = _DIGITS | _DASHES | _SLASHES | {"."}  # characters that must belong to a token
 
+# What a column may hold beyond a non-negative integer: only the 2019 template's 本年增/减
+# (``change``) can be negative, only amounts (``amount``) can have decimals; every other cell
+# is a count.
+_NEG, _DEC = 1, 2
+_NEGATIVE_COLUMNS = frozenset({"change"})
+_DECIMAL_COLUMNS = frozenset({"amount"})
+
+
+def _allowed(address: str) -> int:
+    col = address.rsplit("/", 1)[-1]
+    return (_NEG if col in _NEGATIVE_COLUMNS else 0) | (_DEC if col in _DECIMAL_COLUMNS else 0)
+
 
 @dataclass(frozen=True, slots=True)
 class RunRow:
@@ -97,6 +117,7 @@ class _Tok:
     value: Decimal | None  # None: a not-applicable marker
     start: int  # offset in the row text
     end: int
+    flags: int = 0  # _NEG: a negative number, _DEC: one with a decimal point
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +251,7 @@ class _Lexed:
                     self.has_marker = True
                     return [_Tok(orig[p : p + len(w)], None, p, p + len(w))]
             return out
+        neg = _NEG if q > p else 0
         # digits of the integer part
         run_end = q
         while run_end < n and s[run_end] in _DIGITS:
@@ -241,11 +263,11 @@ class _Lexed:
                 while f_end < n and s[f_end] in _DIGITS:
                     f_end += 1
                 for k in range(j + 2, f_end + 1):
-                    out.append(_Tok(orig[p:k], Decimal(s[p:k]), p, k))
+                    out.append(_Tok(orig[p:k], Decimal(s[p:k]), p, k, neg | _DEC))
                 continue  # an integer cannot end right before a decimal point
             if j - p == 2 and s[p] == "-" and s[q] == "0":
                 continue  # no '-0'
-            out.append(_Tok(orig[p:j], Decimal(s[p:j]), p, j))
+            out.append(_Tok(orig[p:j], Decimal(s[p:j]), p, j, neg))
         return out
 
 
@@ -263,11 +285,13 @@ class _Run:
         self.status = "ok"  # "ok" | "unsplittable" | "bound"
 
 
-def _enumerate(lex: _Lexed, nslots: int, checks: list[list[tuple[list[tuple[int, int]], Decimal]]],
+def _enumerate(lex: _Lexed, allowed: list[int], checks: list[list[tuple[list[tuple[int, int]], Decimal]]],
                prune: list[list[tuple[list[tuple[int, int]], Decimal]]] | None,
                limit: int) -> tuple[list[tuple[_Tok, ...]], bool]:
-    """All splits of ``lex`` into ``nslots`` tokens passing ``checks`` (per slot: constraints that
-    complete at that slot, as (slot, coef) terms and a constant). Returns (splits, complete)."""
+    """All splits of ``lex`` into ``len(allowed)`` tokens, each of a kind its slot allows (see
+    ``_allowed``), passing ``checks`` (per slot: constraints that complete at that slot, as
+    (slot, coef) terms and a constant). Returns (splits, complete)."""
+    nslots = len(allowed)
     out: list[tuple[_Tok, ...]] = []
     start = lex.nxt[0]
     if not (lex.reach[start] >> nslots) & 1:
@@ -313,9 +337,10 @@ def _enumerate(lex: _Lexed, nslots: int, checks: list[list[tuple[list[tuple[int,
             out.append(tuple(chosen))
             return True
         need = nslots - slot - 1
+        bad = ~allowed[slot]
         for t in opts[p]:
             q = nxt[t.end]
-            if not (reach[q] >> need) & 1:
+            if not (reach[q] >> need) & 1 or t.flags & bad:
                 continue
             nodes += 1
             if nodes > limit:
@@ -599,7 +624,8 @@ def solve(template: str, table_id: str, rows: list[RunRow], fixed: dict[str, Cel
         mine = list({id(c): c for a in run.slots for c in row_cons_of.get(a, ())}.values())
         checks, prune, used = _local_checks(run, mine, fixed_num)
         use_prune = prune if not (lex.has_minus or lex.has_marker) else None
-        cands, complete = _enumerate(lex, len(run.slots), checks, use_prune, ENUM_NODE_LIMIT)
+        allowed = [_allowed(a) for a in run.slots]
+        cands, complete = _enumerate(lex, allowed, checks, use_prune, ENUM_NODE_LIMIT)
         if not complete:
             run.status = "bound"
             notices.append(Notice("runtogether.bound", f"{table_id}/{row.row_id}: gave up enumerating the splits of "
@@ -608,7 +634,7 @@ def solve(template: str, table_id: str, rows: list[RunRow], fixed: dict[str, Cel
             continue
         if not cands and used:
             no_checks: list[list[tuple[list[tuple[int, int]], Decimal]]] = [[] for _ in run.slots]
-            raw, complete = _enumerate(lex, len(run.slots), no_checks, None, ENUM_NODE_LIMIT)
+            raw, complete = _enumerate(lex, allowed, no_checks, None, ENUM_NODE_LIMIT)
             if not complete:
                 run.status = "bound"
                 notices.append(Notice("runtogether.bound", f"{table_id}/{row.row_id}: no split of {row.text!r} adds up "
@@ -627,8 +653,8 @@ def solve(template: str, table_id: str, rows: list[RunRow], fixed: dict[str, Cel
         if not cands:
             run.status = "unsplittable"
             notices.append(Notice("runtogether.unsplittable", f"{table_id}/{row.row_id}: {row.text!r} cannot be split "
-                                  f"into {len(run.slots)} cells (blank cells hidden in the run?); its cells are left "
-                                  "ambiguous", row.start, end))
+                                  f"into {len(run.slots)} cells of the columns' kinds (blank cells hidden in the run?); "
+                                  "its cells are left ambiguous", row.start, end))
             continue
         run.cands = cands
 

@@ -317,24 +317,40 @@ def test_html_split_is_among_the_candidates() -> None:
 
 
 def test_negative_change_starts_a_new_number() -> None:
-    # 2020 行政处罚2648-18538 (2019 template: previous_items, change, decisions)
+    # 2020 行政处罚2648-18538 (2019 template: previous_items, change, decisions); only change may be
+    # negative, so the minus opens the change cell
     res = solve("2019", "active_disclosure", [RunRow("administrative_penalty", "2648-18538", 0)])
-    splits = res.splits["administrative_penalty"]
-    assert ["2648", "-185", "38"] in splits
-    assert all(not s.startswith("-") or i > 0 for split in splits for i, s in enumerate(split))
-    assert all("-" not in s[1:] for split in splits for s in split)  # '-' never inside a number
-    assert res.cells["administrative_penalty/change"].candidates[0] == "-1853"  # sorted by value
+    assert res.splits["administrative_penalty"] == [
+        ["2648", "-1", "8538"], ["2648", "-18", "538"], ["2648", "-185", "38"], ["2648", "-1853", "8"]]
+    assert res.cells["administrative_penalty/previous_items"].value == 2648
+    assert res.cells["administrative_penalty/change"].candidates == ("-1853", "-185", "-18", "-1")  # by value
+    assert res.cells["administrative_penalty/decisions"].candidates == ("8", "38", "538", "8538")
 
 
-def test_trailing_unit_belongs_to_the_last_number() -> None:
-    # 2020 政府集中采购39573802895.90元 (items, amount)
-    res = solve("2019", "active_disclosure", [RunRow("centralized_procurement", "39573802895.90元", 10)])
+def test_minus_outside_a_change_column_is_unsplittable() -> None:
+    res = solve("2021", "applications", [RunRow("new_received", "80-100081", 0)])
+    assert codes(res) == ["runtogether.unsplittable"]
+
+
+@pytest.mark.parametrize(("text", "n_splits", "start", "items", "amount"), [
+    ("39573802895.90元", 9, 10, "395", "73802895.90"),  # 2020
+    ("13575394432.52元", 10, 10, "13575", "394432.52"),  # 2019
+])
+def test_trailing_unit_belongs_to_the_last_number(text: str, n_splits: int, start: int, items: str,
+                                                  amount: str) -> None:
+    # 政府集中采购 (items, amount): items is a count, so the decimal part stays with amount
+    res = solve("2019", "active_disclosure", [RunRow("centralized_procurement", text, start)])
     (unit,) = [n for n in res.notices if n.code == "runtogether.unit"]
-    assert (unit.start, unit.end, unit.severity) == (24, 25, "info")
+    assert (unit.start, unit.end, unit.severity) == (start + len(text) - 1, start + len(text), "info")
     splits = res.splits["centralized_procurement"]
-    assert ["395", "73802895.90"] in splits
-    assert all(not s.endswith("元") for split in splits for s in split)
-    assert "73802895.90" in res.cells["centralized_procurement/amount"].candidates
+    assert len(splits) == n_splits and [items, amount] in splits
+    assert all("." not in i and not a.endswith("元") for i, a in splits)
+    assert amount in res.cells["centralized_procurement/amount"].candidates
+
+
+def test_decimal_in_a_count_column_is_unsplittable() -> None:
+    res = solve("2021", "applications", [RunRow("new_received", "80.51000081", 0)])
+    assert codes(res) == ["runtogether.unsplittable"]
 
 
 def test_decimal_point_needs_digits_after_it() -> None:
@@ -416,3 +432,9 @@ def test_speed(year: int) -> None:
         solve(template, "applications", rows)
         best = min(best, time.perf_counter() - t0)
     assert best < 0.010, f"{best * 1000:.1f} ms"
+
+
+def test_unexpected_character_is_a_recorded_boundary() -> None:
+    res = solve("2021", "applications", [RunRow("new_received", "80，1，0，0，0，0，81", 0)])
+    assert values(res.cells, "new_received", COLS) == (80, 1, 0, 0, 0, 0, 81)
+    assert codes(res) == ["runtogether.unexpected_char"] * 6

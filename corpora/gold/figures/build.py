@@ -81,6 +81,8 @@ def build(src: Path) -> list[dict]:
                 approx = mm.group(2) or mm.group(4)
                 scale = SCALE.get(mm.group(3) or "")
                 unit = mm.group(5).strip()
+                if scale and unit == "元":  # 1万元: the unit is 万元 (lexicon), not a scale
+                    unit, scale = "万元", None
             else:
                 mc = CN.match(span)
                 if not mc or "v" not in ex:
