@@ -219,9 +219,4 @@ def guess_origin(report: Report, lhs: Sequence[str], rhs: Sequence[str]) -> tupl
                 if sign[into] != 0 and total(over) == 0:
                     return "extraction", (f"同一行相邻两格“{da}”“{db}”若合读为{da}{db}，等式即成立："
                                           "可能是读取时把一个两位数拆成了两格。")
-    # a run-together layout without a recorded split is still a reading to doubt
-    for a in cells:
-        t = report.tables.get(a.partition("/")[0])
-        if t is not None and t.layout and "run" in t.layout and cells[a].kind == "number":
-            return "extraction", "表格数字连写，拆分依赖推断，读取可能有误。"
     return "source", ""

@@ -117,6 +117,11 @@ def compare(ctx: Context, fig: Any, cells: Sequence[str], what: str, *,
     if vals is None:
         na = ctx.not_assessable(inst, missing, ev, f"叙述“{claim}”与表格")
         amb = [ctx.cell(a) for a in missing if ctx.cell(a).kind == "ambiguous"]
+        if len(cells) == 1 and amb and amb[0].candidates and str(fig.value) not in amb[0].candidates:
+            return ctx.finding("fail", f"叙述与表格不一致：正文写“{claim}”，而表中{what}数字连写、可读为"
+                               f"{'、'.join(amb[0].candidates[:6])}{'等' if len(amb[0].candidates) > 6 else ''}，"
+                               f"无论怎样拆分都不是{fmt(fig.value)}。", instance=inst, expected=None, observed=fig.value,
+                               evidence=ev, origin="source", details={"candidates": list(amb[0].candidates)})
         if len(cells) == 1 and amb and str(fig.value) in amb[0].candidates:
             from dataclasses import replace as _r
             na = _r(na, message=na.message + f"正文所写{fmt(fig.value)}是该格的候选值之一，可据此确定拆分。",
@@ -131,8 +136,14 @@ def compare(ctx: Context, fig: Any, cells: Sequence[str], what: str, *,
         v = sum((vals[a] for a in alt), Decimal(0))
         if stated == v:
             ev2 = [_fig_ev(ctx, fig)] + [ctx.cell_evidence(a, "table") for a in alt]
-            return ctx.finding("pass", f"叙述“{claim}”与{name}（{fmt(v)}）一致（按此口径计算）。", instance=inst,
-                               expected=v, observed=stated, evidence=ev2, lenient=lenient, details={"definition": name})
+            if _says_carried(ctx, fig):
+                return ctx.finding("pass", f"叙述“{claim}”与{name}（{fmt(v)}）一致（正文说明含上年结转，按此口径计算）。",
+                                   instance=inst, expected=v, observed=stated, evidence=ev2, lenient=lenient,
+                                   details={"definition": name})
+            return ctx.finding("fail", f"口径不明：正文写“{claim}”，表中{what}为{fmt(table)}；{fmt(stated)}等于{name}，"
+                               "但正文没有说明包含上年结转的申请。", instance=inst, expected=table, observed=stated,
+                               evidence=ev2, origin="source", severity="warning", lenient=lenient,
+                               details={"definition": name, "text_says_so": False})
     sk = _scope_kind(fig)
     scope = getattr(fig, "scope", None)
     if sk == "other" or (sk == "whole" and _dept_report(ctx)):
@@ -145,6 +156,14 @@ def compare(ctx: Context, fig: Any, cells: Sequence[str], what: str, *,
     return ctx.finding("fail", f"叙述与表格不一致：正文写“{claim}”，而表中{what}为{fmt(table)}（应{rel}{fmt(table)}）。",
                        instance=inst, expected=table, observed=stated, evidence=ev, origin=origin, lenient=lenient,
                        details={"scope": scope})
+
+
+def _says_carried(ctx: Context, fig: Any) -> bool:
+    """Does the sentence of ``fig`` say that its count includes last year's carried-over applications?"""
+    text = ctx.report.text
+    a = max(text.rfind(ch, 0, fig.start) for ch in "。；\n") + 1
+    b = min((i for i in (text.find(ch, fig.end) for ch in "。；\n") if i >= 0), default=len(text))
+    return bool(re.search(r"(含|包括|包含|连同|加上)[^。；]{0,6}(上年|上一年|上年度)[^。；]{0,4}结转", text[a:b]))
 
 
 def _dept_report(ctx: Context) -> bool:
@@ -424,15 +443,18 @@ def nt_breakdown_sum(ctx: Context) -> Iterator[Finding]:
         ev = [_fig_ev(ctx, total, "total")] + [_fig_ev(ctx, p, "part") for p in parts]
         inst = f"{pid}"
         claim = _claim_text(ctx, total, 16)
-        ok = s == t if closed else s <= t if (open_list or not closed) else s == t
-        strict_fail = (s != t) if (closed and not open_list) else (s > t)
+        # a partition total whose categories are not all linked as parts: the extractor saw only
+        # some of them, so only "no more than the total" can be asserted
+        partial = total.metric in _PARTITIONS and not closed
+        strict_fail = (s > t) if (open_list or partial) else (s != t)
+        ok = not strict_fail
         if not strict_fail:
             yield ctx.finding("pass", f"“{claim}”的各部分之和为{fmt(s)}{total.unit}，{'等于' if s == t else '不超过'}总数。",
                               instance=inst, expected=t, observed=s, evidence=ev, details={"closed": closed, "open": open_list})
         else:
             yield ctx.finding("fail", f"分项与总数不符：“{claim}”，而列出的各部分之和为"
                               f"{' + '.join(fmt(p.scaled) for p in parts)} = {fmt(s)}{total.unit}"
-                              f"（{'应等于' if closed else '不应超过'}总数）。", instance=inst, expected=t, observed=s,
+                              f"（{'不应超过' if open_list or partial else '应等于'}总数）。", instance=inst, expected=t, observed=s,
                               evidence=ev, origin="source", details={"closed": closed, "open": open_list, "ok": ok})
     if n == 0:
         yield ctx.finding("not_assessable", "正文没有带“其中”分项的总数。", instance="report", severity="info")

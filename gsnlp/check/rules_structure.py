@@ -51,13 +51,29 @@ def st_sections(ctx: Context) -> Iterator[Finding]:
     if extra and not _is_pre2019(ctx):
         problems.append("多出一级部分" + "、".join(f"“{s.title[:20]}”" for s in extra))
     if problems:
-        yield ctx.finding("fail", "报告结构与模板不符：" + "；".join(problems) + "。", instance="report",
+        # a heading that stands in the text but was not segmented is our reading, not the report
+        seen_in_text = {i: m.start() for i in missing if (m := _HEADING_HINT[i].search(ctx.report.text))}
+        origin = "extraction" if missing and len(seen_in_text) == len(missing) and not dup else "source"
+        msg = "报告结构与模板不符：" + "；".join(problems) + "。"
+        if seen_in_text:
+            msg += "（正文中似有" + "、".join(f"“{SECTION_ZH[i][:2]}”" for i in seen_in_text) + "的标题文字，可能是分节读取遗漏。）"
+            ev += [ctx.span_evidence(p, p + 12, "heading_in_text") for p in seen_in_text.values()]
+        yield ctx.finding("fail", msg, instance="report",
                           expected=" ".join(SECTION_ORDER), observed=" ".join(s.id for s in secs), evidence=ev,
-                          origin="source", kind="structure", details={"missing": missing, "duplicated": dup})
+                          origin=origin, kind="structure",
+                          details={"missing": missing, "duplicated": dup, "heading_in_text": seen_in_text})
     else:
         yield ctx.finding("pass", "六个部分齐全，顺序与编号正确。", instance="report", kind="structure", evidence=ev)
 
 
+_HEADING_HINT = {
+    "overview": re.compile(r"[一1][、.．]\s*总体情况|概述"),
+    "active_disclosure": re.compile(r"[二2][、.．]\s*主动公开政府信息"),
+    "applications": re.compile(r"[三3][、.．]\s*收到和处理政府信息公开申请"),
+    "review_litigation": re.compile(r"[四4][、.．]\s*(因)?政府信息公开(申请)?行政(法)?复议"),
+    "problems": re.compile(r"[五5][、.．]\s*(政府信息公开工作)?存在的主要问题"),
+    "other_matters": re.compile(r"[六6][、.．]\s*其他需要报告的事项"),
+}
 _EMPTY = re.compile(r"^[\s　、，。,.:：;；（）()一二三四五六七八九十0-9]*(无|暂无|没有|无。)?[\s。]*$")
 
 
@@ -105,6 +121,10 @@ def st_fee_statement(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding("fail", "报告没有“其他需要报告的事项”部分，未说明信息处理费收取情况。", instance="report",
                               kind="completeness", origin="source")
         return
+    if ctx.report.meta.year is not None and ctx.report.meta.year < 2021:
+        yield ctx.finding("not_assessable", "信息处理费制度（国办函〔2020〕109号）自2021年起施行，此前年度不要求说明。",
+                          instance="report", kind="completeness", severity="info")
+        return
     text, start, end = b
     m = re.search(r"信息处理费|处理费|收取费用|收费|未收取|不收取|费用", text)
     if m:
@@ -126,8 +146,17 @@ def st_metadata(ctx: Context) -> Iterator[Finding]:
     if m.year is None:
         problems.append("报告年度")
     if problems:
-        yield ctx.finding("fail", f"无法读出报告的{'、'.join(problems)}。", instance="report", kind="completeness",
-                          origin="source", expected="、".join(problems), observed=None)
+        head = ctx.report.text[:400]
+        named = re.search(r"[\u4e00-\u9fff]{0,8}[省市县区镇乡旗][\u4e00-\u9fff]{0,10}?(人民政府|管委会|办公厅|办公室|局|委员会|中心)",
+                          head)
+        if named and re.search(r"[我本现]", named.group()):
+            named = None
+        origin = "extraction" if ("机关名称" in problems and named) or ("报告年度" in problems and
+                                                                    re.search(r"20\d\d\s*年", head)) else "source"
+        yield ctx.finding("fail", f"无法读出报告的{'、'.join(problems)}" +
+                          (f"（开头似有“{named.group()}”，可能是读取遗漏）" if origin == "extraction" and named else "") + "。",
+                          instance="report", kind="completeness", origin=origin, expected="、".join(problems),
+                          observed=None)
     else:
         yield ctx.finding("pass", f"机关“{m.agency}”、年度{m.year}可读。", instance="report", kind="completeness")
     title = m.title or ctx.report.text[:80]

@@ -176,8 +176,8 @@ def _find_tables(page: Any, pno: int) -> list[Part]:
     for t in ruled.find_tables(table_settings=settings):
         xs = sorted({c[0] for c in t.cells})
         rows = [list(r.cells) for r in t.rows]
-        if len(xs) < 2 or len(rows) < 2:
-            continue  # a box around a paragraph, not a table
+        if len(xs) < 2:
+            continue  # a box around a paragraph, not a table (one row may be a table's last, on a new page)
         parts.append(Part(pno, tuple(t.bbox), xs, rows))
     return parts
 

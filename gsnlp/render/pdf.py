@@ -183,20 +183,21 @@ def _table(pdf, layout: Layout, width: float, size: float) -> None:
                 pdf.line(x0, y1, x1, y1)
             # text centred over the whole cell (all its pages); lines fall on the page they land on
             lines = wrapped[i]
-            span_h = sum(heights[p.r : p.r + p.rs])
-            v = (span_h - len(lines) * lh) / 2
-            for k, line in enumerate(lines):
-                vy = v + k * lh  # offset from the cell's top, across pages
-                r, acc = p.r, 0.0
-                while r < p.r + p.rs - 1 and vy + lh > acc + heights[r] + 0.01:
-                    acc += heights[r]
-                    r += 1
-                    if pages[r] != pages[r - 1]:
-                        vy = max(vy, acc)  # a line cut by the break moves to the next page
-                if pages[r] != pg:
-                    continue
-                ly = tops[r] + (vy - acc)
-                sw = pdf.get_string_width(line)
-                pdf.text((x0 + x1) / 2 - sw / 2, ly + lh / 2 + size * 0.35, line)
+            offs = [0.0]
+            for r in range(p.r, p.r + p.rs):
+                offs.append(offs[-1] + heights[r])
+            breaks = [offs[j] for j in range(1, p.rs) if pages[p.r + j] != pages[p.r + j - 1]]
+            pos = max(0.0, (offs[-1] - len(lines) * lh) / 2)
+            for line in lines:
+                for b in breaks:
+                    if pos < b < pos + lh - 0.01:
+                        pos = b  # a line cut by the page break moves to the next page
+                j = max(k for k in range(p.rs) if offs[k] <= pos + 0.01)
+                r = p.r + j
+                if pages[r] == pg:
+                    ly = tops[r] + (pos - offs[j])
+                    sw = pdf.get_string_width(line)
+                    pdf.text((x0 + x1) / 2 - sw / 2, ly + lh / 2 + size * 0.35, line)
+                pos += lh
     pdf.set_auto_page_break(True, margin=MARGIN)
     pdf.set_xy(MARGIN, end_y + 8)

@@ -74,6 +74,16 @@ def match_unfilled(label: str, tdef: TableDef, pointer: int, filled: set[str]) -
     return None
 
 
+def _fragment_of_next(label: str, tdef: TableDef, nxt: int | None) -> int | None:
+    """A label cut by extraction ("行政机关不再处理其政府信息公") that is a piece of the next row's label."""
+    if nxt is None:
+        return None
+    frag = _NUMBERING.sub("", _clean(label))
+    if len(frag) < 6:
+        return None
+    return nxt if frag in _clean(tdef.rows[nxt].label) else None
+
+
 def _fit(values: list[RawCell], n: int, where: str, notices: list[Notice]) -> list[RawCell | None]:
     """Exactly n cells: drop empty placeholders at the ends when there are too many."""
     vals = list(values)
@@ -111,6 +121,14 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
     # pending: (row, values, pointer before the match, label cell)
     pending: tuple[RowDef, list[RawCell], int, RawCell] | None = None
     span: list[int] = []
+    orphans: set[str] = set()  # rows whose label stood alone, its values elsewhere (PDF extraction)
+    last = -1  # index of the row read last
+
+    def next_unfilled(after: int) -> int | None:
+        for i in range(after + 1, len(tdef.rows)):
+            if tdef.rows[i].id not in filled and (pending is None or tdef.rows[i].id != pending[0].id):
+                return i
+        return None
 
     def flush() -> None:
         nonlocal pending, pointer
@@ -121,6 +139,7 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
         if not vals:
             # a label with no values of its own (a line-broken label, a heading): not the row
             pointer = min(pointer, before) if before >= 0 else pointer
+            orphans.add(row.id)
             return
         n = len(row.columns)
         where = f"table {tdef.id} row {row.id}"
@@ -148,6 +167,19 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
         label_idx = [i for i, c in enumerate(live) if is_label(c.text)]
         if not label_idx:
             if pending is not None:
+                full = sum(1 for c in pending[1] if c.text.strip()) >= len(pending[0].columns)
+                nxt = next_unfilled(last)
+                if (full and nxt is not None and tdef.rows[nxt].id in orphans
+                        and sum(1 for c in live if c.text.strip()) == len(tdef.rows[nxt].columns)):
+                    # a label-free row after a complete one, where the next template row's label was
+                    # met alone earlier: the extraction separated that row from its label
+                    flush()
+                    notices.append(Notice("tables.row_by_position", f"table {tdef.id}: a row without label is read as "
+                                          f"{tdef.rows[nxt].id}, whose label stands apart from it in the text",
+                                          live[0].start, live[-1].end, "info"))
+                    pending = (tdef.rows[nxt], list(live), -1, live[0])
+                    last = nxt
+                    continue
                 pending[1].extend(live)
             continue
         label = "".join(live[i].text for i in label_idx)
@@ -164,9 +196,17 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
         m = match_row(label, tdef, pointer)  # the pointer may have moved back
         if m is None:
             back = match_unfilled(label, tdef, pointer, filled)
+            if back is None and has_values:
+                back = _fragment_of_next(label, tdef, next_unfilled(last))
+                if back is not None:
+                    notices.append(Notice("tables.label_fragment", f"table {tdef.id}: label fragment {label!r} read as "
+                                          f"row {tdef.rows[back].id}, the next row of the template",
+                                          live[label_idx[0]].start, live[label_idx[-1]].end, "info"))
             if back is not None:
                 pending = (tdef.rows[back], live[label_idx[-1] + 1 :], -1, live[label_idx[0]])
+                last = back
             continue
+        last = m
         before = pointer
         pointer = m + 1
         pending = (tdef.rows[m], live[label_idx[-1] + 1 :], before, live[label_idx[0]])

@@ -19,12 +19,6 @@ KNOWN_GAPS: dict[str, dict[str, str]] = {
         **{f"active_disclosure/{r}/{c}": "PDF extraction pushed two-line cells out of the markdown rows; rows hold 2 of 3 "
            "cells, so the parser marks them ambiguous instead of guessing the column"
            for r in ("regulations", "normative_documents") for c in ("issued", "repealed", "in_force")},
-        **{f"applications/not_processed.confirmation/{c}": "row has no label in the extracted text (label left 12 "
-           "lines earlier); the gold places it by position" for c in
-           ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")},
-        **{f"applications/other.no_correction/{c}": "label fragment '行政机关不再处理其政府信息公' fits two template "
-           "rows; the gold places it by position" for c in
-           ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")},
     },
 }
 

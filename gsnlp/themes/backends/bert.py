@@ -29,7 +29,7 @@ def _torch() -> Any:
     except ImportError as e:
         from gsnlp.errors import MissingExtraError
 
-        raise MissingExtraError("the bert themes backend", "themes-bert", "transformers") from e
+        raise MissingExtraError("the bert themes backend", "themes", "transformers") from e
     return torch
 
 

