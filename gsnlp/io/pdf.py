@@ -163,12 +163,14 @@ class Part:
     xs: list[float]
     rows: list[list[tuple[float, float, float, float] | None]]
     chars: list[dict[str, Any]] = field(repr=False, default_factory=list)
+    hrules: list[tuple[float, float, float]] = field(repr=False, default_factory=list)  # drawn (y, x0, x1)
 
 
 def _find_tables(page: Any, pno: int) -> list[Part]:
     ruled = page.filter(_is_ruling)
     settings = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
                 "join_tolerance": 3, "intersection_tolerance": 3, "edge_min_length": 3}
+    hrules = [(e["top"], e["x0"], e["x1"]) for e in ruled.edges if e["orientation"] == "h"]
     extra = _closing_edges(ruled)
     if extra:
         settings["explicit_horizontal_lines"] = extra
@@ -178,7 +180,7 @@ def _find_tables(page: Any, pno: int) -> list[Part]:
         rows = [list(r.cells) for r in t.rows]
         if len(xs) < 2:
             continue  # a box around a paragraph, not a table (one row may be a table's last, on a new page)
-        parts.append(Part(pno, tuple(t.bbox), xs, rows))
+        parts.append(Part(pno, tuple(t.bbox), xs, rows, hrules=hrules))
     return parts
 
 
@@ -192,6 +194,7 @@ class TableBuild:
     boxes: list[list[tuple[int, tuple[float, float, float, float]] | None]]
     bottom_page: int
     bottom: float
+    hrules: list[tuple[float, float, float]] = field(default_factory=list)
 
 
 def _where(page: int, bbox: tuple[float, float, float, float]) -> dict[str, Any]:
@@ -262,13 +265,28 @@ def _continue(tbl: TableBuild, part: Part) -> bool:
         cbox = tbl.boxes[first][c]
         if cbox is None or abs(cbox[1][0] - obox[1][0]) > 3 or abs(cbox[1][2] - obox[1][2]) > 3:
             continue  # not the same column extent (a title row above a header row)
+        x0, x1 = obox[1][0], obox[1][2]
+        if _ruled(tbl.hrules, obox[1][3], x0, x1) and _ruled(part.hrules, cbox[1][1], x0, x1):
+            continue  # closed below the break and above on the next page: two cells
         owner.text = join_lines([owner.text, cont.text])
         if owner.where is not None:
             owner.where = {**owner.where, "continued": [cont.where]}
         tbl.cells[first][c] = PendingCell("", owner.where, True)
     tbl.bottom_page = part.page
     tbl.bottom = part.bbox[3]
+    tbl.hrules = part.hrules
     return True
+
+
+def _ruled(rules: list[tuple[float, float, float]], y: float, x0: float, x1: float) -> bool:
+    """Whether drawn horizontal rules at ``y`` cover most of [x0, x1]."""
+    segs = sorted((max(a, x0), min(b, x1)) for yy, a, b in rules if abs(yy - y) < 2.5 and b > x0 and a < x1)
+    covered, end = 0.0, x0
+    for a, b in segs:
+        if b > end:
+            covered += b - max(a, end)
+            end = b
+    return covered >= 0.9 * (x1 - x0)
 
 
 def _is_furniture(ln: Line, height: float, repeated: set[str]) -> bool:
@@ -387,7 +405,7 @@ def _assemble(pages: list[tuple[float, float, list[Line], list[Part]]]) -> tuple
                 flush_para()
                 close_table()
                 cells, boxes = _part_cells(part)
-                open_tbl = TableBuild(part.xs, cells, boxes, part.page, part.bbox[3])
+                open_tbl = TableBuild(part.xs, cells, boxes, part.page, part.bbox[3], part.hrules)
                 continue
             ln: Line = obj
             if open_tbl is not None:

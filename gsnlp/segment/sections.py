@@ -154,6 +154,8 @@ def _choose(cands: list[_Cand], n: int) -> list[_Cand]:
             if a.start < c.start and order[a.sid] < order[c.sid] and a.end <= c.start:
                 gap = c.start - a.end
                 pen = 0.0 if gap >= 20 else -600.0  # a body shorter than a line: a table of contents
+                # a body that holds headings of later sections is a table of contents
+                pen -= 500.0 * sum(1 for x in cands[i + 1 : j] if order[x.sid] > order[a.sid])
                 v = best[i] + 1000 + own(c) + pen
                 if v > best[j]:
                     best[j], prev[j] = v, i

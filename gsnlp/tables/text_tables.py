@@ -145,6 +145,9 @@ def parse_text_tables(text: str, sections: list[Section] | tuple[Section, ...], 
     notices: list[Notice] = []
     tables: dict[str, Table] = {}
     if template not in ("2021", "2019"):
+        if template == "unknown":
+            notices.append(Notice("tables.template_unknown", "no 2021 or 2019 template table header was recognised; "
+                                  "the template tables were not read"))
         return tables, notices
     masked = mask(text, list(regions))
     secs = {s.id: s for s in sections}

@@ -66,3 +66,22 @@ def test_page_footers_are_regions_not_text_of_sections() -> None:
     footers = [g for g in r.regions if g.kind == "page_footer"]
     assert len(footers) >= 4
     assert r.text[footers[0].start : footers[0].end].strip() == "— 1 —"
+
+
+def test_table_of_contents_is_not_taken_for_the_body() -> None:
+    src = corpus_file("001_49bc154c30d92ca6.txt").read_text(encoding="utf-8")
+    toc = "目录\n一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况\n" \
+          "五、存在的主要问题及改进情况\n六、其他需要报告的事项\n\n"
+    i = src.index("一、总体情况")
+    r = gsnlp.parse_text(src[:i] + toc + src[i:])
+    assert [s.id for s in r.sections] == list(SECTION_IDS)
+    assert r.sections[0].start > i + len(toc) - 5
+    assert gsnlp.read(corpus_file("001_49bc154c30d92ca6.txt")).tables["applications"].cells == r.tables["applications"].cells or \
+        all(c.kind == "number" for c in r.tables["applications"].cells.values())
+
+
+def test_doubled_number_is_a_warning_not_a_failure() -> None:
+    src = corpus_file("004_3f5f08638fb4a4d2.txt").read_text(encoding="utf-8")
+    r = gsnlp.parse_text(src.replace("五、存在的主要问题及改进情况", "四、存在的主要问题及改进情况"))
+    assert r.section("problems") is not None
+    assert any(w.code == "sections.number_doubled" for w in r.warnings)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import gsnlp
+from gsnlp.segment.sentences import clauses, paragraphs, sentences
+from conftest import corpus_file
+
+
+def test_sentences_are_spans_of_the_source() -> None:
+    r = gsnlp.read(corpus_file("平潭综合实验区_2023.txt"))
+    s = r.section("problems")
+    spans = sentences(r.text, s.body_start, s.end)
+    assert len(spans) >= 4
+    for a, b in spans:
+        assert s.body_start <= a < b <= s.end
+        assert r.text[a:b].strip() == r.text[a:b]
+    assert any(r.text[a:b].endswith("。") for a, b in spans)
+
+
+def test_clauses_split_at_semicolons() -> None:
+    text = "一是部分单位信息发布属性界定还不够精确；二是开拓创新不够有力。"
+    assert [text[a:b] for a, b in clauses(text)] == ["一是部分单位信息发布属性界定还不够精确；", "二是开拓创新不够有力。"]
+
+
+def test_paragraphs_split_at_blank_lines() -> None:
+    text = "第一段。\n续。\n\n第二段。"
+    assert [text[a:b] for a, b in paragraphs(text)] == ["第一段。\n续。", "第二段。"]
