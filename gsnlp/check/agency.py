@@ -17,7 +17,10 @@ def agency_key(name: str | None) -> str | None:
         return None
     k = re.sub(r"\s+", "", name).lstrip("#*>-_ ")
     k = re.sub(r"(人民政府|管理委员会|管委会)$", "", k)
-    return k.replace("沐阳", "沭阳")
+    k = k.replace("沐阳", "沭阳")
+    # 淮安市洪泽区 and 洪泽区 are one agency: drop the higher-level place before a county or district
+    m = re.match(r"^.+?[省市](?=[^省市]{1,8}?(区|县|旗)$)", k)
+    return k[m.end():] if m else k
 
 
 def is_government(name: str | None) -> bool | None:

@@ -39,9 +39,10 @@ class Context:
     rule: str = ""
     severity: str = "error"
 
-    @property
-    def doc(self) -> str:
-        return self.report.doc_id
+    doc: str = ""
+
+    def __post_init__(self) -> None:
+        self.doc = self.report.doc_id  # computed once: findings are many
 
     # ---- cells -------------------------------------------------------------------------
     def table(self, table_id: str) -> Table | None:

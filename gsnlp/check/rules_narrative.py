@@ -412,6 +412,14 @@ def _drop_nested(text: str, parts: list[Any]) -> list[Any]:
     return out
 
 
+_FAMILY = {
+    "applications/new_received/total": lambda m: m.startswith("applications/new_received/") or
+    m == "applications_legal_persons",
+    "applications/total_processed/total": lambda m: m in _PARTITIONS["applications/total_processed/total"] or
+    m in ("applications/granted/total", "applications/partially_granted/total"),
+}
+
+
 @rule("nt.breakdown_sum.v1", severity="error", title="“其中”列出的各部分之和等于（开放列举时不超过）总数", needs_figures=True)
 def nt_breakdown_sum(ctx: Context) -> Iterator[Finding]:
     figs = _figs(ctx)
@@ -428,7 +436,7 @@ def nt_breakdown_sum(ctx: Context) -> Iterator[Finding]:
         parts = [p for p in parts if p.unit == total.unit or not p.unit or not total.unit]
         if total.metric in _PARTITIONS:
             # only the categories of the partition (a 复议/诉讼 count after the list is no part)
-            parts = [p for p in parts if p.metric in _PARTITIONS[total.metric]]
+            parts = [p for p in parts if _FAMILY[total.metric](p.metric or "")]
         parts = _drop_nested(ctx.report.text, parts)
         if len(parts) < 2:
             continue
@@ -436,8 +444,11 @@ def nt_breakdown_sum(ctx: Context) -> Iterator[Finding]:
         s = sum((p.scaled for p in parts), Decimal(0))
         t = total.scaled
         after = ctx.report.text[parts[-1].end:parts[-1].end + 6]
-        open_list = bool(re.match(r"\s*(等|以及其他|及其他)", after)) or any(
-            getattr(p, "approx", None) for p in parts + [total])
+        # 超3170万，其中…达1360万: approximate figures list examples, not a partition
+        approx = any(getattr(p, "approx", None) or re.search(r"(超过?|近|约|逾|突破|多达|累计超)\s*$",
+                                                              ctx.report.text[max(0, p.start - 4):p.start])
+                     for p in parts + [total])
+        open_list = bool(re.match(r"\s*(等|以及其他|及其他)", after)) or approx
         metrics = {p.metric for p in parts}
         closed = total.metric in _PARTITIONS and metrics >= _PARTITIONS[total.metric]
         ev = [_fig_ev(ctx, total, "total")] + [_fig_ev(ctx, p, "part") for p in parts]
@@ -531,7 +542,7 @@ def nt_period(ctx: Context) -> Iterator[Finding]:
     n = 0
     bad = 0
     for f in _figs(ctx):
-        if not f.metric or f.metric in ("active_disclosure_items",) or not f.period:
+        if not f.metric or not f.period:
             continue
         m = _YEAR.search(f.period)
         if not m:

@@ -47,6 +47,9 @@ def st_sections(ctx: Context) -> Iterator[Finding]:
     restarted = [n for i, n in enumerate(numbers) if n in numbers[:i]]
     if restarted:
         problems.append(f"一级编号重复（{'、'.join(dict.fromkeys(restarted))}）：可能把子标题提升成了一级标题")
+    untitled = [s for s in secs if s.id in SECTION_ORDER and not (s.title or "").strip()]
+    if untitled:
+        problems.append("、".join(f"“{SECTION_ZH[s.id]}”" for s in untitled) + "的标题在文本中找不到（按内容推定该部分）")
     extra = [s for s in secs if s.id not in SECTION_ORDER]
     if extra and not _is_pre2019(ctx):
         problems.append("多出一级部分" + "、".join(f"“{s.title[:20]}”" for s in extra))
@@ -54,6 +57,8 @@ def st_sections(ctx: Context) -> Iterator[Finding]:
         # a heading that stands in the text but was not segmented is our reading, not the report
         seen_in_text = {i: m.start() for i in missing if (m := _HEADING_HINT[i].search(ctx.report.text))}
         origin = "extraction" if missing and len(seen_in_text) == len(missing) and not dup else "source"
+        if untitled and not missing and not dup and ctx.report.source.format in ("pdf", "md", "markdown"):
+            origin = "extraction"  # a heading lost when the PDF was turned into text
         msg = "报告结构与模板不符：" + "；".join(problems) + "。"
         if seen_in_text:
             msg += "（正文中似有" + "、".join(f"“{SECTION_ZH[i][:2]}”" for i in seen_in_text) + "的标题文字，可能是分节读取遗漏。）"
@@ -141,16 +146,16 @@ def st_fee_statement(ctx: Context) -> Iterator[Finding]:
 def st_metadata(ctx: Context) -> Iterator[Finding]:
     m = ctx.report.meta
     problems = []
+    head = ctx.report.text[:400]
+    named = re.search(r"[\u4e00-\u9fff]{0,8}[省市县区镇乡旗][\u4e00-\u9fff]{0,10}?(人民政府|管委会|办公厅|办公室|局|委员会|中心)",
+                      head)
+    if named and re.search(r"[我本现]", named.group()):
+        named = None
     if not m.agency:
         problems.append("机关名称")
     if m.year is None:
         problems.append("报告年度")
     if problems:
-        head = ctx.report.text[:400]
-        named = re.search(r"[\u4e00-\u9fff]{0,8}[省市县区镇乡旗][\u4e00-\u9fff]{0,10}?(人民政府|管委会|办公厅|办公室|局|委员会|中心)",
-                          head)
-        if named and re.search(r"[我本现]", named.group()):
-            named = None
         origin = "extraction" if ("机关名称" in problems and named) or ("报告年度" in problems and
                                                                     re.search(r"20\d\d\s*年", head)) else "source"
         yield ctx.finding("fail", f"无法读出报告的{'、'.join(problems)}" +
@@ -163,7 +168,7 @@ def st_metadata(ctx: Context) -> Iterator[Finding]:
     if m.agency and m.title is not None and _short(m.agency) not in re.sub(r"\s+", "", m.title):
         yield ctx.finding("fail", f"标题“{m.title.strip()[:40]}”没有写明机关名称。", instance="title", severity="info",
                           kind="info", origin="source", expected=m.agency, observed=title.strip()[:40])
-    elif not m.agency and not re.search(r"(人民政府|管委会|办公厅|局|委员会|中心)", ctx.report.text[:300]):
+    elif not m.agency and not named:
         yield ctx.finding("fail", f"标题“{title.strip()[:40]}”没有写明机关名称。", instance="title", severity="info",
                           kind="info", origin="source", observed=title.strip()[:40])
     if m.period_start is None and m.period_end is None:

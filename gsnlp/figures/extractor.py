@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
@@ -133,7 +134,12 @@ def _regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
         _RX = _build_regex(lx)
         cues = "|".join(re.escape(c) for c in lx.neg_cues)
         verbs = "|".join(re.escape(v) for v in lx.neg_verbs)
-        _NEG_RX = re.compile(rf"(?P<cue>{cues})(?:任何|过|再)?(?P<verb>{verbs})")
+        neg = lx.raw["negation"]
+        fee_cues = "|".join(re.escape(c) for c in neg.get("fee_cues", []))
+        fee_verbs = "|".join(re.escape(v) for v in neg.get("fee_verbs", []))
+        fee = rf"|(?P<fcue>{fee_cues})(?P<fverb>{fee_verbs})" if fee_cues and fee_verbs else ""
+        # 未收到…, 无收取…; and for fees only, 不收费 / 暂不收取
+        _NEG_RX = re.compile(rf"(?P<cue>{cues})(?:任何|过|再)?(?P<verb>{verbs}){fee}")
     return _RX, _NEG_RX
 
 
@@ -182,8 +188,10 @@ def _number_ok(text: str, m: re.Match[str], lx: Lexicon, lo: int) -> bool:
     if any(nxt.startswith(w) for w in lx.not_after_unit):
         return False
     unit = m.group("unit") or ""
-    if num[0] not in _CN and nxt[:1].isascii() and nxt[:1].isalnum():
-        return False
+    if num[0] not in _CN and nxt[:1].isascii() and nxt[:1].isalpha():
+        return False  # 5G, 3D, H5 …: a code, not a count
+    if unit == "通" and (num[0] in _CN or nxt[:1] in "过知报道用信畅讯"):
+        return False  # 一通百通, 3通过: 通 is a measure word only for calls (11通)
     if unit == "" and num[0] in _CN:
         return False
     if num == "一" and nxt.startswith(_IDIOM_AFTER_ONE):
@@ -224,21 +232,22 @@ def _candidates(text: str, start: int, end: int) -> Iterator[_Cand]:
         yield _Cand(a, e, m.start("num"), m.end("num"), value, unit, kind,
                     lx.scales[scale] if scale else None, m.group("ap1") or m.group("ap2"))
     for m in neg_rx.finditer(text, start, end):
-        a = m.start("cue")
+        cue_group, verb_group = ("cue", "verb") if m.group("cue") else ("fcue", "fverb")
+        a = m.start(cue_group)
         if any(text.startswith(w, a) for w in lx.neg_not) or any(
                 text.startswith(w, a - 1) for w in lx.neg_not if len(w) > 1):
             continue
         if _inside(excl, ex_starts, a):
             continue
         yield _Cand(a, m.end(), a, m.end(), Decimal(0), "", "count", None, None, negated=True,
-                    fields={"verb": m.group("verb")})
+                    fields={"verb": m.group(verb_group)})
 
 
 # ---------------------------------------------------------------------------------------
 # context
 
 _FILLERS = ("共计", "总计", "合计", "累计", "共", "计", "达到", "达", "为", "了", "约", "近", "超过", "超", "逾",
-            "各类", "各项", "各种", "相关", "等", "的", "有", "数", "量", "均", "已", "全部", "新", "等各类", "分别")
+            "各类", "各项", "各种", "相关", "等", "的", "有", "数量", "数", "均", "已", "全部", "等各类", "分别")
 _PRED_NOUN_NEXT = ("申请", "指南", "目录", "工作", "专栏", "平台", "事项", "情况", "信息", "专区", "制度", "栏目")
 
 
@@ -270,16 +279,27 @@ _SUBJECT_CANON: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^行政诉讼(?:案件)?$"), "行政诉讼"),
     (re.compile(r"^(?:行政)?规范性文件$"), "行政规范性文件"),
 )
-_ACTIVE_INFO = re.compile(r"^(?:各类|各领域)?(?:政府)?信息$")
+_ACTIVE_INFO = re.compile(r"^(?:各类|各领域)?(?:政府)?信息$|^[^，、]{0,10}单位政府信息$")
+_ACTIVE_PART = re.compile(r"^主动公开(?:的)?(?:政府)?信息$")
 
 
-def canonical_subject(raw: str, clause_left: str, predicate: str | None, channel: str | None = None) -> str:
+_INTERP_TAIL = re.compile(r"解读(?:类)?(?:信息|稿件|文章|产品)?\s*$")
+
+
+def canonical_subject(raw: str, clause_left: str, predicate: str | None, channel: str | None = None,
+                      sentence: str = "", local: str = "") -> str:
+    """Map a raw subject phrase to the canonical labels of the guidelines (§5)."""
     s = raw
     for rx, label in _SUBJECT_CANON:
         if rx.search(s):
             return label
-    if _ACTIVE_INFO.match(s) and ("主动公开" in clause_left or predicate == "主动公开" or (
-            channel == "门户网站" and predicate in ("公开", "发布", "公布"))):
+    if local and _INTERP_TAIL.search(local):
+        return "政策解读"
+    if _ACTIVE_PART.match(s):
+        return "主动公开信息"
+    if _ACTIVE_INFO.search(s) and ("主动公开" in clause_left or predicate == "主动公开" or (
+            channel == "门户网站" and predicate in ("公开", "发布", "公布")) or (
+            "主动公开" in sentence and channel is None and predicate in ("公开", "发布", "公布"))):
         return "主动公开信息"
     return s
 
@@ -294,9 +314,21 @@ def _find_last(hay: str, words: Iterable[str]) -> tuple[int, str] | None:
     return best
 
 
+_PRED_TAIL = 400  # characters of the clause (and of the sentence before it) given to jieba
+
+
 def _predicate_tokens(left: str) -> tuple[str | None, int]:
     """The last predicate token in ``left`` (jieba tokens) and the offset after it."""
+    cut = max(0, len(left) - _PRED_TAIL)
+    pred, after = _predicate_tail(left[cut:])
+    return pred, (after + cut) if pred is not None else 0
+
+
+@lru_cache(maxsize=8192)
+def _predicate_tail(left: str) -> tuple[str | None, int]:
     lx = lexicon()
+    if not any(p in left for p in lx.predicates):
+        return (None, 0)
     toks = tokenizer().lcut(left, HMM=False)
     pos = 0
     last: tuple[str | None, int] = (None, 0)
@@ -377,14 +409,18 @@ def _context(text: str, c: _Cand, lo: int, hi: int) -> dict[str, Any]:
                 subj = subj[: -len(w)]
         subj = _strip(subj)
         # channel / scope words are not the subject (通过门户网站发布 …)
-        if subj and (any(subj.endswith(s) for s, _ in lx.channels) or subj in lx.scopes or subj in lx.periods):
+        if subj and ((any(subj.endswith(s) for s, _ in lx.channels) and re.search(
+                r"(?:通过|在|依托|利用)[^，,]{0,12}$", left[: len(left) - len(subj)] + subj[:1])) or
+                subj in lx.scopes or subj in lx.periods):
             subj = ""
         if len(subj) < 2:
             r = re.split(r"[，,。；;、（(：:]", right, maxsplit=1)[0]
             r = _RIGHT_STOP.split(r, maxsplit=1)[0]
-            r = _strip(r)
+            r = re.sub(r"中$", "", _strip(r))
             subj = r if len(r) >= 2 and c.kind != "percent" else subj
-        out["subject"] = canonical_subject(subj, sent_left, out["predicate"], out["channel"]) if subj else None
+        out["subject"] = canonical_subject(subj, left, out["predicate"], out["channel"], text[s_a:s_b],
+                                           left) if subj or _INTERP_TAIL.search(left) else None
+        out["_pred_local"] = pred is not None
     hay = text[s_a:c_b]
     sc = _find_last(text[s_a:c.start], lx.scopes)
     if sc:
@@ -450,6 +486,7 @@ def extract(text: str, spans: Iterable[tuple[str | None, int, int]] | None = Non
             label = _strip(re.split(r"[、，,：:（(]", ctx["_left"])[-1])
             if len(label) < 2:
                 label = f.subject or ""
+            label = canonical_subject(label, "", p.predicate) if label else label
             figs[k] = replace(f, predicate=p.predicate, subject=label or None,
                               channel=f.channel or p.channel, scope=f.scope or p.scope, period=f.period or p.period)
     if metrics:
@@ -458,7 +495,35 @@ def extract(text: str, spans: Iterable[tuple[str | None, int, int]] | None = Non
 
 
 def report_spans(report: Any) -> list[tuple[str | None, int, int]]:
-    return list(report.narrative_spans())
+    """The narrative of a Report: its whole text minus template tables and non-report regions
+    (crawler header, page chrome, footers, markup), each piece labelled with its section id
+    (None before the first section: the preamble is narrative too)."""
+    n = len(report.text)
+    cut = sorted([(a, b) for a, b in report.table_spans()] + [(r.start, r.end) for r in report.regions])
+    free: list[tuple[int, int]] = []
+    pos = 0
+    for a, b in cut:
+        if a > pos:
+            free.append((pos, a))
+        pos = max(pos, b)
+    if pos < n:
+        free.append((pos, n))
+    bounds = sorted((sec.start, sec.end, sec.id) for sec in report.sections)
+    out: list[tuple[str | None, int, int]] = []
+    for a, b in free:
+        cur = a
+        for s0, s1, sid in bounds:
+            if s1 <= cur or s0 >= b:
+                continue
+            if s0 > cur:
+                out.append((None, cur, s0))
+                cur = s0
+            end = min(b, s1)
+            out.append((sid, cur, end))
+            cur = end
+        if cur < b:
+            out.append((None, cur, b))
+    return [sp for sp in out if sp[2] > sp[1]]
 
 
 def extract_report(report: Any, *, narrative: bool = True) -> list[Figure]:

@@ -53,7 +53,7 @@ def assign_metric(text: str, f: Any, ctx: dict[str, Any], figs: list[Any]) -> st
             return "info_processing_fee"
         if _any(after, "纠错", "纠正") or pred in ("被纠错", "被纠正"):
             return "review_litigation_corrected"
-        if "申请" in after[:20] and pred in ("收到", "接收到", "接到", "接收", "受理", "提起") and not _any(
+        if "申请" in after[:20] and pred in ("收到", "接收到", "接到", "接收", "受理", "提起", "发生") and not _any(
                 after[:20], "复议", "诉讼"):
             return f"{_APP}/new_received/total"
         rev, lit = "复议" in after[:25], "诉讼" in after[:25]
@@ -81,7 +81,7 @@ def assign_metric(text: str, f: Any, ctx: dict[str, Any], figs: list[Any]) -> st
                             ("不予处理", "applications_not_processed"), ("其他处理", "applications_other")):
             if key in local[-30:] and not re.search(re.escape(key) + r"(?:的)?(?:政府)?信息", local[-30:]):
                 return metric
-        if re.search(r"予以公开$|予以公开\s*$", local[-12:]):
+        if re.search(r"(?:予以公开|同意公开)(?:答复)?数?\s*$", local[-12:]):
             return f"{_APP}/granted/total"
         if re.search(r"部分公开\s*$", local[-12:]):
             return f"{_APP}/partially_granted/total"
@@ -90,7 +90,8 @@ def assign_metric(text: str, f: Any, ctx: dict[str, Any], figs: list[Any]) -> st
         if _any(local[-12:], "上年结转", "上年度结转"):
             return f"{_APP}/carried_over/total"
         is_app = subj == "政府信息公开申请" or ("申请" in local[-25:] and not _any(local[-25:], "复议", "诉讼"))
-        if not subj and pred in ("办结", "办理", "答复", "受理", "收到", "接收") and "申请" in sentence[: max(0, f.start - s_a)][-80:]:
+        if not subj and pred in ("办结", "办理", "答复", "受理", "收到", "接收") and "申请" in text[max(0, f.start - 60):f.start] \
+                and not _any(text[max(0, f.start - 60):f.start], "复议", "诉讼"):
             is_app = True
         if parent is not None and parent.metric is None and parent.subject == "政府信息公开申请":
             is_app = True
@@ -104,8 +105,12 @@ def assign_metric(text: str, f: Any, ctx: dict[str, Any], figs: list[Any]) -> st
         if is_app and parent is None:
             if pred in ("办结", "答复", "办理", "处理", "回复"):
                 return f"{_APP}/total_processed/total"
-            if pred in ("收到", "接收", "接收到", "受理", "新收", "接到", "提交") or _any(local, "收到", "受理"):
+            if (pred in ("收到", "接收", "接收到", "受理", "新收", "接到", "提交") and ctx.get("_pred_local", True)) or \
+                    _any(local, "收到", "受理"):
                 return f"{_APP}/new_received/total"
+        if "案件" in subj and _any(text[max(0, f.start - 40):f.start], "复议") and _any(
+                text[max(0, f.start - 40):f.start], "诉讼"):
+            return "review_litigation_cases"
         if _any(local[-25:], "纠错", "纠正"):
             return "review_litigation_corrected"
         if parent is None and _any(local[-16:], "行政复议") and not _any(local[-16:], "行政诉讼"):
@@ -127,7 +132,7 @@ def assign_metric(text: str, f: Any, ctx: dict[str, Any], figs: list[Any]) -> st
 
     if subj == "主动公开信息" and (parent is None or parent.subject != "主动公开信息"):
         return "active_disclosure_items"
-    if f.parent is None and subj == "政策解读":
+    if f.parent is None and subj == "政策解读" and f.unit in ("条", "篇", "件", "个", "期", "项"):
         return "policy_interpretations"
     if _any(local[-25:], "12345", "热线") and f.unit in ("件", "个", "次", "条"):
         return "hotline_cases"
@@ -135,6 +140,6 @@ def assign_metric(text: str, f: Any, ctx: dict[str, Any], figs: list[Any]) -> st
         return "public_consultations"
     if _any(subj, "新媒体") and f.unit in ("个", "家"):
         return "new_media_accounts"
-    if f.unit == "名" and _any(subj, "人员", "专职", "兼职"):
+    if f.unit in ("名", "人") and re.search(r"人员|专职|兼职|领导$|专员$|信息员$", subj):
         return "staff"
     return None

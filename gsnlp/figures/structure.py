@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from gsnlp.figures.lexicon import lexicon
+
+if TYPE_CHECKING:
+    from gsnlp.figures.extractor import Figure
 
 _SENT_END = "。！？!?\n"
 _CLAUSE_END = "。！？!?\n；;"
@@ -33,15 +36,19 @@ def _close_bracket(text: str, pos: int, hi: int) -> int:
 
 
 def _until(text: str, pos: int, hi: int, chars: str) -> int:
+    """The next sentence/clause end; a line break counts only after punctuation (PDF wrapping)."""
     i = pos
-    while i < hi and text[i] not in chars:
+    while i < hi:
+        ch = text[i]
+        if ch in chars and (ch != "\n" or text[i - 1:i] in "。！？；;：:\n" or text[i + 1:i + 2] in ("\n", "#")):
+            break
         i += 1
     return i
 
 
 def _open_bracket_between(text: str, a: int, b: int) -> int | None:
+    """Position of a bracket opened between a and b and still open at b, if any."""
     depth = 0
-    last = None
     for i in range(b - 1, a - 1, -1):
         ch = text[i]
         if ch in "）)":
@@ -50,11 +57,12 @@ def _open_bracket_between(text: str, a: int, b: int) -> int | None:
             if depth == 0:
                 return i
             depth -= 1
-    return last
+    return None
 
 
-def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],  # noqa: F821
-         spans: Iterable[tuple[str | None, int, int]]) -> list[Figure]:  # noqa: F821
+def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
+         spans: Iterable[tuple[str | None, int, int]]) -> list[Figure]:
+    """Set ``parent``, ``qualifies`` and ``item`` on figures in text order (pure: returns new Figures)."""
     lx = lexicon()
     hi_of = sorted((lo, hi) for _, lo, hi in spans)
 
@@ -74,9 +82,8 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],  # noqa: F82
         gap = text[gap_start:f.start]
         # drop totals whose parts have ended
         stack = [(t, e) for t, e in stack if f.start < e]
-        if any(w in gap for w in lx.aside_markers) or re.search(r"[。！？!?]", gap) and not _PART.search(gap):
-            if re.search("|".join(lx.aside_markers), gap):
-                stack = []
+        if any(w in gap for w in lx.aside_markers):  # 另外/此外: what follows is not a part
+            stack = []
         m = None
         for m in _PART.finditer(gap):
             pass

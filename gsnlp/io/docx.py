@@ -7,7 +7,9 @@ covered positions are ``RawCell(merged=True)`` and never receive a copy of the v
 Provenance: ``where={"path": "/w:document/w:body/w:tbl[2]/w:tr[5]/w:tc[3]"}`` (XPath in
 word/document.xml).
 
-The archive is checked before anything is parsed: member count, declared and actual
+python-docx opens the package (it finds the main document part through the relationships);
+the body's XML is then walked directly, to expand merges exactly. The archive is checked
+before anything is parsed: member count, declared and actual
 uncompressed sizes, compression ratios (zip bombs), and no part may carry a DTD (external
 or recursive entities): those raise ``HostileInputError``.
 """
@@ -60,9 +62,6 @@ def check_zip(data: bytes, origin: str) -> dict[str, bytes]:
         if total > MAX_TOTAL_BYTES:
             raise HostileInputError(f"the archive would inflate to {total} bytes (limit {MAX_TOTAL_BYTES}); "
                                     "a zip bomb, not a report", origin=origin)
-        names = {i.filename for i in infos}
-        if "word/document.xml" not in names:
-            raise InputError("the archive has no word/document.xml; not a Word document", origin=origin)
         parts: dict[str, bytes] = {}
         for info in infos:
             if not info.filename.endswith((".xml", ".rels")):
@@ -90,7 +89,7 @@ def _parse_xml(blob: bytes, name: str, origin: str) -> Any:
     try:
         from lxml import etree
     except ImportError:
-        raise MissingExtraError("reading DOCX", "docx", "lxml") from None
+        raise MissingExtraError("reading DOCX", "formats", "lxml") from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_comments=True)
     try:
@@ -195,13 +194,20 @@ def read_docx(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Reg
     origin = path or "<docx>"
     parts = check_zip(data, origin)
     try:
-        import docx  # noqa: F401  # python-docx: the declared backend; we parse the checked XML ourselves
+        import docx
     except ImportError:
-        raise MissingExtraError("reading DOCX", "docx", "python-docx") from None
-    root = _parse_xml(parts["word/document.xml"], "word/document.xml", origin)
+        raise MissingExtraError("reading DOCX", "formats", "python-docx") from None
+    try:
+        # python-docx finds the main document part through the package relationships (it is
+        # not always word/document.xml); every part was checked for size and DTDs above
+        document = docx.Document(io.BytesIO(data))
+    except Exception as e:  # python-docx raises KeyError/ValueError/PackageNotFoundError on damaged packages
+        raise InputError(f"not a readable Word document ({type(e).__name__}: {e}); re-save it as .docx",
+                         origin=origin) from None
+    root = document.element
     body = root.find(f"{W}body")
     if body is None:
-        raise InputError("word/document.xml has no w:body; the .docx is damaged", origin=origin)
+        raise InputError("the main document part has no w:body; the .docx is damaged", origin=origin)
     tb = TextBuilder()
     grids: list[list[RawRow]] = []
 

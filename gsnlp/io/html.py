@@ -104,11 +104,32 @@ def decode_html(data: bytes, origin: str) -> tuple[str, dict[str, str]]:
                         "re-save it as UTF-8", origin=origin)
 
 
+def _strip_raw(text: str) -> str:
+    """Remove <script>/<style> elements in linear time (str.find, no backtracking regex)."""
+    low = text.lower()
+    out: list[str] = []
+    pos = 0
+    while True:
+        starts = [i for i in (low.find("<script", pos), low.find("<style", pos)) if i >= 0]
+        if not starts:
+            out.append(text[pos:])
+            break
+        i = min(starts)
+        tag = "script" if low.startswith("<script", i) else "style"
+        out.append(text[pos:i])
+        j = low.find(f"</{tag}", i)
+        if j < 0:
+            break  # unclosed: the rest is script
+        k = low.find(">", j)
+        pos = len(text) if k < 0 else k + 1
+    return "".join(out)
+
+
 def _etree() -> Any:
     try:
         import lxml.html
     except ImportError:
-        raise MissingExtraError("reading HTML", "html", "lxml") from None
+        raise MissingExtraError("reading HTML", "formats", "lxml") from None
     return lxml.html
 
 
@@ -293,6 +314,8 @@ def read_html(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Reg
     text, info = decode_html(data, origin)
     # lxml refuses str input that declares an encoding; it is decoded already
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    # scripts and styles go before parsing: megabytes of them must not reach libxml2's text limits
+    text = _strip_raw(text)
     lh = _etree()
     parser = lh.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=False,
                            recover=True, default_doctype=False)
@@ -300,6 +323,9 @@ def read_html(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Reg
         root = lh.document_fromstring(text, parser=parser)
     except Exception as e:  # lxml raises ParserError/XMLSyntaxError on an empty document
         raise InputError(f"cannot parse the page as HTML ({e})", origin=origin) from None
+    if any("Excessive depth" in str(err.message) or "huge" in str(err.message).lower() for err in parser.error_log):
+        raise HostileInputError("the page nests elements deeper than any report page (libxml2 stopped at its depth "
+                                "limit); not a report page", origin=origin)
     meta = _meta(root)
     tree = root.getroottree()
     for td in root.iter("td", "th"):

@@ -48,7 +48,7 @@ def _plumber() -> Any:
     try:
         import pdfplumber
     except ImportError:
-        raise MissingExtraError("reading PDF", "pdf", "pdfplumber") from None
+        raise MissingExtraError("reading PDF", "formats", "pdfplumber") from None
     return pdfplumber
 
 
@@ -66,8 +66,12 @@ class Line:
     size: float
 
 
-def _chars_to_lines(chars: list[dict[str, Any]], page: int) -> list[Line]:
-    """Group characters into text lines (by vertical overlap), left to right."""
+def _chars_to_lines(chars: list[dict[str, Any]], page: int, columns: bool = False) -> list[Line]:
+    """Group characters into text lines (by vertical overlap), left to right.
+
+    With ``columns``, a gap wider than two characters becomes a tab: the cells of a table
+    printed without rules stay apart (tables from word positions), for the text-layout parser.
+    """
     cs = [c for c in chars if c.get("text", "").strip()]
     cs.sort(key=lambda c: (round(c["top"], 1), c["x0"]))
     rows: list[list[dict[str, Any]]] = []
@@ -93,7 +97,9 @@ def _chars_to_lines(chars: list[dict[str, Any]], page: int) -> list[Line]:
             if prev is not None:
                 gap = c["x0"] - prev["x1"]
                 size = max(prev.get("size", 10.0), 1.0)
-                if _ASCII.match(prev["text"][-1:]) and _ASCII.match(ch[:1]) and gap > 0.2 * size:
+                if columns and gap > 2.0 * size:
+                    text += "\t"
+                elif _ASCII.match(prev["text"][-1:]) and _ASCII.match(ch[:1]) and gap > 0.2 * size:
                     text += " "
             text += ch
             prev = c
@@ -248,26 +254,16 @@ def _continue(tbl: TableBuild, part: Part) -> bool:
         tbl.cells.append(nrow)
         tbl.boxes.append(nbox)
     # a label cell cut by the page break continues in the first row of the new part
+    # Cells cut by the break form a left prefix of the row (the label columns): stop at the
+    # first cell of the new row that is a cell of its own.
     for c in range(width):
         cont = tbl.cells[first][c]
-        if cont.merged or _NUMBER.match(cont.text) or _LIST_MARK.match(cont.text):
+        if cont.merged:
             continue
-        r = first - 1
-        while r >= 0 and tbl.cells[r][c].merged and tbl.boxes[r][c] is None:
-            r -= 1
-        if r < 0:
-            continue
-        owner, obox = tbl.cells[r][c], tbl.boxes[r][c]
-        if owner.merged or not owner.text or _NUMBER.match(owner.text) or obox is None:
-            continue
-        if abs(obox[1][3] - tbl.bottom) > 3:
-            continue  # the cell above ends before the break: the new one is a cell of its own
-        cbox = tbl.boxes[first][c]
-        if cbox is None or abs(cbox[1][0] - obox[1][0]) > 3 or abs(cbox[1][2] - obox[1][2]) > 3:
-            continue  # not the same column extent (a title row above a header row)
-        x0, x1 = obox[1][0], obox[1][2]
-        if _ruled(tbl.hrules, obox[1][3], x0, x1) and _ruled(part.hrules, cbox[1][1], x0, x1):
-            continue  # closed below the break and above on the next page: two cells
+        owner_at = _cut_owner(tbl, part, first, c)
+        if owner_at is None:
+            break
+        owner = tbl.cells[owner_at][c]
         owner.text = join_lines([owner.text, cont.text])
         if owner.where is not None:
             owner.where = {**owner.where, "continued": [cont.where]}
@@ -276,6 +272,33 @@ def _continue(tbl: TableBuild, part: Part) -> bool:
     tbl.bottom = part.bbox[3]
     tbl.hrules = part.hrules
     return True
+
+
+def _cut_owner(tbl: TableBuild, part: Part, first: int, c: int) -> int | None:
+    """The row of the cell that the first new row's cell at column ``c`` continues, if any."""
+    cont = tbl.cells[first][c]
+    if _NUMBER.match(cont.text) or _LIST_MARK.match(cont.text):
+        return None
+    r = first - 1
+    while r >= 0 and tbl.cells[r][c].merged and tbl.boxes[r][c] is None:
+        r -= 1
+    if r < 0:
+        return None
+    owner, obox = tbl.cells[r][c], tbl.boxes[r][c]
+    if owner.merged or not owner.text or _NUMBER.match(owner.text) or obox is None:
+        return None
+    if abs(obox[1][3] - tbl.bottom) > 3:
+        return None  # the cell above ends before the break: the new one is a cell of its own
+    cbox = tbl.boxes[first][c]
+    if cbox is None or abs(cbox[1][0] - obox[1][0]) > 3 or abs(cbox[1][2] - obox[1][2]) > 3:
+        return None  # not the same column extent (a title row above a header row)
+    x0, x1 = obox[1][0], obox[1][2]
+    closed = _ruled(tbl.hrules, obox[1][3], x0, x1) and _ruled(part.hrules, cbox[1][1], x0, x1)
+    if closed and cont.text and not _LIST_MARK.match(owner.text):
+        # ruled on both sides of the break (WPS draws the cut): only a numbered label cut
+        # mid-text (（四）无 / 法提供) or an empty continuation is one cell
+        return None
+    return r
 
 
 def _ruled(rules: list[tuple[float, float, float]], y: float, x0: float, x1: float) -> bool:
@@ -332,7 +355,8 @@ def read_pdf(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Regi
                 for p in parts:
                     p.chars = [c for c in chars if _inside(c, p.bbox)]
                 free = [c for c in chars if not any(_inside(c, p.bbox) for p in parts)]
-                pages_lines.append((float(page.width), float(page.height), _chars_to_lines(free, pno), parts))
+                pages_lines.append((float(page.width), float(page.height), _chars_to_lines(free, pno, columns=True),
+                                    parts))
                 page.flush_cache()
     except (HostileInputError, InputError):
         raise
@@ -411,6 +435,10 @@ def _assemble(pages: list[tuple[float, float, list[Line], list[Part]]]) -> tuple
             if open_tbl is not None:
                 close_table()
             size = ln.size or 10.0
+            if "\t" in ln.text:  # a row of a table without rules: a line of its own
+                flush_para()
+                tb.paragraph(ln.text)
+                continue
             new = (prev is None or ln.x0 > left + 0.8 * size or prev.x1 < right - 1.5 * size
                    or (prev.page == ln.page and ln.top - prev.bottom > 1.2 * size))
             if new:

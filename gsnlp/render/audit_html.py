@@ -59,6 +59,7 @@ td.cell.ev{background:#fff9c4}
 mark.ev{background:#fff59d;padding:0 1px}
 mark.ev.fail{background:#ffab91;border-bottom:2px solid #c62828}
 mark.ev.warn{background:#ffe0b2;border-bottom:2px solid #ef6c00}
+td.cell,.span-anchor,li.finding{scroll-margin-top:80px}
 :target{animation:flash 1.5s ease-out 1;outline:3px solid #1565c0}
 @keyframes flash{from{background:#64b5f6}}
 .details-na summary{cursor:pointer;color:#555}
@@ -145,7 +146,9 @@ class _Page:
                              f'={esc(_val(e.value) if e.value is not None else e.cell_kind or "")}</a>')
             elif e.kind == "cell" and e.ref:
                 v = _val(e.value) if e.value is not None else (e.cell_kind or "")
-                links.append(f'<a href="#{cell_id(e.ref)}" class="ev-link cell-link">{esc(e.ref)} = {esc(v)}</a>')
+                short = e.ref.split("/", 1)[1] if "/" in e.ref else e.ref
+                links.append(f'<a href="#{cell_id(e.ref)}" class="ev-link cell-link" title="{esc(e.ref)}">'
+                             f'{esc(short)} = {esc(v)}</a>')
             elif e.kind == "span" and e.start is not None and e.end is not None and e.end > e.start:
                 sid = self.span_of.get((e.start, e.end))
                 if sid:

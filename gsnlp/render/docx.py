@@ -18,7 +18,7 @@ def _docx():
     try:
         import docx
     except ImportError:
-        raise MissingExtraError("rendering DOCX", "docx", "python-docx") from None
+        raise MissingExtraError("rendering DOCX", "formats", "python-docx") from None
     return docx
 
 

@@ -7,7 +7,8 @@ The tables are drawn as agencies print them: ruled cells, two-level headers, the
 group labels spanning their sub-rows, labels and numbers wrapped inside narrow cells. A
 table that does not fit continues on the next page without repeating its header; a merged
 cell cut by the break has no border at the cut and its text, centred over the whole cell,
-may fall partly on each page (as in real reports: （四）无 / 法提供). Every page has a
+may fall partly on each page (as in real reports: （四）无 / 法提供). ``rules=False`` prints
+the tables without any ruling (the reader must then use word positions). Every page has a
 running header and a page number (``- 3 -``) for the reader to recognise as page furniture.
 """
 
@@ -59,7 +60,7 @@ def _fpdf():
     try:
         import fpdf
     except ImportError:
-        raise MissingExtraError("rendering PDF", "pdf", "fpdf2") from None
+        raise MissingExtraError("rendering PDF", "formats", "fpdf2") from None
     return fpdf
 
 
@@ -89,7 +90,7 @@ def _place(layout: Layout) -> list[_Placed]:
 
 
 def render_pdf(report: Report, *, font: str | None = None, running_header: bool = True,
-               value_size: float = 9.0) -> bytes:
+               value_size: float = 9.0, rules: bool = True) -> bytes:
     """The report as PDF bytes."""
     fpdf = _fpdf()
     font_path = find_font(font)
@@ -120,7 +121,7 @@ def render_pdf(report: Report, *, font: str | None = None, running_header: bool 
             continue
         layout = table_layout(report.tables[value])
         if layout is not None:
-            _table(pdf, layout, width, value_size)
+            _table(pdf, layout, width, value_size, rules)
     return bytes(pdf.output())
 
 
@@ -130,7 +131,7 @@ def _lines(pdf, text: str, w: float) -> list[str]:
     return [str(x) for x in pdf.multi_cell(max(w, 1.0), 10, text, dry_run=True, output="LINES", wrapmode="CHAR")]
 
 
-def _table(pdf, layout: Layout, width: float, size: float) -> None:
+def _table(pdf, layout: Layout, width: float, size: float, rules: bool = True) -> None:
     pdf.set_font("cjk", size=size)
     lh = size * CELL_LH_FACTOR
     total = sum(layout.col_weights)
@@ -163,7 +164,7 @@ def _table(pdf, layout: Layout, width: float, size: float) -> None:
         y += heights[r]
     end_y = y
     pdf.set_auto_page_break(False)
-    pdf.set_line_width(0.6)
+    pdf.set_line_width(0.6 if rules else 0.0)
     for pg in range(pdf.page, page + 1):
         if pg > pdf.page:
             pdf.add_page()
@@ -175,12 +176,13 @@ def _table(pdf, layout: Layout, width: float, size: float) -> None:
             x1 = colx[p.c + p.cs - 1] + colw[p.c + p.cs - 1]
             y0 = tops[rows[0]]
             y1 = tops[rows[-1]] + heights[rows[-1]]
-            pdf.line(x0, y0, x0, y1)
-            pdf.line(x1, y0, x1, y1)
-            if rows[0] == p.r:
-                pdf.line(x0, y0, x1, y0)
-            if rows[-1] == p.r + p.rs - 1:
-                pdf.line(x0, y1, x1, y1)
+            if rules:
+                pdf.line(x0, y0, x0, y1)
+                pdf.line(x1, y0, x1, y1)
+                if rows[0] == p.r:
+                    pdf.line(x0, y0, x1, y0)
+                if rows[-1] == p.r + p.rs - 1:
+                    pdf.line(x0, y1, x1, y1)
             # text centred over the whole cell (all its pages); lines fall on the page they land on
             lines = wrapped[i]
             offs = [0.0]

@@ -9,6 +9,7 @@ from gsnlp.normalize import normalize
 from gsnlp.segment.regions import mask
 
 _TITLE = re.compile(r"([^\n。，,:：]{0,60}?)\s*(\d{4})\s*年\s*度?\s*(?:政府)?\s*(?:信息公开|政务公开)\s*(?:工作)?\s*(?:年度)?\s*(?:报告|年报)")
+_TITLE_YEAR_FIRST = re.compile(r"(\d{4})\s*年\s*度?\s*([^\n。，,:：\d]{2,40}?)\s*(?:政府|政务)\s*(?:信息)?\s*公开\s*(?:工作)?\s*(?:年度)?\s*(?:报告|年报)")
 _CRAWLER_TITLE = re.compile(r"^标题\s*[:：]\s*(.+)$", re.M)
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|数据|期间)?(?:为|是|从)?\s*[自从]?\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:起)?\s*[至到\-—~]\s*"
                      r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -51,11 +52,18 @@ def read_meta(text: str, regions: list[Region], body_start: int) -> tuple[Meta, 
     year = None
     crawler = _CRAWLER_TITLE.search(text[:2000])
     for cand in ([crawler.group(1)] if crawler else []) + [head]:
+        flat = re.sub(r"[ \t]*\n[ \t]*(?=\S)", "", normalize(cand).lstrip("# \n"))
+        m2 = _TITLE_YEAR_FIRST.search(flat[:120])
         m = _TITLE.search(normalize(cand))
+        if m2 and (m is None or not re.sub(r"\s+", "", m.group(1)).strip("#《》\"' ")):
+            title = re.sub(r"\s+", "", m2.group(0))
+            year = int(m2.group(1))
+            agency = m2.group(2).strip() or None
+            break
         if m:
-            title = re.sub(r"\s+", "", m.group(0))
+            title = re.sub(r"\s+", "", m.group(0)).lstrip("#")
             year = int(m.group(2))
-            ag = re.sub(r"\s+", "", m.group(1)).strip("《》\"' ")
+            ag = re.sub(r"\s+", "", m.group(1)).strip("#《》\"' ")
             if not ag:
                 # the agency may stand on the line before the title
                 before = normalize(cand)[: m.start()].strip().splitlines()

@@ -181,6 +181,7 @@ def save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
     from safetensors.numpy import save_file
 
     save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(path))
+    path.chmod(0o644)  # safetensors creates files readable by the owner only
 
 
 def load_arrays(path: Path) -> dict[str, np.ndarray]:

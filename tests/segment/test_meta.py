@@ -31,3 +31,14 @@ def test_period_and_publication_date() -> None:
 
 def test_yuanyue_is_january() -> None:
     assert gsnlp.read(corpus_file("004_3f5f08638fb4a4d2.txt")).meta.published == "2024-01-06"
+
+
+def test_year_before_agency_over_a_line_break() -> None:
+    m = gsnlp.read(corpus_file("上海市人民政府办公厅_2025.md")).meta
+    assert (m.agency, m.year) == ("上海市人民政府办公厅", 2025)
+
+
+def test_markdown_heading_mark_is_not_part_of_the_agency() -> None:
+    m = gsnlp.read(corpus_file("沭阳县人民政府_2025.txt")).meta
+    assert m.agency == "沐阳县人民政府"  # the source's OCR error 沭→沐 is kept, never corrected
+    assert not m.title.startswith("#")

@@ -70,7 +70,7 @@ def build(src: Path) -> list[dict]:
         start = pos + len(ctx[: m.start()].replace("⏎", "\n"))
         end = start + len(span)
         assert text[start:end] == span, (src, ln)
-        negated = span.startswith(("未", "无", "没有"))
+        negated = span.startswith(("未", "无", "没有", "不"))
         scale = approx = None
         if negated:
             value, unit = Decimal(0), ""

@@ -38,8 +38,17 @@ class MajorityClassifier(ThemeClassifier):
         self.theme_prior_ = np.array(d["themes"])
 
 
-def default_lexicon() -> dict[str, Any]:
-    text = resources.files("gsnlp.themes").joinpath("lexicon.json").read_text(encoding="utf-8")
+BUILTIN_LEXICONS = {"default": "lexicon.json", "themes_md": "lexicon_themes_md.json"}
+
+
+def default_lexicon(name: str = "default") -> dict[str, Any]:
+    """A lexicon shipped with gsnlp: ``default`` (tuned on the labeled corpus) or ``themes_md``
+    (only THEMES.md's cue words)."""
+    if name not in BUILTIN_LEXICONS:
+        from gsnlp.errors import UnknownNameError
+
+        raise UnknownNameError("keyword lexicon", name, list(BUILTIN_LEXICONS))
+    text = resources.files("gsnlp.themes").joinpath(BUILTIN_LEXICONS[name]).read_text(encoding="utf-8")
     lex: dict[str, Any] = json.loads(text)
     return lex
 
@@ -48,8 +57,8 @@ def default_lexicon() -> dict[str, Any]:
 class KeywordClassifier(ThemeClassifier):
     """Rules from a cue lexicon. ``fit`` learns nothing: it only checks and stores the lexicon.
 
-    ``lexicon`` is a path to a JSON lexicon (same shape as ``gsnlp/themes/lexicon.json``) or
-    None for the built-in one.
+    ``lexicon`` is the name of a built-in lexicon (``default``, ``themes_md``), a path to a JSON
+    lexicon (same shape as ``gsnlp/themes/lexicon.json``) or None for ``default``.
     """
 
     def __init__(self, lexicon: str | None = None, threshold: float = 0.5, seed: int = 0) -> None:
@@ -57,8 +66,8 @@ class KeywordClassifier(ThemeClassifier):
         self.lexicon = lexicon
 
     def _read_lexicon(self) -> dict[str, Any]:
-        if self.lexicon is None:
-            return default_lexicon()
+        if self.lexicon is None or self.lexicon in BUILTIN_LEXICONS:
+            return default_lexicon(self.lexicon or "default")
         lex: dict[str, Any] = json.loads(Path(self.lexicon).read_text(encoding="utf-8"))
         return lex
 

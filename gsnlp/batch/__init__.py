@@ -1,0 +1,12 @@
+"""Batch runs over a folder of reports: ``process_bytes`` per report (pure, cluster-ready),
+``run_batch`` for a local process pool, results as Parquet and DuckDB with a manifest."""
+
+from __future__ import annotations
+
+from gsnlp.batch.runner import BatchSummary, list_inputs, run_batch
+from gsnlp.batch.schema import TABLES, schemas
+from gsnlp.batch.stages import STAGE_NAMES, Stages, load_stages
+from gsnlp.batch.work import ReportResult, process_bytes, process_path, report_id, to_batches
+
+__all__ = ["BatchSummary", "ReportResult", "STAGE_NAMES", "Stages", "TABLES", "list_inputs", "load_stages",
+           "process_bytes", "process_path", "report_id", "run_batch", "schemas", "to_batches"]

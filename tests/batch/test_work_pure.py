@@ -1,0 +1,67 @@
+"""``process_bytes``: one pure function from bytes to rows, the unit a cluster would ship."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "corpora" / "reports" / "seeds" / "001_49bc154c30d92ca6.txt"
+
+
+def test_work_same_bytes_same_rows() -> None:
+    from gsnlp.batch import process_bytes
+
+    data = SEED.read_bytes()
+    a = process_bytes(data, "a/001.txt")
+    b = process_bytes(data, "a/001.txt")
+    assert a.rows == b.rows and a.status == "ok"
+
+
+def test_work_rows_keyed_by_content_hash() -> None:
+    import hashlib
+
+    from gsnlp.batch import process_bytes
+
+    data = SEED.read_bytes()
+    r = process_bytes(data, "001.txt")
+    rid = hashlib.sha256(data).hexdigest()[:16]
+    for table, rows in r.rows.items():
+        assert all(row["report_id"] == rid for row in rows), table
+        if table != "reports":
+            assert [row["seq"] for row in rows] == sorted({row["seq"] for row in rows}), table
+
+
+def test_work_cells_cover_the_template() -> None:
+    from gsnlp.batch import process_bytes
+    from gsnlp.tables.template import addresses
+
+    r = process_bytes(SEED.read_bytes(), "001.txt")
+    got = {(c["table_id"], c["address"]) for c in r.rows["cells"]}
+    assert got == {(t, a) for t, addrs in addresses("2021").items() for a in addrs}
+
+
+def test_work_bad_input_is_a_failed_result_not_an_exception() -> None:
+    from gsnlp.batch import process_bytes
+
+    r = process_bytes(b"\x00\x01\x02" * 100, "x.bin")
+    assert r.status == "failed" and r.reason["code"] == "E102" and r.rows["reports"] == []
+
+
+def test_work_rows_fit_the_declared_schemas() -> None:
+    pytest.importorskip("pyarrow")
+    from gsnlp.batch import process_bytes, schemas, to_batches
+
+    b = to_batches(process_bytes(SEED.read_bytes(), "001.txt"))
+    for t, batch in b.items():
+        assert batch.schema == schemas()[t]
+
+
+def test_work_records_which_stages_ran() -> None:
+    from gsnlp.batch import load_stages, process_bytes
+
+    st = load_stages(("parse",))
+    r = process_bytes(SEED.read_bytes(), "001.txt", st)
+    assert r.stages == ("parse",) and r.rows["figures"] == [] and r.rows["findings"] == []
+    assert st.describe()["figures"]["ran"] is False

@@ -1,0 +1,58 @@
+"""其中 parts point to their total; 另外/此外 items do not; 含 inside brackets; percentages
+qualify the count before them."""
+
+from __future__ import annotations
+
+from gsnlp.figures import extract
+from tests.conftest import corpus_file
+
+S000 = ("截至目前，在长子县人民政府门户网站主动公开发布信息423条。其中，规划计划12条，社会救助90条，应急管理112条，"
+        "回应关切37条，监督保障41条，基本医疗卫生92条，财政资金22条，农田水利工程15条。另外，村级三务公开459条。")
+
+
+def _by_text(figs):
+    return {f.text: f for f in figs}
+
+
+def test_parts_after_qizhong_point_to_total() -> None:
+    assert S000 in corpus_file("000_292e5f130bca3acf.txt").read_text(encoding="utf-8")
+    figs = extract(S000)
+    t = _by_text(figs)
+    total = t["423条"]
+    parts = [f for f in figs if f.parent == total.id]
+    assert [p.text for p in parts] == ["12条", "90条", "112条", "37条", "41条", "92条", "22条", "15条"]
+    # the report's own breakdown is 2 short of its total (421 vs 423): nt.breakdown_sum's business
+    assert sum(p.value for p in parts) == total.value - 2
+    assert t["规划计划12条".replace("规划计划", "")].subject == "规划计划"
+
+
+def test_aside_after_linwai_is_not_a_part() -> None:
+    assert _by_text(extract(S000))["459条"].parent is None
+
+
+def test_bracket_han_and_nested_parts() -> None:
+    s = ("全年，通过区政府网站发布各类主动公开信息1750条，其中概况类信息368条、政务动态信息469条、信息公开目录信息873条"
+         "（含涉及区政府教育、乡村振兴、安全生产、食品安全等重大民生领域信息191条、预算决算126条、政府文件30条，其他发布526条）。")
+    assert s in corpus_file("002_35a7a0986a780ec4.txt").read_text(encoding="utf-8")
+    t = _by_text(extract(s))
+    assert t["368条"].parent == t["1750条"].id
+    assert t["873条"].parent == t["1750条"].id
+    assert {t[x].parent for x in ("191条", "126条", "30条", "526条")} == {t["873条"].id}
+
+
+def test_percent_qualifies_count_and_review_is_not_a_part() -> None:
+    s = ("办结依申请公开81件，其中：予以公开及部分公开42件，占51.85%；不予公开5件，占6.17%；无法提供31件，占38.27%；"
+         "不予处理1件，占1.23%；其他处理2件，占2.47%；因政府信息公开引起的行政复议案件2件、行政诉讼案件7件。")
+    assert s in corpus_file("平潭综合实验区_2023.txt").read_text(encoding="utf-8")
+    figs = extract(s)
+    t = _by_text(figs)
+    assert t["42件"].parent == t["81件"].id
+    assert t["51.85%"].qualifies == t["42件"].id and t["51.85%"].parent is None
+    assert t["51.85%"].subject == "予以公开及部分公开"
+    assert t["7件"].parent is None
+
+
+def test_list_items_keep_order() -> None:
+    s = "一是做好规范性文件公开。二是做好各类规划公开。设立专栏，本年度公开信息77条。三是做好惠企纾困政策公开。发布政策文件20件"
+    figs = extract(s)
+    assert [(f.text, f.item) for f in figs] == [("77条", 2), ("20件", 3)]

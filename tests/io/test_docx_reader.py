@@ -1,0 +1,88 @@
+"""DOCX reader: merged cells (gridSpan, vMerge) expanded without copies, provenance, text."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+docx = pytest.importorskip("docx")
+
+from conftest import GOLD  # noqa: E402
+
+from gsnlp.io import read_bytes  # noqa: E402
+from gsnlp.io.docx import read_docx  # noqa: E402
+from gsnlp.render._layout import report_from_gold  # noqa: E402
+from gsnlp.render.docx import render_docx  # noqa: E402
+
+
+def _doc() -> bytes:
+    d = docx.Document()
+    d.add_paragraph("某县2024年政府信息公开工作年度报告")
+    d.add_paragraph("三、收到和处理政府信息公开申请情况")
+    t = d.add_table(rows=4, cols=3)
+    t.cell(0, 0).merge(t.cell(2, 0)).text = "（三）不予公开"
+    t.cell(0, 1).text = "1.属于国家秘密"
+    t.cell(0, 2).text = "5"
+    t.cell(1, 1).text = "2.其他法律行政法规禁止公开"
+    t.cell(2, 1).text = "3.危及“三安全一稳定”"
+    t.cell(2, 2).text = "0"
+    t.cell(3, 0).merge(t.cell(3, 1)).text = "（七）总计"
+    t.cell(3, 2).text = "5"
+    d.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_docx_merged_cells_are_not_copied() -> None:
+    text, grids, regions, extra = read_docx(_doc(), "x.docx")
+    (grid,) = grids
+    assert [[None if c.merged else c.text for c in row] for row in grid] == [
+        ["（三）不予公开", "1.属于国家秘密", "5"],
+        [None, "2.其他法律行政法规禁止公开", ""],
+        [None, "3.危及“三安全一稳定”", "0"],
+        ["（七）总计", None, "5"],
+    ]
+    assert not grid[1][2].merged  # an empty cell is blank, not merged
+
+
+def test_docx_cells_point_into_text_and_xml() -> None:
+    data = _doc()
+    text, grids, _, _ = read_docx(data, "x.docx")
+    from lxml import etree
+
+    root = etree.fromstring(docx.Document(io.BytesIO(data)).element.xml.encode())
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    for row in grids[0]:
+        for cell in row:
+            if not cell.merged:
+                assert text[cell.start : cell.end] == cell.text
+                assert root.getroottree().xpath(cell.where["path"], namespaces=ns)
+
+
+def test_docx_paragraphs_in_order_around_tables() -> None:
+    text, _, _, _ = read_docx(_doc(), "x.docx")
+    lines = text.splitlines()
+    assert lines[0] == "某县2024年政府信息公开工作年度报告"
+    assert lines.index("三、收到和处理政府信息公开申请情况") < lines.index("（三）不予公开\t1.属于国家秘密\t5")
+    assert lines[-1] == "四、政府信息公开行政复议、行政诉讼情况"
+
+
+def test_docx_rendered_gold_has_real_word_merges() -> None:
+    gold = json.loads((GOLD / "tables" / "000_292e5f130bca3acf.txt.json").read_text(encoding="utf-8"))
+    data = render_docx(report_from_gold(gold))
+    xml = docx.Document(io.BytesIO(data)).element.xml
+    assert "w:gridSpan" in xml and 'w:vMerge w:val="restart"' in xml
+    _, grids, _, _ = read_docx(data, "x.docx")
+    apps = next(g for g in grids if any(c.text == "（三）不予公开" for row in g for c in row))
+    col = [row[1] for row in apps]
+    start = next(i for i, c in enumerate(col) if c.text == "（三）不予公开")
+    assert all(c.merged and c.text == "" for c in col[start + 1 : start + 8])
+
+
+def test_docx_recognised_from_bytes_not_extension() -> None:
+    gold = json.loads((GOLD / "tables" / "000_292e5f130bca3acf.txt.json").read_text(encoding="utf-8"))
+    report = read_bytes(render_docx(report_from_gold(gold)), "report.pdf")
+    assert report.source.format == "docx"
