@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpora" / "reports"
-GOLD = ROOT / "corpora" / "gold"
+from gsnlp_corpus import CORPUS, GOLD, ROOT, corpus_file  # noqa: F401  (re-exported for fixtures)
 
 # No model hub, ever: caches point at a temp folder and the hubs are offline.
 _cache = tempfile.mkdtemp(prefix="gsnlp-test-cache-")
@@ -17,12 +15,6 @@ for var in ("HF_HOME", "HF_DATASETS_CACHE", "TRANSFORMERS_CACHE", "XDG_CACHE_HOM
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-
-def corpus_file(name: str) -> Path:
-    hits = list(CORPUS.glob(f"*/{name}"))
-    assert hits, f"{name} not in {CORPUS}"
-    return hits[0]
 
 
 @pytest.fixture(scope="session")

@@ -116,12 +116,13 @@ class Browser:
             raise RuntimeError(f"JS error: {r['exceptionDetails']}")
         return r["result"].get("value")
 
-    def screenshot(self, path: str | Path, full_page: bool = False) -> Path:
+    def screenshot(self, path: str | Path, full_page: bool = False, max_height: int = 8000) -> Path:
         params: dict[str, Any] = {"format": "png"}
         if full_page:
             m = self.call("Page.getLayoutMetrics", session=True)
             size = m.get("cssContentSize") or m["contentSize"]
-            params["clip"] = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 8000), "scale": 1}
+            params["clip"] = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], max_height),
+                              "scale": 1}
             params["captureBeyondViewport"] = True
         data = self.call("Page.captureScreenshot", session=True, **params)["data"]
         p = Path(path)
@@ -148,5 +149,5 @@ class Browser:
     def __enter__(self) -> Browser:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

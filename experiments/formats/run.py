@@ -137,6 +137,8 @@ def rendered(cfg: dict[str, Any]) -> dict[str, Any]:
             variants = [(kw, 3) for kw in rc["html_variants"]]
         elif fmt == "pdf":
             variants = [({}, n) for n in rc["pdf_paragraphs"]]
+        elif fmt == "pdf-borderless":
+            variants = [({"rules": False}, 3)]
         else:
             variants = [({}, 3)]
         right = total = docs = 0
@@ -145,7 +147,7 @@ def rendered(cfg: dict[str, Any]) -> dict[str, Any]:
             gold = json.loads(Path(path).read_text(encoding="utf-8"))
             for kw, paragraphs in variants:
                 report = report_from_gold(gold, paragraphs=paragraphs)
-                parsed = read_bytes(_render(fmt, report, kw), f"{Path(path).stem}.{fmt}")
+                parsed = read_bytes(_render(fmt.split("-")[0], report, kw), f"{Path(path).stem}.{fmt.split('-')[0]}")
                 r, n, w = _compare(rendered_truth(report), parsed)
                 right, total, docs = right + r, total + n, docs + 1
                 wrong += [f"{gold['doc']} {kw} p={paragraphs}: {x}" for x in w[:5]]

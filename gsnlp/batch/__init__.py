@@ -8,5 +8,18 @@ from gsnlp.batch.schema import TABLES, schemas
 from gsnlp.batch.stages import STAGE_NAMES, Stages, load_stages
 from gsnlp.batch.work import ReportResult, process_bytes, process_path, report_id, to_batches
 
-__all__ = ["BatchSummary", "ReportResult", "STAGE_NAMES", "Stages", "TABLES", "list_inputs", "load_stages",
-           "process_bytes", "process_path", "report_id", "run_batch", "schemas", "to_batches"]
+__all__ = [
+           "STAGE_NAMES",
+           "TABLES",
+           "BatchSummary",
+           "ReportResult",
+           "Stages",
+           "list_inputs",
+           "load_stages",
+           "process_bytes",
+           "process_path",
+           "report_id",
+           "run_batch",
+           "schemas",
+           "to_batches",
+]

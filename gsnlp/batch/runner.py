@@ -17,11 +17,12 @@ import resource
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from gsnlp.batch.schema import SCHEMA_VERSION, TABLES
 from gsnlp.batch.stages import STAGE_NAMES, load_stages
@@ -222,6 +223,7 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, r
     work.mkdir(parents=True, exist_ok=True)
     st = load_stages(stages, theme_model)  # in the parent too: the manifest says which stages ran
     t_start = time.perf_counter()
+    load_start = os.getloadavg()[0]
     rels = list_inputs(root, exclude=out)
     index = read_index(work)
     done = frozenset(s for s, r in index.items() if r["status"] != "failed" and r.get("spool") is not None)
@@ -281,7 +283,7 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, r
         if not has_rows:
             e["report_id"] = None
         entries.append(e)
-    include = {report_id(s): index[s]["spool"] for s in first_path}
+    include = {report_id(s): index[s] for s in first_path}
     paths = {report_id(s): p for s, p in first_path.items()}
     t0 = time.perf_counter()
     counts = write_tables(work, out, include, paths)
@@ -312,6 +314,8 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, r
     stats = {"workers": workers, "n_in": len(entries), "n_processed": n_processed, "n_skipped": n_skipped,
              "wall_s": round(wall, 3), "process_s": round(t_process, 3), "write_s": round(t_write, 3),
              "stage_cpu_s": {k: round(v, 3) for k, v in timings.items()},
-             "reports_per_s": round(len(entries) / wall, 2) if wall else None, **_rss_mb(worker_rss_kb)}
+             "reports_per_s": round(len(entries) / wall, 2) if wall else None, **_rss_mb(worker_rss_kb),
+             "parent_cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 3),
+             "loadavg_1min_start_end": [round(load_start, 2), round(os.getloadavg()[0], 2)]}
     (out / "run_stats.json").write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
     return BatchSummary(len(entries), n_ok, len(entries) - n_ok, n_processed, n_skipped, out, manifest, stats)

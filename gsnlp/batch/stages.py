@@ -8,8 +8,9 @@ them and the manifest says why. ``Stages`` is built once per worker process.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 STAGE_NAMES = ("parse", "figures", "check", "themes")
 
@@ -60,10 +61,12 @@ def _themes(model: str | None) -> tuple[Callable[[Any], Any] | None, str | None,
     except ImportError as e:
         return None, None, f"gsnlp.themes.pipeline.classify_report is not available ({e})"
     try:
+        if model == "keyword":
+            raise LookupError("the keyword baseline was asked for")
         clf = load(model)
         name = str(model or "themes-default")
     except (LookupError, ImportError, OSError, ValueError) as e:
-        if model is not None:
+        if model not in (None, "keyword"):
             raise
         try:  # no trained model: the keyword rules need no training data
             from gsnlp.themes.registry import create

@@ -7,7 +7,7 @@ closed). It is what makes a run resumable: a hash whose latest index line has ro
 
 ``finalize`` turns the spool into ``OUT/<table>.parquet``, rows sorted by
 ``(report_id, seq)``: the included reports are range-partitioned by their rank in the sorted
-list of report ids into buckets of at most ``BUCKET_REPORTS`` reports, each bucket is sorted
+list of report ids into buckets of at most ``BUCKET_REPORTS`` (500) reports, each bucket is sorted
 in memory and appended to the Parquet writer. Memory is bounded by one spool file and one
 bucket, whatever the number of reports; the output depends only on the set of inputs.
 """
@@ -17,13 +17,21 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from gsnlp.batch.schema import TABLES, schemas
 
-BUCKET_REPORTS = 2000
+BUCKET_REPORTS = 500
 ROW_GROUP_ROWS = 65536
+
+
+def _ipc_options() -> Any:
+    """Spool and bucket files are LZ4-compressed: a tenth of the bytes to write and read back."""
+    import pyarrow as pa
+
+    return pa.ipc.IpcWriteOptions(compression="lz4")
 
 
 class Spool:
@@ -36,15 +44,23 @@ class Spool:
         self.flush_every = flush_every
         self._k = 1 + max((int(p.name.split(".")[0]) for p in self.dir.glob("*.reports.arrow")), default=-1)
         self._buf: dict[str, list[Any]] = {t: [] for t in TABLES}
+        self._n: dict[str, int] = dict.fromkeys(TABLES, 0)
         self._pending: list[dict[str, Any]] = []
 
     def add(self, record: dict[str, Any], batches: dict[str, Any] | None) -> None:
-        """``record`` is the index line of one processed hash; ``batches`` its rows (None: no rows)."""
+        """``record`` is the index line of one processed hash; ``batches`` its rows (None: no rows).
+
+        The index line records where the report's rows are: ``rows[table] = [offset, length]``
+        in that table's spool file, so that finalizing never has to look rows up by id."""
         if batches is not None:
+            where = {}
             for t in TABLES:
-                if batches[t].num_rows:
+                n = batches[t].num_rows
+                if n:
                     self._buf[t].append(batches[t])
-            record = dict(record, spool=self._k)
+                    where[t] = [self._n[t], n]
+                    self._n[t] += n
+            record = dict(record, spool=self._k, rows=where)
         self._pending.append(record)
         if len(self._pending) >= self.flush_every:
             self.flush()
@@ -58,17 +74,17 @@ class Spool:
             sch = schemas()
             for t in TABLES:
                 tmp = self.dir / f"{self._k:06d}.{t}.arrow.tmp"
-                with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, sch[t]) as w:
-                    for b in self._buf[t]:
-                        w.write_batch(b)
+                with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, sch[t], options=_ipc_options()) as w:
+                    if self._buf[t]:
+                        w.write_table(pa.Table.from_batches(self._buf[t], sch[t]).combine_chunks())
                 os.replace(tmp, self.dir / f"{self._k:06d}.{t}.arrow")
             self._k += 1
         with open(self.index_path, "a", encoding="utf-8") as fh:
-            for r in self._pending:
-                fh.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
+            fh.writelines(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in self._pending)
             fh.flush()
             os.fsync(fh.fileno())
         self._buf = {t: [] for t in TABLES}
+        self._n = dict.fromkeys(TABLES, 0)
         self._pending = []
 
 
@@ -95,45 +111,52 @@ def _spool_ids(work: Path) -> list[int]:
     return sorted(int(p.name.split(".")[0]) for p in (work / "spool").glob("*.reports.arrow"))
 
 
-def write_tables(work: Path, out: Path, include: dict[str, int], paths: dict[str, str]) -> dict[str, int]:
-    """Write ``out/<table>.parquet`` for the report ids in ``include`` (report id -> spool number).
+def write_tables(work: Path, out: Path, include: dict[str, dict[str, Any]], paths: dict[str, str]) -> dict[str, int]:
+    """Write ``out/<table>.parquet`` for the report ids in ``include`` (report id -> its index record,
+    which says in which spool file and at which rows its data are).
 
     ``paths`` gives the canonical input path of each report id (the reports table's ``path``).
     Returns the number of rows per table.
     """
+    import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     sch = schemas()
     order = sorted(include)
     n = len(order)
     n_buckets = max(1, math.ceil(n / BUCKET_REPORTS))
-    ranked = pa.array(order, pa.string())
-    by_spool: dict[int, list[str]] = {}
-    for rid, k in include.items():
-        by_spool.setdefault(k, []).append(rid)
     counts: dict[str, int] = {}
     bdir = work / "buckets"
     bdir.mkdir(exist_ok=True)
     for t in TABLES:
-        writers = [pa.ipc.new_stream(str(bdir / f"{t}.{b}.arrow"), sch[t]) for b in range(n_buckets)]
+        # per spool file: the (offset, length, rank) of the rows of each included report
+        blocks: dict[int, list[tuple[int, int, int]]] = {}
+        for rank, rid in enumerate(order):
+            rec = include[rid]
+            w = (rec.get("rows") or {}).get(t)
+            if w:
+                blocks.setdefault(rec["spool"], []).append((w[0], w[1], rank))
+        ranked_schema = sch[t].append(pa.field("_rank", pa.int64()))
+        writers = [pa.ipc.new_stream(str(bdir / f"{t}.{b}.arrow"), ranked_schema, options=_ipc_options())
+                   for b in range(n_buckets)]
         try:
-            for k in _spool_ids(work):
-                keep = by_spool.get(k)
-                if not keep:
-                    continue
+            for k in sorted(blocks):
                 with pa.memory_map(str(work / "spool" / f"{k:06d}.{t}.arrow")) as src:
                     tab = pa.ipc.open_file(src).read_all()
-                if tab.num_rows == 0:
-                    continue
-                tab = tab.filter(pc.is_in(tab["report_id"], value_set=pa.array(keep, pa.string())))
-                if tab.num_rows == 0:
-                    continue
-                rank = pc.index_in(tab["report_id"], value_set=ranked).to_numpy(zero_copy_only=False)
-                bucket = (rank * n_buckets) // max(n, 1)
-                for b in sorted(set(bucket.tolist())):
-                    writers[b].write_table(tab.filter(pa.array(bucket == b)))
+                bl = np.array(blocks[k], dtype=np.int64)
+                off, length, rank = bl[:, 0], bl[:, 1], bl[:, 2]
+                starts = np.repeat(off - np.concatenate(([0], np.cumsum(length)[:-1])), length)
+                rows = starts + np.arange(int(length.sum()))
+                ranks = np.repeat(rank, length)
+                bucket = (ranks * n_buckets) // max(n, 1)
+                o = np.argsort(bucket, kind="stable")
+                rows, ranks, bucket = rows[o], ranks[o], bucket[o]
+                part = tab.take(pa.array(rows)).append_column("_rank", pa.array(ranks, pa.int64()))
+                bounds = np.searchsorted(bucket, np.arange(n_buckets + 1))
+                for b in range(n_buckets):
+                    if bounds[b + 1] > bounds[b]:
+                        writers[b].write_table(part.slice(int(bounds[b]), int(bounds[b + 1] - bounds[b])))
         finally:
             for w in writers:
                 w.close()
@@ -148,8 +171,11 @@ def write_tables(work: Path, out: Path, include: dict[str, int], paths: dict[str
                 bp.unlink()
                 if tab.num_rows == 0:
                     continue
-                tab = tab.sort_by([("report_id", "ascending"), ("seq", "ascending")] if "seq" in tab.column_names
-                                  else [("report_id", "ascending")])
+                # numeric sort key: rank of the report id, then the row's position in its report
+                key = tab["_rank"].to_numpy() * (1 << 24)
+                if "seq" in tab.column_names:
+                    key = key + tab["seq"].to_numpy().astype(np.int64)
+                tab = tab.take(pa.array(np.argsort(key, kind="stable"))).drop_columns(["_rank"])
                 if t == "reports":
                     tab = tab.set_column(tab.schema.get_field_index("path"), "path",
                                          pa.array([paths[r] for r in tab["report_id"].to_pylist()], pa.string()))
@@ -178,6 +204,9 @@ def write_duckdb(out: Path, entries: Iterable[dict[str, Any]]) -> Path:
     con = duckdb.connect(str(tmp))
     try:
         con.execute("SET threads = 1")  # one thread: tables keep the Parquet row order
+        # bounded memory whatever the corpus size: DuckDB writes blocks out instead of holding them
+        con.execute("SET memory_limit = '256MB'")
+        con.execute("SET temp_directory = ?", [str(out / ".work" / "duckdb_tmp")])
         for t in TABLES:
             con.execute(f"CREATE TABLE {t} AS SELECT * FROM read_parquet(?)", [str(out / f"{t}.parquet")])
         rows = [{"path": e["path"], "sha256": e.get("sha256"), "report_id": e.get("report_id"),

@@ -7,5 +7,16 @@ from gsnlp.check.engine import at_or_above, check_report, check_reports, check_y
 from gsnlp.check.finding import Evidence, Finding
 from gsnlp.check.registry import RULES, all_rules, get_rule, rule
 
-__all__ = ["Evidence", "Finding", "RULES", "all_rules", "at_or_above", "check_report", "check_reports",
-           "check_years", "get_rule", "rule", "worst"]
+__all__ = [
+           "RULES",
+           "Evidence",
+           "Finding",
+           "all_rules",
+           "at_or_above",
+           "check_report",
+           "check_reports",
+           "check_years",
+           "get_rule",
+           "rule",
+           "worst",
+]

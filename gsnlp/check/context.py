@@ -7,9 +7,10 @@ the explicit lenient mode ``blank_as_zero`` reads a ``blank`` as 0 (the finding 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from gsnlp.check.finding import Evidence, Finding, Value
 from gsnlp.doc import ABSENT, Cell, Report, Table
@@ -38,8 +39,9 @@ class Context:
     incomplete: dict[str, set[str]] = field(default_factory=dict)
     rule: str = ""
     severity: str = "error"
-
     doc: str = ""
+    # blank cells read as 0 in the lenient mode: address -> rules (each is recorded as a finding)
+    zeroed: dict[str, set[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.doc = self.report.doc_id  # computed once: findings are many
@@ -90,10 +92,30 @@ class Context:
             elif c.kind == "blank" and self.blank_as_zero:
                 out[a] = Decimal(0)
                 lenient = True
+                self.zeroed.setdefault(a, set()).add(self.rule)
             else:
                 missing.append(a)
                 self.incomplete.setdefault(a, set()).add(self.rule)
         return (None if missing else out), missing, lenient
+
+    def row_readings(self, table_id: str, row_id: str, cols: Sequence[str]) -> list[tuple[Decimal, ...]] | None:
+        """Every reading of a row's cells: one when they are numbers, one per candidate split
+        of a run-together row (``Table.splits``), None when neither."""
+        t = self.table(table_id)
+        if t is None:
+            return None
+        cells = [t.cells.get(f"{row_id}/{c}") for c in cols]
+        if all(c is not None and c.kind == "number" for c in cells):
+            return [tuple(c.value for c in cells if c is not None and c.value is not None)]
+        splits = t.splits.get(row_id)
+        if not splits:
+            return None
+        try:
+            row_cols = list(table_def(t.template, table_id).row(row_id).columns)
+            idx = [row_cols.index(c) for c in cols]
+            return [tuple(Decimal(sp[i]) for i in idx) for sp in splits if len(sp) == len(row_cols)]
+        except (KeyError, ValueError, ArithmeticError):
+            return None
 
     def cell_evidence(self, address: str, role: str | None = None, value: Decimal | None = None) -> Evidence:
         c = self.cell(address)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from gsnlp.check.agency import agency_key
 from gsnlp.check.context import KIND_NAMES, Context, YearsContext
@@ -53,6 +54,17 @@ def _completeness(ctx: Context) -> list[Finding]:
         out.append(ctx.finding("fail", msg, instance=row, kind="completeness", origin=origin,
                                evidence=[ctx.cell_evidence(a, "missing") for a in sorted(addrs)],
                                expected="number", observed=desc, details={"rules": rules, "cells": sorted(addrs)}))
+    # the lenient mode never drops a blank silently: each row read as 0 is on record
+    zrows: dict[str, list[str]] = defaultdict(list)
+    for addr in ctx.zeroed:
+        zrows[addr.rsplit("/", 1)[0]].append(addr)
+    for row, addrs in sorted(zrows.items()):
+        zr = sorted(set().union(*(ctx.zeroed[a] for a in addrs)))
+        out.append(ctx.finding("fail", f"{ctx.label(addrs[0])}等{len(addrs)}个空白单元格按0计算（--blank-as-zero），"
+                               f"规则 {', '.join(zr)} 的结论依赖这一假定。", instance=f"{row} blank_as_zero",
+                               kind="completeness", severity="info", origin="source", lenient=True,
+                               evidence=[ctx.cell_evidence(a, "read_as_zero") for a in sorted(addrs)],
+                               expected="number", observed="blank", details={"rules": zr, "cells": sorted(addrs)}))
     return out
 
 

@@ -83,8 +83,11 @@ def read_with_gold(source: str | Path, gold_file: str | Path, *, use_reader: boo
     for tid, t in list(tables.items()):
         old = rep.tables.get(tid)
         if old is not None and old.found:
+            # the reader's candidate splits of run-together rows stay where the gold is ambiguous too
+            amb_rows = {a.rsplit("/", 1)[0] for a, c in t.cells.items() if c.kind == "ambiguous"}
             tables[tid] = replace(t, start=old.start, end=old.end, layout=old.layout,
-                                  cells={a: _keep_pos(c, old.cells.get(a)) for a, c in t.cells.items()})
+                                  cells={a: _keep_pos(c, old.cells.get(a)) for a, c in t.cells.items()},
+                                  splits={r: v for r, v in old.splits.items() if r in amb_rows})
     meta = rep.meta
     if meta.template in ("unknown", None):
         meta = replace(meta, template=gold.get("template", "unknown"))

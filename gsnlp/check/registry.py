@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from gsnlp.errors import UnknownNameError
 
 if TYPE_CHECKING:
-    from gsnlp.check.context import Context, YearsContext
     from gsnlp.check.finding import Finding
 
 # rule families: "report" rules see one report; "years" rules see the reports of one agency
@@ -36,6 +36,8 @@ class RuleDef:
 
 
 RULES: dict[str, RuleDef] = {}
+# the order of RULES.md: tables first, then narrative, structure, years
+FAMILY_ORDER = ("t3", "t4", "t2", "nt", "st", "cy")
 
 
 def rule(name: str, *, severity: str, title: str, scope: str = "report",
@@ -74,7 +76,10 @@ def get_rule(name: str) -> RuleDef:
 def all_rules(scope: str | None = None, select: Iterable[str] | None = None) -> list[RuleDef]:
     """Registered rules in registration order; ``select`` keeps names/ids/families given (``t3``, ``nt.zero_claims``)."""
     _load()
-    rules = [r for r in RULES.values() if scope is None or r.scope == scope]
+    order = list(RULES)
+    rules = sorted((r for r in RULES.values() if scope is None or r.scope == scope),
+                   key=lambda r: (FAMILY_ORDER.index(r.family) if r.family in FAMILY_ORDER else len(FAMILY_ORDER),
+                                  order.index(r.name)))
     if select is not None:
         sel = list(select)
         for s in sel:
@@ -86,5 +91,9 @@ def all_rules(scope: str | None = None, select: Iterable[str] | None = None) -> 
 
 def _load() -> None:
     # importing the rule modules fills RULES
-    from gsnlp.check import rules_tables  # noqa: F401  (T3, T4, T2 first: the order of reports)
-    from gsnlp.check import rules_narrative, rules_structure, rules_years  # noqa: F401,I001
+    from gsnlp.check import (  # noqa: F401
+        rules_narrative,
+        rules_structure,
+        rules_tables,
+        rules_years,
+    )

@@ -9,8 +9,9 @@ table gives a 口径 (scope) finding, never an arithmetic error.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from gsnlp.check.context import Context, fmt
 from gsnlp.check.finding import Evidence, Finding
@@ -412,6 +413,7 @@ def _drop_nested(text: str, parts: list[Any]) -> list[Any]:
     return out
 
 
+_HEADING = re.compile(r"[（(][一二三四五六七八九十]+[)）]|(?<![\d.])[一二三四五六七八九十]、|\n\s*\d+[、.．]")
 _FAMILY = {
     "applications/new_received/total": lambda m: m.startswith("applications/new_received/") or
     m == "applications_legal_persons",
@@ -438,17 +440,25 @@ def nt_breakdown_sum(ctx: Context) -> Iterator[Finding]:
             # only the categories of the partition (a 复议/诉讼 count after the list is no part)
             parts = [p for p in parts if _FAMILY[total.metric](p.metric or "")]
         parts = _drop_nested(ctx.report.text, parts)
+        # a part after a new heading or list item of the text ((二) …, 二、…) belongs elsewhere
+        text = ctx.report.text
+        parts = [p for p in parts if not _HEADING.search(text, total.end, p.start)]
         if len(parts) < 2:
             continue
         n += 1
         s = sum((p.scaled for p in parts), Decimal(0))
         t = total.scaled
         after = ctx.report.text[parts[-1].end:parts[-1].end + 6]
+        # the list goes on with a number the extractor did not take (不予公开信息数1402, no unit)
+        sent_end = min((i for i in (text.find(ch, parts[-1].end) for ch in "。；\n") if i >= 0), default=len(text))
+        covered = [(f.start, f.end) for f in figs]
+        unread = any(not any(a <= m.start() + parts[-1].end < b for a, b in covered)
+                     for m in re.finditer(r"\d+", text[parts[-1].end:sent_end]))
         # 超3170万，其中…达1360万: approximate figures list examples, not a partition
         approx = any(getattr(p, "approx", None) or re.search(r"(超过?|近|约|逾|突破|多达|累计超)\s*$",
                                                               ctx.report.text[max(0, p.start - 4):p.start])
                      for p in parts + [total])
-        open_list = bool(re.match(r"\s*(等|以及其他|及其他)", after)) or approx
+        open_list = bool(re.match(r"\s*(等|以及其他|及其他)", after)) or approx or unread
         metrics = {p.metric for p in parts}
         closed = total.metric in _PARTITIONS and metrics >= _PARTITIONS[total.metric]
         ev = [_fig_ev(ctx, total, "total")] + [_fig_ev(ctx, p, "part") for p in parts]

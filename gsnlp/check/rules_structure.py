@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from gsnlp.check.agency import is_government
 from gsnlp.check.context import Context
@@ -20,7 +20,7 @@ _NUMERALS = "一二三四五六七八九十"
 
 
 def _is_pre2019(ctx: Context) -> bool:
-    return ctx.report.meta.template == "pre-2019"
+    return ctx.report.meta.template.replace("-", "") == "pre2019"
 
 
 @rule("st.sections.v1", severity="warning", title="六个部分齐全、顺序正确、编号不重复")
@@ -203,12 +203,15 @@ def st_deadline(ctx: Context) -> Iterator[Finding]:
     gov = is_government(m.agency)
     if m.agency and re.search(r"办公厅|办公室$", m.agency):
         gov = False
-    if gov is None:
+    if gov is None and m.year >= 2019:
         yield ctx.finding("not_assessable", f"无法判断“{m.agency}”是人民政府还是部门，期限不明。", instance="report",
                           severity="info")
         return
-    due = dt.date(m.year + 1, 3, 31) if gov else dt.date(m.year + 1, 1, 31)
-    who = "本级人民政府" if gov else "政府部门"
+    if m.year >= 2019:  # 条例（2019修订）第五十条
+        due = dt.date(m.year + 1, 3, 31) if gov else dt.date(m.year + 1, 1, 31)
+        who = "本级人民政府" if gov else "政府部门"
+    else:  # 条例（2007）第三十一条: every agency by 3月31日
+        due, who = dt.date(m.year + 1, 3, 31), "行政机关（旧条例）"
     if pub > due:
         yield ctx.finding("fail", f"{who}报告应在{due.isoformat()}前公布，实际发布于{pub.isoformat()}，逾期{(pub - due).days}天。",
                           instance="report", expected=due.isoformat(), observed=pub.isoformat(), origin="source")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from gsnlp.check.agency import may_make_regulations
 from gsnlp.check.context import TABLE_NAMES, Context, fmt
@@ -127,7 +127,7 @@ def t3_bounds(ctx: Context) -> Iterator[Finding]:
                               origin="source", lenient=lenient, details={"relation": "<="})
         for r in result_rows(tmpl):
             pair = [_a(r, c), _a("total_processed", c)]
-            v2, missing2, len2 = ctx.values(pair)
+            v2, _missing, len2 = ctx.values(pair)
             if v2 is None:
                 continue  # the sum rule already reports the missing cells
             assessed += 1
@@ -159,10 +159,17 @@ def t3_labels(ctx: Context) -> Iterator[Finding]:
                           expected=r.label, observed=None, kind="completeness",
                           evidence=[ctx.cell_evidence(_a(r.id, "total"), "missing")], origin="source")
     for w in ctx.report.warnings:
-        if "label" in w.code and ("typo" in w.code or "variant" in w.code):
-            ev = [ctx.span_evidence(w.start, w.end, "label")] if w.start is not None and w.end is not None else []
-            yield ctx.finding("fail", f"表三行标签有已知笔误或变体（已容忍）：{w.message}", instance=f"label {w.start}",
-                              severity="info", kind="info", evidence=ev, origin="source")
+        # the reader's notes on row labels: a known typo or variant (the report's), or a label
+        # it could only place by fragment or position (our reading)
+        if not w.code.startswith("tables.") or not re.search(r"label|typo|variant|row_by_position", w.code):
+            continue
+        if "applications" not in w.message and "表三" not in w.message:
+            continue
+        ours = "fragment" in w.code or "position" in w.code
+        ev = [ctx.span_evidence(w.start, w.end, "label")] if w.start is not None and w.end is not None else []
+        what = "行标签只能按片段或位置对应（读取存疑）" if ours else "行标签有已知笔误或变体（已容忍）"
+        yield ctx.finding("fail", f"表三{what}：{w.message}", instance=f"label {w.code} {w.start}",
+                          severity="info", kind="info", evidence=ev, origin="extraction" if ours else "source")
     if not missing_rows:
         yield ctx.finding("pass", f"表三全部{len(table_def(tmpl, 'applications').rows)}个模板行均已找到。",
                           instance="table")
@@ -274,7 +281,7 @@ def t2_template_version(ctx: Context) -> Iterator[Finding]:
     if year is None:
         yield ctx.finding("not_assessable", "报告年度不明，无法判断应使用的模板。", instance="report")
         return
-    old = sorted(u for u in used if u in ("2019", "pre-2019"))
+    old = sorted(u for u in used if u.replace("-", "") in ("2019", "pre2019"))
     ev = []
     for t in ctx.report.tables.values():
         if t.found and t.template in old and t.start is not None and t.end is not None:

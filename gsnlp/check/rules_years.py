@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
-from typing import Iterator
 
 from gsnlp.check.context import YearsContext, fmt
 from gsnlp.check.finding import Evidence, Finding
@@ -68,6 +68,21 @@ def cy_stock_flow(ctx: YearsContext) -> Iterator[Finding]:
                   _other(c_prev.cell_evidence(a["in_force"], "previous_year"), prev.doc_id)]
             inst = f"{row} vs {prev.doc_id}"
             if v1 is None or v0 is None:
+                # run-together digits: decide only if every reading agrees
+                r1 = c_cur.row_readings("active_disclosure", row, ("issued", "repealed", "in_force"))
+                r0 = c_prev.row_readings("active_disclosure", row, ("in_force",))
+                if r1 and r0 and len(r1) * len(r0) <= 10000:
+                    holds = [p0[0] + i - r == f for p0 in r0 for (i, r, f) in r1]
+                    if not any(holds):
+                        yield c_cur.finding("fail", f"{zh}：数字连写，但无论怎样拆分（本年{len(r1)}种、上年{len(r0)}种读法），"
+                                            "“上年现行有效 + 本年制发 − 本年废止 = 本年现行有效”都不成立"
+                                            "（机构调整、清理等可能解释差额）。", instance=inst, evidence=ev,
+                                            origin="source", details={"readings": len(holds), "hold": 0})
+                        continue
+                    if all(holds):
+                        yield c_cur.finding("pass", f"{zh}存量在所有拆分读法下都相符。", instance=inst, evidence=ev,
+                                            details={"readings": len(holds), "hold": len(holds)})
+                        continue
                 yield c_cur.not_assessable(inst, m1 + [f"{prev.doc_id}:{x}" for x in m0], ev, f"{zh}存量")
                 continue
             exp = v0[a["in_force"]] + v1[a["issued"]] - v1[a["repealed"]]
@@ -130,7 +145,9 @@ def cy_copied_text(ctx: YearsContext) -> Iterator[Finding]:
         g1, g0 = _ngrams(t1), _ngrams(t0)
         if len(g1) < 20 or len(g0) < 20:
             continue
-        sim = len(g1 & g0) / len(g1 | g0)
+        # containment of the shorter in the longer: robust to a table or attachment list that
+        # the section of one year runs into
+        sim = len(g1 & g0) / min(len(g1), len(g0))
         ev = [c_cur.span_evidence(s1.body_start, s1.end, "section"),
               Evidence("span", None, s0.body_start, s0.end, t0, role="previous_year", doc=prev.doc_id)]
         inst = f"problems vs {prev.doc_id}"

@@ -3,10 +3,11 @@ corpus reports with their gold tables."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from gsnlp.doc import Cell, Meta, Report, Source, Table
 from gsnlp.tables.template import TABLE_IDS, table_def

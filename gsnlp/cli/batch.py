@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -19,9 +18,9 @@ def register(app: typer.Typer) -> None:
         workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
         resume: bool = typer.Option(False, "--resume", help="Skip inputs whose content was already processed "
                                     "into this output folder (failed inputs are retried)."),
-        stages: Optional[str] = typer.Option(None, "--stages", help="Comma-separated subset of "
+        stages: str | None = typer.Option(None, "--stages", help="Comma-separated subset of "
                                              "parse,figures,check,themes (default: every stage available)."),
-        model: Optional[str] = typer.Option(None, "--model", help="Themes model name or folder (default: "
+        model: str | None = typer.Option(None, "--model", help="Themes model name or folder (default: "
                                             "models/themes-default, else the keyword baseline)."),
         no_db: bool = typer.Option(False, "--no-db", help="Write the Parquet files only."),
         strict: bool = typer.Option(False, "--strict", help="Exit 1 when any input failed."),

@@ -8,9 +8,10 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Iterable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any
 
 import typer
 
@@ -81,8 +82,10 @@ def write_csv(findings: Iterable[Any], out: Any) -> None:
         w.writerow([_evidence_str(d["evidence"]) if k == "evidence" else _flat(d[k]) for k in FIELDS])
 
 
-def write_table(results: dict[str, list[Any]], out: Any, show_pass: bool = False) -> None:
+def write_table(results: dict[str, list[Any]], out: Any, show_pass: bool = False,
+                reports: dict[str, Any] | None = None) -> None:
     from gsnlp.check.engine import worst
+    from gsnlp.check.indicators import indicators
 
     for doc, fs in results.items():
         n = {s: sum(1 for f in fs if f.status == s) for s in ("fail", "not_assessable", "pass")}
@@ -97,10 +100,16 @@ def write_table(results: dict[str, list[Any]], out: Any, show_pass: bool = False
             ev = _evidence_str([e.to_dict() for e in f.evidence])
             if ev and f.status == "fail":
                 out.write(f"      evidence: {ev[:300]}\n")
+        rep = (reports or {}).get(doc)
+        if rep is not None:
+            ind = indicators(rep)
+            if ind:  # reported, never pass/fail (RULES.md)
+                out.write("  indicators: " + "; ".join(
+                    f"{i.label} {i.value:.1%}" if i.denominator is not None else f"{i.label} {i.value}" for i in ind) + "\n")
 
 
-def run_check(files: Sequence[Path], fmt: Format = Format.table, out_dir: Optional[Path] = None,
-              fail_on: Level = Level.error, blank_as_zero: bool = False, rules: Optional[list[str]] = None,
+def run_check(files: Sequence[Path], fmt: Format = Format.table, out_dir: Path | None = None,
+              fail_on: Level = Level.error, blank_as_zero: bool = False, rules: list[str] | None = None,
               show_pass: bool = False) -> int:
     """The command body, importable (the CLI is a thin wrapper). Returns the exit code."""
     from gsnlp.check import at_or_above, check_reports
@@ -136,7 +145,7 @@ def run_check(files: Sequence[Path], fmt: Format = Format.table, out_dir: Option
         elif fmt is Format.csv:
             write_csv(all_findings, buf)
         else:
-            write_table(results, buf, show_pass)
+            write_table(results, buf, show_pass, {r.doc_id: r for r in reports})
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
             (out_dir / f"findings.{ext}").write_text(buf.getvalue(), encoding="utf-8")
@@ -156,11 +165,12 @@ def register(app: typer.Typer) -> None:
     def check(
         files: list[Path] = typer.Argument(..., help="report files (txt, html, pdf, docx, md) or report JSON"),
         format: Format = typer.Option(Format.table, "--format", "-f", help="table | jsonl | csv | html"),
-        output: Optional[Path] = typer.Option(None, "-o", "--output", help="output directory (required for html)"),
+        output: Path | None = typer.Option(None, "-o", "--output", help="output directory: findings.txt/.jsonl/.csv, or one page per report and index.html for html "
+                                             "(required for html); stdout when left out"),
         fail_on: Level = typer.Option(Level.error, "--fail-on", help="exit 3 when a failing finding reaches this severity"),
         blank_as_zero: bool = typer.Option(False, "--blank-as-zero",
                                            help="lenient: read blank cells as 0 (findings say so)"),
-        rule: Optional[list[str]] = typer.Option(None, "--rule", help="only these rules, ids or families (t3, nt.zero_claims)"),
+        rule: list[str] | None = typer.Option(None, "--rule", help="only these rules, ids or families (t3, nt.zero_claims)"),
         show_pass: bool = typer.Option(False, "--show-pass", help="table format: list passing findings too"),
     ) -> None:
         """Check reports against the consistency rules (RULES.md)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
@@ -79,10 +79,10 @@ def register(app: typer.Typer) -> None:
     @app.command("classify")
     def classify(
         files: list[Path] = typer.Argument(..., help="Report files or folders."),
-        model: Optional[str] = typer.Option(None, "--model", "-m",
+        model: str | None = typer.Option(None, "--model", "-m",
                                             help="Model name under models/ or a model folder (default themes-default)."),
         fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or jsonl (one clause per line)."),
-        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+        output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     ) -> None:
         """Label each clause of section 五 (problems and improvements) with a role and themes."""
         from gsnlp.cli.common import Output

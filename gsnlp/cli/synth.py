@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -23,9 +22,9 @@ def register(app: typer.Typer) -> None:
                                     "synth.json)."),
         formats: str = typer.Option("txt", "--formats", help="Comma-separated formats, assigned in turn: "
                                     "txt,docx,html,pdf."),
-        layouts: Optional[str] = typer.Option(None, "--layouts", help="Text layouts for txt reports, in turn "
+        layouts: str | None = typer.Option(None, "--layouts", help="Text layouts for txt reports, in turn "
                                               "(default: tab_lines,tab_rows,pipe_cells,markdown,run_together)."),
-        inject: Optional[str] = typer.Option(None, "--inject", help="Inject one contradiction per report, the rules "
+        inject: str | None = typer.Option(None, "--inject", help="Inject one contradiction per report, the rules "
                                              "taken in turn (e.g. t3.identity,nt.zero_claims; 'all' for every "
                                              "injectable rule)."),
         seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives byte-identical reports."),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -15,12 +14,12 @@ def register(app: typer.Typer) -> None:
     @train_app.command("themes")
     def themes(
         backend: str = typer.Option(..., "--backend", "-b", help="Backend name (gsnlp.themes.registry)."),
-        config: Optional[Path] = typer.Option(None, "--config", "-c", help="JSON with the backend's parameters."),
-        name: Optional[str] = typer.Option(None, "--name", help="Model folder name under models/ (default themes-<backend>)."),
-        base_model: Optional[Path] = typer.Option(None, "--base-model",
+        config: Path | None = typer.Option(None, "--config", "-c", help="JSON with the backend's parameters."),
+        name: str | None = typer.Option(None, "--name", help="Model folder name under models/ (default themes-<backend>)."),
+        base_model: Path | None = typer.Option(None, "--base-model",
                                                   help="bert backend: a local checkpoint folder to fine-tune."),
-        data: Optional[Path] = typer.Option(None, "--data", help="Gold clauses JSONL (default corpora/gold/themes/clauses.jsonl)."),
-        models_dir: Optional[Path] = typer.Option(None, "--models-dir", help="Where model folders go (default models/)."),
+        data: Path | None = typer.Option(None, "--data", help="Gold clauses JSONL (default corpora/gold/themes/clauses.jsonl)."),
+        models_dir: Path | None = typer.Option(None, "--models-dir", help="Where model folders go (default models/)."),
         cv: bool = typer.Option(True, "--cv/--no-cv", help="Cross-validate by report and put the metrics in the card."),
     ) -> None:
         """Train a section-五 clause classifier and write it with its model card."""

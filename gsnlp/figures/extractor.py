@@ -34,8 +34,8 @@ class Figure:
 
     doc: str
     id: str
-    start: int
-    end: int
+    start: int | None  # None only for a table cell whose reader kept no text span (PDF, HTML)
+    end: int | None
     text: str
     value: Decimal
     unit: str
@@ -185,9 +185,11 @@ def _number_ok(text: str, m: re.Match[str], lx: Lexicon, lo: int) -> bool:
         return False
     end = m.end()
     nxt = text[end:end + 4]
-    if any(nxt.startswith(w) for w in lx.not_after_unit):
-        return False
     unit = m.group("unit") or ""
+    if any(nxt.startswith(w) for w in lx.not_after_unit):
+        return False  # 6个部分, 一次性
+    if unit and any((unit + nxt).startswith(w) for w in lx.unit_compounds):
+        return False  # 5家庭, 3部门 read as 3 部 + 门 …: the measure word is the head of a word
     if num[0] not in _CN and nxt[:1].isascii() and nxt[:1].isalpha():
         return False  # 5G, 3D, H5 …: a code, not a count
     if unit == "通" and (num[0] in _CN or nxt[:1] in "过知报道用信畅讯"):
@@ -248,25 +250,53 @@ def _candidates(text: str, start: int, end: int) -> Iterator[_Cand]:
 
 _FILLERS = ("共计", "总计", "合计", "累计", "共", "计", "达到", "达", "为", "了", "约", "近", "超过", "超", "逾",
             "各类", "各项", "各种", "相关", "等", "的", "有", "数量", "数", "均", "已", "全部", "等各类", "分别")
+# at the start only whole words (为民办实事, 有关… must keep their first character)
+_PREFIX_FILLERS = ("共计", "总计", "合计", "累计", "共", "各类", "各项", "各种", "相关", "有关", "的", "等", "分别",
+                   "全部", "已", "均", "了")
+_PERIOD_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}\s*年(?:度)?|全年|今年|本年度|本年|截至目前|截止目前|目前)+")
 _PRED_NOUN_NEXT = ("申请", "指南", "目录", "工作", "专栏", "平台", "事项", "情况", "信息", "专区", "制度", "栏目")
 
 
 _LEAD = re.compile(r"^(?:其中|包括|含有|含|涉及|另外|此外|另有|同时|分别为|分别是|主要是|一是|二是|三是|四是|五是)[，,：:]?")
-_RIGHT_STOP = re.compile(r"实现|已|现已|全部|均|被|进行|得到|获得|予以|正在|正|占|共|累计|，|。")
+_RIGHT_STOP = re.compile(r"实现|已|现已|全部|均|都|被|进行|得到|获得|予以|正在|正|占|共|累计|参与|参加|顺利|运行|，|。")
+
+
+def _right_subject(right: str) -> str:
+    """The noun right after the measure word (911件居民热线问题, 48个单位的…, 2个…的政务新媒体)."""
+    r = re.split(r"[，,。；;、（(：:]", right, maxsplit=1)[0]
+    r = _RIGHT_STOP.split(r, maxsplit=1)[0]
+    preds = [r.find(p) for p in lexicon().predicates if r.find(p) > 0]
+    if preds:
+        r = r[: min(preds)]
+    if "的" in r:
+        head, _, _tail = r.partition("的")
+        r = head if len(head) <= 3 else r.rsplit("的", 1)[1]
+    return re.sub(r"中$", "", _strip(r))
+
+
+_STRIP_CHARS = " \t\u3000，,、：:（()）“”\"《》〈〉"
+_SCOPE_PREFIX = re.compile(r"^(?:市政府|区政府|县政府|镇政府|全区|全县|全市|我区|我县|我市|我局|我中心)(?=.{2})")
 
 
 def _strip(s: str) -> str:
-    s = _LEAD.sub("", s.strip(" \t\u3000，,、：:（()）“”\""))
-    s = s.strip(" \t\u3000，,、：:（()）“”\"")
+    s = _LEAD.sub("", s.strip(_STRIP_CHARS))
+    s = s.strip(_STRIP_CHARS)
     changed = True
     while changed and s:
         changed = False
         for f in _FILLERS:
             if s.endswith(f) and len(s) > len(f):
                 s, changed = s[: -len(f)], True
+        for f in _PREFIX_FILLERS:
             if s.startswith(f) and len(s) > len(f):
                 s, changed = s[len(f):], True
-        s = s.strip(" \t\u3000，,、：:（()）“”\"")
+        p = _PERIOD_PREFIX.sub("", s)
+        if p != s and len(p) >= 2:
+            s, changed = p, True
+        p = _SCOPE_PREFIX.sub("", s)
+        if p != s:
+            s, changed = p, True
+        s = s.strip(_STRIP_CHARS)
     return s
 
 
@@ -277,12 +307,16 @@ _SUBJECT_CANON: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"信息(?:公开)?处理费|^费用$"), "信息处理费"),
     (re.compile(r"^行政复议(?:案件)?$"), "行政复议"),
     (re.compile(r"^行政诉讼(?:案件)?$"), "行政诉讼"),
-    (re.compile(r"^(?:行政)?规范性文件$"), "行政规范性文件"),
+    (re.compile(r"规范性文件$"), "行政规范性文件"),
+    (re.compile(r"(?<!类)规章$"), "规章"),
 )
+_OUTCOME = re.compile(r"(予以公开及部分公开|予以公开和部分公开|不予公开|无法提供|不予处理|其他处理)$")
+_RATE = re.compile(r"[\u4e00-\u9fff]{1,4}率")
 _ACTIVE_INFO = re.compile(r"^(?:各类|各领域)?(?:政府)?信息$|^[^，、]{0,10}单位政府信息$")
 _ACTIVE_PART = re.compile(r"^主动公开(?:的)?(?:政府)?信息$")
 
 
+_ON_BEHALF = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:办|办公室|局|中心)代表[\u4e00-\u9fff]{1,6}?(?:政府|管委会)")
 _INTERP_TAIL = re.compile(r"解读(?:类)?(?:信息|稿件|文章|产品)?\s*$")
 
 
@@ -293,6 +327,9 @@ def canonical_subject(raw: str, clause_left: str, predicate: str | None, channel
     for rx, label in _SUBJECT_CANON:
         if rx.search(s):
             return label
+    m = _OUTCOME.search(s)
+    if m:
+        return m.group(1)
     if local and _INTERP_TAIL.search(local):
         return "政策解读"
     if _ACTIVE_PART.match(s):
@@ -332,14 +369,19 @@ def _predicate_tail(left: str) -> tuple[str | None, int]:
     toks = tokenizer().lcut(left, HMM=False)
     pos = 0
     last: tuple[str | None, int] = (None, 0)
+    skipped: tuple[str | None, int] = (None, 0)
     for i, t in enumerate(toks):
         pos += len(t)
         if t in lx.predicates:
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
-            if t in ("公开", "处理", "办理") and nxt.startswith(_PRED_NOUN_NEXT):
+            # a verb used as a modifier (信息公开申请, 发布各类主动公开信息) is not the predicate
+            if t in ("公开", "处理", "办理", "主动公开") and nxt.startswith(_PRED_NOUN_NEXT):
+                skipped = (t, pos)
+                continue
+            if i > 0 and toks[i - 1] in ("应", "其他应", "不予", "需"):  # 其他应主动公开的信息: a category
                 continue
             last = (t, pos)
-    return last
+    return last if last[0] is not None else skipped
 
 
 _END_PUNCT = "。！？!?；;：:，,、）)"
@@ -370,10 +412,12 @@ def _bounds(text: str, lo: int, hi: int, pos: int, chars: str) -> tuple[int, int
     return a, b
 
 
-def _context(text: str, c: _Cand, lo: int, hi: int) -> dict[str, Any]:
+def _context(text: str, c: _Cand, lo: int, hi: int, prev_end: int = -1) -> dict[str, Any]:
     lx = lexicon()
     s_a, s_b = _bounds(text, lo, hi, c.start, _BOUND)
     c_a, c_b = _bounds(text, lo, hi, c.start, _CLAUSE)
+    if prev_end > c_a:  # 规章 22 件、行政规范性文件 34 件: the previous figure closes the left context
+        c_a = prev_end
     sent_left = text[s_a:c.start].replace("\n", "")
     left = text[c_a:c.start].replace("\n", "")
     right = text[c.end:c_b].replace("\n", "")
@@ -396,14 +440,25 @@ def _context(text: str, c: _Cand, lo: int, hi: int) -> dict[str, Any]:
     else:
         pred, after = _predicate_tokens(left)
         if pred is None:
-            # the verb may stand earlier in the sentence (公开…：规划计划12条)
+            # no verb before the number in its clause: one right after it (1件结转下年度), else
+            # none; a verb earlier in the sentence is kept for the metric rules only
+            r8 = re.split(r"[，,。；;：:]", right, maxsplit=1)[0][:8]
+            pred_r, _ = _predicate_tokens(r8)
+            if pred_r is not None and not r8.lstrip().startswith(pred_r):
+                pred_r = None  # only a verb right after the measure word (1件结转下年度)
             pred2, _ = _predicate_tokens(text[s_a:c_a]) if c_a > s_a else (None, 0)
-            out["predicate"] = pred2
+            # a list continued after a figure shares its verb (共发布A 40条，B 121条，C 39条)
+            listed = s_a <= prev_end <= c.start and len(left) <= 16
+            out["predicate"] = pred_r or (pred2 if listed else None)
+            out["_pred_any"] = pred_r or pred2
             subj = left
         else:
             out["predicate"] = pred
             subj = left[after:]
-        subj = re.split(r"[、]", subj)[-1]
+        if "等" in subj and len(subj.rsplit("等", 1)[1]) >= 2:  # 科技创新、营商环境…等重点领域信息
+            subj = subj.rsplit("等", 1)[1]
+        if "的" in subj and len(subj.rsplit("的", 1)[1]) >= 2:  # 运维不及时的政府网站
+            subj = subj.rsplit("的", 1)[1]
         for w in lx.approx_before:
             if subj.endswith(w):
                 subj = subj[: -len(w)]
@@ -413,28 +468,33 @@ def _context(text: str, c: _Cand, lo: int, hi: int) -> dict[str, Any]:
                 r"(?:通过|在|依托|利用)[^，,]{0,12}$", left[: len(left) - len(subj)] + subj[:1])) or
                 subj in lx.scopes or subj in lx.periods):
             subj = ""
-        if len(subj) < 2:
-            r = re.split(r"[，,。；;、（(：:]", right, maxsplit=1)[0]
-            r = _RIGHT_STOP.split(r, maxsplit=1)[0]
-            r = re.sub(r"中$", "", _strip(r))
+        # a noun right after the measure word is what is counted (48个单位, 2名工作人员)
+        if c.kind != "percent" and right[:1] and "\u4e00" <= right[:1] <= "\u9fff" or len(subj) < 2:
+            r = _right_subject(right)
             subj = r if len(r) >= 2 and c.kind != "percent" else subj
         out["subject"] = canonical_subject(subj, left, out["predicate"], out["channel"], text[s_a:s_b],
                                            left) if subj or _INTERP_TAIL.search(left) else None
         out["_pred_local"] = pred is not None
-    hay = text[s_a:c_b]
+    rep = _ON_BEHALF.search(text[s_a:c.start].replace("\n", ""))
     sc = _find_last(text[s_a:c.start], lx.scopes)
-    if sc:
+    if rep:  # 区政府办代表区政府受理17件: a narrower office speaking for the government (口径)
+        out["scope"] = rep.group(0)
+    elif sc:
         out["scope"] = sc[1]
     else:
         ss = _find_last(text[s_a:c.start], lx.self_scopes)
         out["scope"] = "本机关" if ss else None
     pm = re.findall(r"(?:19|20)\d{2}\s*年(?:度|全年)?|" + "|".join(map(re.escape, lx.periods)), text[s_a:c.start])
     out["period"] = re.sub(r"\s+", "", pm[-1]) if pm else None
+    if c.kind == "percent" and not c.negated:
+        out["predicate"] = None  # 占51.85%, 网办率98.26%: a share or rate has no verb of its own
     if c.kind == "percent" and c.unit in ("%", "％"):
         rate = any(re.search(re.escape(w) + r"\s*(?:为|达|达到|超过|是)?\s*$", text[c_a:c.start]) for w in lx.rate_words)
         if rate:
             c.kind = "rate"
-    out["_hay"] = hay
+            rm = list(_RATE.finditer(text[c_a:c.start]))
+            if rm:
+                out["subject"] = rm[-1].group(0)  # 办结率100%: the rate names itself
     out["_left"] = left
     out["_sent_left"] = sent_left
     out["_sent"] = (s_a, s_b)
@@ -457,11 +517,13 @@ def extract(text: str, spans: Iterable[tuple[str | None, int, int]] | None = Non
     for section, lo, hi in spans:
         cands = sorted(_candidates(text, lo, hi), key=lambda c: (c.start, -c.end))
         last_end = -1
+        prev_end = -1
         for c in cands:
             if c.start < last_end:
                 continue
             last_end = c.end
-            ctx = _context(text, c, lo, hi)
+            ctx = _context(text, c, lo, hi, prev_end)
+            prev_end = c.end
             raw.append((c, ctx, section, lo, hi))
     raw.sort(key=lambda r: r[0].start)
     figs: list[Figure] = []
@@ -483,7 +545,7 @@ def extract(text: str, spans: Iterable[tuple[str | None, int, int]] | None = Non
     for k, (f, ctx) in enumerate(zip(figs, ctxs)):
         if f.parent and f.polarity == "positive":
             p = byid[f.parent]
-            label = _strip(re.split(r"[、，,：:（(]", ctx["_left"])[-1])
+            label = _strip(re.split(r"[，,：:（(]", ctx["_left"])[-1])
             if len(label) < 2:
                 label = f.subject or ""
             label = canonical_subject(label, "", p.predicate) if label else label
@@ -540,12 +602,11 @@ def extract_report(report: Any, *, narrative: bool = True) -> list[Figure]:
         for address, cell in table.cells.items():
             if cell.kind != "number" or cell.value is None:
                 continue
-            a = cell.start if cell.start is not None else -1
-            b = cell.end if cell.end is not None else -1
-            cells.append(Figure(doc=doc, id="", start=a, end=b, text=cell.raw, value=cell.value,
+            cells.append(Figure(doc=doc, id="", start=cell.start, end=cell.end, text=cell.raw, value=cell.value,
                                 unit="万元" if address.endswith("amount") else "", kind="amount" if address.endswith("amount") else "count",
                                 section=table_id, metric=f"{table_id}/{address}"))
-    allf = sorted(figs + cells, key=lambda f: (f.start, f.end))
+    far = len(report.text) + 1
+    allf = sorted(figs + cells, key=lambda f: (far if f.start is None else f.start, far if f.end is None else f.end))
     remap = {f.id: f"f{i}" for i, f in enumerate(allf, 1) if f.id}
     return [replace(f, id=f"f{i}", parent=remap.get(f.parent or "", None), qualifies=remap.get(f.qualifies or "", None))
             for i, f in enumerate(allf, 1)]

@@ -17,6 +17,7 @@ class Lexicon:
     approx_after: tuple[str, ...]
     approx_before: tuple[str, ...]
     not_after_unit: tuple[str, ...]
+    unit_compounds: tuple[str, ...]
     not_before: tuple[str, ...]
     neg_cues: tuple[str, ...]
     neg_verbs: tuple[str, ...]
@@ -52,6 +53,7 @@ def lexicon() -> Lexicon:
         approx_after=tuple(d["approx_after"]),
         approx_before=tuple(sorted(d["approx_before"], key=len, reverse=True)),
         not_after_unit=tuple(d["not_after_unit"]),
+        unit_compounds=tuple(d.get("unit_compounds", ())),
         not_before=tuple(d["not_before"]),
         neg_cues=tuple(sorted(neg["cues"], key=len, reverse=True)),
         neg_verbs=tuple(sorted(neg["verbs"], key=len, reverse=True)),

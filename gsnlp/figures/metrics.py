@@ -39,7 +39,7 @@ def _any(s: str, *words: str) -> bool:
 
 def assign_metric(text: str, f: Any, ctx: dict[str, Any], figs: list[Any]) -> str | None:
     subj = f.subject or ""
-    pred = f.predicate or ""
+    pred = f.predicate or ctx.get("_pred_any") or ""
     left = ctx.get("_left", "")
     sent_left = ctx.get("_sent_left", "")
     s_a, s_b = ctx.get("_sent", (f.start, f.end))
@@ -89,9 +89,13 @@ def assign_metric(text: str, f: Any, ctx: dict[str, Any], figs: list[Any]) -> st
             return f"{_APP}/carried_forward/total"
         if _any(local[-12:], "上年结转", "上年度结转"):
             return f"{_APP}/carried_over/total"
-        is_app = subj == "政府信息公开申请" or ("申请" in local[-25:] and not _any(local[-25:], "复议", "诉讼"))
-        if not subj and pred in ("办结", "办理", "答复", "受理", "收到", "接收") and "申请" in text[max(0, f.start - 60):f.start] \
-                and not _any(text[max(0, f.start - 60):f.start], "复议", "诉讼"):
+        window = text[max(0, f.start - 60):f.start]
+        # 受理申请121510件 at an 行政服务中心 window is an administrative service, not a disclosure request
+        service = _any(window, "审批", "窗口", "行政服务中心", "办件") and not _any(window, "信息公开", "依申请")
+        is_app = not service and (subj == "政府信息公开申请" or (
+            "申请" in local[-25:] and not _any(local[-25:], "复议", "诉讼")))
+        if not subj and not service and pred in ("办结", "办理", "答复", "受理", "收到", "接收") and "申请" in window \
+                and not _any(window, "复议", "诉讼"):
             is_app = True
         if parent is not None and parent.metric is None and parent.subject == "政府信息公开申请":
             is_app = True
@@ -123,7 +127,8 @@ def assign_metric(text: str, f: Any, ctx: dict[str, Any], figs: list[Any]) -> st
             return "active_disclosure/normative_documents/in_force"
         if "废止" in local[-20:]:
             return "active_disclosure/normative_documents/repealed"
-        if _any(local, "制发", "出台", "印发", "制定", "公开", "发布"):
+        if _any(local, "制发", "出台", "印发", "制定", "公开", "发布") or pred in (
+                "制发", "出台", "印发", "制定", "公开", "发布", "主动公开", "公布"):
             return "active_disclosure/normative_documents/issued"
     if "规章" in local[-12:] and f.unit in ("件", "个", "部"):
         if "现行有效" in local[-20:]:

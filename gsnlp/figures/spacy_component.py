@@ -76,15 +76,17 @@ class FiguresComponent:
         return doc
 
 
+def make_figures(nlp: Any, name: str, spans_key: str = "figures") -> FiguresComponent:  # noqa: ARG001
+    """The factory (also usable as a ``spacy_factories`` entry point)."""
+    return FiguresComponent(name, spans_key)
+
+
 def _register() -> None:
-    spacy = _require_spacy()
+    _require_spacy()
     from spacy.language import Language
 
     if FACTORY not in Language.factories:
-        @Language.factory(FACTORY, default_config={"spans_key": "figures"})
-        def make_figures(nlp: Any, name: str, spans_key: str) -> FiguresComponent:  # noqa: ARG001
-            return FiguresComponent(name, spans_key)
-    del spacy
+        Language.factory(FACTORY, default_config={"spans_key": "figures"}, func=make_figures)
 
 
 def blank_pipeline() -> Any:

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 
 _SENT_END = "。！？!?\n"
 _CLAUSE_END = "。！？!?\n；;"
-_PART = re.compile(r"其中|包括|[（(，,、]\s*含|[，,]\s*涉及")
+_PART = re.compile(r"其中|包括|[（(，,、]\s*含|[，,]\s*涉及|^\s*[（(]")
+# measure words that may stand for the same things in a total and its parts (21条…其中…17篇)
+_DOC_UNITS = frozenset(("条", "篇", "件", "份", "项"))
 _LIST = re.compile(r"([一二三四五六七八九十])是")
 _REVIEW = re.compile(r"复议|诉讼")
 _CN = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
@@ -81,7 +83,17 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
         gap_start = prev.end if prev is not None else max(0, f.start - 40)
         gap = text[gap_start:f.start]
         # drop totals whose parts have ended
-        stack = [(t, e) for t, e in stack if f.start < e]
+        # a 其中 list may run on across "；" while its items are bare "label N unit" (no verb of
+        # their own): 其中涉及…信息9条；保障性住房信息7条；食品安全信息1条
+        kept = []
+        for t, e in stack:
+            if f.start < e:
+                kept.append((t, e))
+            elif text[e:e + 1] in "；;" and not re.search(r"[。！？!?\n]", text[e:f.start]) and \
+                    not ctx.get("_pred_local") and f.unit == t.unit and f.kind == t.kind and \
+                    out and out[-1].parent == t.id:
+                kept.append((t, _until(text, f.start, span_hi(f.start), _CLAUSE_END)))
+        stack = kept
         if any(w in gap for w in lx.aside_markers):  # 另外/此外: what follows is not a part
             stack = []
         m = None
@@ -100,7 +112,7 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
                 if between.count("）") + between.count(")") > between.count("（") + between.count("("):
                     continue  # g stands inside a bracket that closed before the marker
                 if g.polarity == "positive" and g.kind == f.kind and (
-                        g.unit == f.unit or m.group(0) == "其中" and f.kind == "count"):
+                        g.unit == f.unit or m.group(0) == "其中" and {g.unit, f.unit} <= _DOC_UNITS):
                     total = g
                     break
                 if g.kind in ("percent", "rate") or g.unit != f.unit:
@@ -125,7 +137,7 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
         if stack and f.polarity == "positive" and f.kind in ("count", "amount"):
             t, _e = stack[-1]
             legal = _REVIEW.search(ctx.get("_left", "")) and not _REVIEW.search(t.subject or "")
-            if (t.unit == f.unit or f.kind == "count" and t.kind == "count") and t.id != f.id and not legal:
+            if (t.unit == f.unit or {t.unit, f.unit} <= _DOC_UNITS) and t.id != f.id and not legal:
                 parent = t.id
         if f.kind in ("percent", "rate") and prev is not None and prev.kind in ("count", "amount"):
             if re.fullmatch(r"\s*[，,（(]?\s*(?:占|占比|占比为|比例为|，占)?\s*", gap):
@@ -137,4 +149,78 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
             item = _CN.get(lm.group(1))
         out.append(replace(f, parent=parent, qualifies=qualifies, item=item))
         prev = f
+    return _sum_links(text, out, ctxs)
+
+
+_CATEGORY_HEAD = re.compile(r"主动公开[^。；]{0,20}(?:主要)?类别(?:有|为|如下)?[：:][^。]*$")
+_RUN_GAP = 40  # characters between two parts of one unmarked breakdown
+_TOTAL_WINDOW = 1500  # how far back the total of an unmarked breakdown may stand
+
+
+def _sum_links(text: str, figs: list[Figure], ctxs: list[dict[str, Any]]) -> list[Figure]:
+    """Unmarked breakdowns: a run of adjacent counts of one unit, with no parent, whose sum
+    (plus the parts a total already has) equals an earlier figure, are parts of that figure
+    (县直各单位…1251条…各乡镇…602条 after …1853条; 主要类别有：A 211条，B 82条… summing to the
+    year's total). Only exact sums link: a coincidence needs the same unit and ≥ 2 parts."""
+    out = list(figs)
+    idx = {f.id: i for i, f in enumerate(out)}
+    counts = [i for i, f in enumerate(out) if f.polarity == "positive" and f.kind in ("count", "amount")]
+    runs: list[list[int]] = []
+    for i in counts:
+        f = out[i]
+        if f.parent is not None:
+            runs.append([])
+            continue
+        if runs and runs[-1]:
+            g = out[runs[-1][-1]]
+            gap = text[g.end:f.start]
+            if g.unit == f.unit and len(gap) <= _RUN_GAP and not re.search(r"[！？；;]", gap):
+                runs[-1].append(i)
+                continue
+        runs.append([i])
+    for run in runs:
+        if not run:
+            continue
+        # the total may open the run: 收到诉求348件，现场解决162件，跟进解决186件 (but not
+        # 收到70件，办结69件，1件结转: parts with a verb of their own are outcomes, not a breakdown)
+        if len(run) >= 3 and out[run[0]].value == sum(out[i].value for i in run[1:]) and not any(
+                ctxs[i].get("_pred_local") and out[i].predicate != out[run[0]].predicate for i in run[1:]):
+            for i in run[1:]:
+                out[i] = replace(out[i], parent=out[run[0]].id)
+            continue
+        # parts of one breakdown share their verb or have none (办理 718 件，结转 31 件 is not one)
+        if len({out[i].predicate for i in run} - {None}) > 1:
+            continue
+        first = out[run[0]]
+        total_run = sum(out[i].value for i in run)
+        for j in range(run[0] - 1, -1, -1):
+            t = out[j]
+            if first.start - t.end > _TOTAL_WINDOW:
+                break
+            if t.polarity != "positive" or t.unit != first.unit or t.kind != first.kind:
+                continue
+            if any(_REVIEW.search(text[max(0, out[i].start - 12):out[i].start]) for i in run) and \
+                    not _REVIEW.search(text[max(0, t.start - 20):t.start]):
+                continue  # review/litigation counts are not parts of an application total
+            have = sum(g.value for g in out if g.parent == t.id)
+            if (len(run) >= 2 and total_run == t.value) or (have and total_run + have == t.value):
+                for i in run:
+                    out[i] = replace(out[i], parent=t.id)
+                break
+        else:
+            # "…主动公开政府信息的主要类别有：A 594条，B 281条…": a declared breakdown of the year's
+            # total, linked even when the report's numbers do not add up (nt.breakdown_sum's business)
+            head = text[max(0, first.start - 60):first.start]
+            m = _CATEGORY_HEAD.search(head)
+            if m and len(run) >= 3:
+                for j in range(run[0] - 1, -1, -1):
+                    t = out[j]
+                    if first.start - t.end > _TOTAL_WINDOW:
+                        break
+                    if t.parent is None and t.unit == first.unit and t.polarity == "positive" and \
+                            t.subject == "主动公开信息" and "主动公开" in m.group(0):
+                        for i in run:
+                            out[i] = replace(out[i], parent=t.id)
+                        break
+    del idx
     return out

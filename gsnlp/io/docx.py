@@ -56,8 +56,9 @@ def check_zip(data: bytes, origin: str) -> dict[str, bytes]:
                 raise HostileInputError(f"part {info.filename} would inflate to {info.file_size} bytes (limit "
                                         f"{MAX_MEMBER_BYTES}); a zip bomb, not a report", origin=origin)
             if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise HostileInputError(f"part {info.filename} compresses {info.file_size // max(info.compress_size, 1)}"
-                                        f":1 (limit {MAX_RATIO}:1); a zip bomb, not a report", origin=origin)
+                ratio = info.file_size // max(info.compress_size, 1)
+                raise HostileInputError(f"part {info.filename} compresses {ratio}:1 (limit {MAX_RATIO}:1); "
+                                        "a zip bomb, not a report", origin=origin)
             total += info.file_size
         if total > MAX_TOTAL_BYTES:
             raise HostileInputError(f"the archive would inflate to {total} bytes (limit {MAX_TOTAL_BYTES}); "

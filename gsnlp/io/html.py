@@ -172,6 +172,21 @@ def _find_body(root: Any) -> Any:
     return best
 
 
+def _find_body_ignoring_links(root: Any) -> Any:
+    """``_find_body`` on a copy without links: menus and link lists (栏目 "行政复议", "政府信息公开
+    年报" in the navigation) must not make the page's skeleton look like the report."""
+    import copy
+
+    bare = copy.deepcopy(root)
+    for a in list(bare.iter("a")):
+        if a.getparent() is not None:
+            a.drop_tree()
+    found = _find_body(bare)
+    path = bare.getroottree().getpath(found)
+    hits = root.getroottree().xpath(path)
+    return hits[0] if hits else _find_body(root)
+
+
 class _Walker:
     """Turns the body element into paragraphs and tables, in document order."""
 
@@ -215,6 +230,8 @@ class _Walker:
             self.flush()
 
     def table(self, table: Any) -> None:
+        for cap in table.iterchildren("caption"):
+            self.tb.paragraph(clean_inline(cap.text_content()))  # the table's title, before it
         rows: list[list[tuple[PendingCell, int, int]]] = []
         for tr in _rows(table):
             row = []
@@ -246,7 +263,9 @@ def _rows(table: Any) -> list[Any]:
             out.append(child)
         elif child.tag in ("thead", "tbody", "tfoot"):
             out.extend(c for c in child if isinstance(c.tag, str) and c.tag == "tr")
-    return out
+    # Word's "supportMisalignedColumns" spacer row: <tr height=0> of empty cells, not a table row
+    return [tr for tr in out if not ((tr.get("height") or "").strip() in ("0", "0px")
+                                     and not "".join(tr.itertext()).strip(" \t\r\n\u00a0\u3000"))]
 
 
 def _is_layout_table(table: Any) -> bool:
@@ -337,7 +356,7 @@ def read_html(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Reg
     for bad in list(root.iter("nav", "header", "footer", "form", "aside")):
         if bad.getparent() is not None and _markers(bad.text_content()) == 0:
             bad.drop_tree()
-    body = _find_body(root)
+    body = _find_body_ignoring_links(root)
     for el in list(body.iterdescendants()):
         if not isinstance(el.tag, str) or el.getparent() is None:
             continue

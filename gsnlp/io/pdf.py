@@ -66,12 +66,8 @@ class Line:
     size: float
 
 
-def _chars_to_lines(chars: list[dict[str, Any]], page: int, columns: bool = False) -> list[Line]:
-    """Group characters into text lines (by vertical overlap), left to right.
-
-    With ``columns``, a gap wider than two characters becomes a tab: the cells of a table
-    printed without rules stay apart (tables from word positions), for the text-layout parser.
-    """
+def _group_rows(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Characters grouped into text lines (by vertical overlap), each sorted left to right."""
     cs = [c for c in chars if c.get("text", "").strip()]
     cs.sort(key=lambda c: (round(c["top"], 1), c["x0"]))
     rows: list[list[dict[str, Any]]] = []
@@ -87,25 +83,183 @@ def _chars_to_lines(chars: list[dict[str, Any]], page: int, columns: bool = Fals
                 break
         else:
             rows.append([c])
-    out = []
     for row in rows:
         row.sort(key=lambda c: c["x0"])
-        text = ""
-        prev = None
-        for c in row:
-            ch = c["text"]
-            if prev is not None:
-                gap = c["x0"] - prev["x1"]
-                size = max(prev.get("size", 10.0), 1.0)
-                if columns and gap > 2.0 * size:
-                    text += "\t"
-                elif _ASCII.match(prev["text"][-1:]) and _ASCII.match(ch[:1]) and gap > 0.2 * size:
-                    text += " "
-            text += ch
-            prev = c
-        out.append(Line(page, min(c["x0"] for c in row), min(c["top"] for c in row), max(c["x1"] for c in row),
-                        max(c["bottom"] for c in row), text, statistics.median(c.get("size", 10.0) for c in row)))
-    out.sort(key=lambda ln: (ln.top, ln.x0))
+    rows.sort(key=lambda r: min(c["top"] for c in r))
+    return rows
+
+
+def _size(c: dict[str, Any]) -> float:
+    return max(float(c.get("size", 10.0) or 10.0), 1.0)
+
+
+def _line(row: list[dict[str, Any]], page: int, tab_gap: float | None = None) -> Line:
+    """One text line; with ``tab_gap`` (in font sizes) a wider gap becomes a tab."""
+    text = ""
+    prev = None
+    for c in row:
+        ch = c["text"]
+        if prev is not None:
+            gap = c["x0"] - prev["x1"]
+            size = _size(prev)
+            if tab_gap is not None and gap > tab_gap * size:
+                text += "\t"
+            elif _ASCII.match(prev["text"][-1:]) and _ASCII.match(ch[:1]) and gap > 0.2 * size:
+                text += " "
+        text += ch
+        prev = c
+    return Line(page, min(c["x0"] for c in row), min(c["top"] for c in row), max(c["x1"] for c in row),
+                max(c["bottom"] for c in row), text, statistics.median(_size(c) for c in row))
+
+
+def _chars_to_lines(chars: list[dict[str, Any]], page: int) -> list[Line]:
+    return [_line(row, page) for row in _group_rows(chars)]
+
+
+def _segments(row: list[dict[str, Any]], gap: float) -> list[list[dict[str, Any]]]:
+    segs: list[list[dict[str, Any]]] = []
+    for c in row:
+        if segs and c["x0"] - segs[-1][-1]["x1"] <= gap * _size(c):
+            segs[-1].append(c)
+        else:
+            segs.append([c])
+    return segs
+
+
+def _seg_text(seg: list[dict[str, Any]]) -> str:
+    return "".join(c["text"] for c in seg)
+
+
+TAB_GAP = 0.8  # font sizes: a gap this wide between two cells of a table printed without rules
+
+
+def _free_lines(chars: list[dict[str, Any]], page: int) -> list[tuple[Line, bool]]:
+    """Text lines outside ruled tables, each with whether it is a row of a table without rules.
+
+    Tables from word positions: a line with two or more numbers standing apart (or a label and
+    one number far to its right) is a table row; rows close together form a zone whose lines
+    keep their cells apart with tabs and are never joined into paragraphs. A label printed
+    one character per line in such a zone (三/、/本/年/度…) becomes one line of its own.
+    """
+    rows = _group_rows(chars)
+    segs = [_segments(r, TAB_GAP) for r in rows]
+    seed = [_is_value_row(sg) for sg in segs]
+    zone = list(seed)
+    idx = [i for i, v in enumerate(seed) if v]
+    for a, b in zip(idx, idx[1:]):
+        gap = min(c["top"] for c in rows[b]) - max(c["bottom"] for c in rows[a])
+        if b - a <= 8 and gap < 6 * _size(rows[a][0]):
+            for k in range(a, b):
+                zone[k] = True
+    # vertical labels: single characters stacked at the same x in a zone
+    taken: set[int] = set()
+    verticals: list[Line] = []
+    singles = [(i, x[0]) for i, sg in enumerate(segs) if zone[i] for x in sg if len(x) == 1
+               and not _NUMBER.match(x[0]["text"])]
+    if len(singles) > 2000:
+        singles = []  # not a report table (quadratic search below stays bounded)
+    for i, c in singles:
+        if id(c) in taken:
+            continue
+        stack = [c]
+        for j, d in singles:
+            last = stack[-1]
+            if j > i and id(d) not in taken and abs((d["x0"] + d["x1"]) / 2 - (last["x0"] + last["x1"]) / 2) < 2 \
+                    and 0 < d["top"] - last["top"] < 2.5 * _size(c):
+                stack.append(d)
+        if len(stack) >= 3:
+            taken.update(id(x) for x in stack)
+            verticals.append(Line(page, stack[0]["x0"], stack[0]["top"], stack[0]["x1"], stack[-1]["bottom"],
+                                  "".join(x["text"] for x in stack), _size(c)))
+    out: list[tuple[Line, bool]] = []
+    run: list[list[dict[str, Any]]] = []
+    for i, row in enumerate(rows + [[]]):
+        row = [c for c in row if id(c) not in taken]
+        if i < len(rows) and zone[i]:
+            if row:
+                run.append(row)
+            continue
+        if run:
+            out += [(ln, True) for ln in _zone_lines(run, page)]
+            run = []
+        if row:
+            out.append((_line(row, page), False))
+    out += [(v, True) for v in verticals]
+    out.sort(key=lambda lz: (lz[0].top, lz[0].x0))
+    return out
+
+
+def _is_value_row(sg: list[list[dict[str, Any]]]) -> bool:
+    """A line with two numbers standing apart, or a label and one number far to its right."""
+    nums = [x for x in sg if _NUMBER.match(_seg_text(x))]
+    if len(nums) >= 2:
+        return True
+    return (len(sg) >= 2 and bool(_NUMBER.match(_seg_text(sg[-1])))
+            and sg[-1][0]["x0"] - sg[-2][-1]["x1"] > 2.0 * _size(sg[-1][0]))
+
+
+def _zone_lines(rows: list[list[dict[str, Any]]], page: int) -> list[Line]:
+    """Lines of a table printed without rules, with wrapped labels put back on their row.
+
+    A label cell wraps over several lines while the row's values stand on one of them
+    (``1.本机关不掌握相关政府信`` / ``746 12 …`` / ``息``). Label fragments (left of the
+    value columns) stacked in the same column form one block; a block goes onto the value line
+    it spans, so the row reads ``1.本机关不掌握相关政府信息\t746\t12…``. A fragment starting
+    with a list number (``2.``, ``（四）``) starts a new block; a block never takes two value
+    lines' labels.
+    """
+    segs = [_segments(r, TAB_GAP) for r in rows]
+    values = [i for i, sg in enumerate(segs) if _is_value_row(sg)]
+    nums = [x[0]["x0"] for i in values for x in segs[i] if _NUMBER.match(_seg_text(x))]
+    if not values or not nums:
+        return [_line(r, page, TAB_GAP) for r in rows]
+    boundary = min(nums) - 1.0
+    frags = [(i, x) for i, sg in enumerate(segs) for x in sg if x[-1]["x1"] <= boundary + 1.0]
+    frags.sort(key=lambda f: (f[1][0]["top"], f[1][0]["x0"]))
+    vset = set(values)
+    blocks: list[list[tuple[int, list[dict[str, Any]]]]] = []
+    for i, x in frags:
+        size = _size(x[0])
+        x0, x1 = x[0]["x0"], x[-1]["x1"]
+        target = None
+        if not _LIST_MARK.match(_seg_text(x)):
+            for b in reversed(blocks):
+                j, last = b[-1]
+                overlap = min(x1, last[-1]["x1"]) - max(x0, last[0]["x0"])
+                dy = x[0]["top"] - last[0]["top"]
+                if overlap > 0.5 * size and 0 < dy <= 2.0 * size:
+                    if not (i in vset and any(k in vset for k, _ in b)):
+                        target = b
+                    break
+        if target is None:
+            blocks.append([(i, x)])
+        else:
+            target.append((i, x))
+    moved: dict[int, list[str]] = {}  # value row -> label texts put on it
+    consumed: set[int] = set()
+    for b in blocks:
+        if len(b) < 2:
+            continue
+        top = min(x[0]["top"] for _, x in b)
+        bottom = max(c["bottom"] for _, x in b for c in x)
+        size = _size(b[0][1][0])
+        for v in values:
+            mid = (min(c["top"] for c in rows[v]) + max(c["bottom"] for c in rows[v])) / 2
+            if top - 0.3 * size <= mid <= bottom + 0.3 * size:
+                moved.setdefault(v, []).append((b[0][1][0]["x0"], join_lines([_seg_text(x) for _, x in b])))
+                consumed.update(id(x[0]) for _, x in b)
+                break
+    out = []
+    for i, row in enumerate(rows):
+        keep = [x for x in segs[i] if id(x[0]) not in consumed]
+        if i in moved:
+            labels = sorted(moved[i] + [(x[0]["x0"], _seg_text(x)) for x in keep if x[-1]["x1"] <= boundary + 1.0])
+            rest = [_seg_text(x) for x in keep if x[-1]["x1"] > boundary + 1.0]
+            ln = _line(row, page, TAB_GAP)
+            ln.text = "\t".join([t for _, t in labels] + rest)
+            out.append(ln)
+        elif keep:
+            out.append(_line([c for x in keep for c in x], page, TAB_GAP))
     return out
 
 
@@ -337,7 +491,7 @@ def read_pdf(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Regi
     except Exception as e:  # pdfminer raises many unrelated types on damaged files
         raise InputError(f"cannot open the PDF ({type(e).__name__}: {e}); the file is damaged or not a PDF",
                          origin=origin) from None
-    pages_lines: list[tuple[float, float, list[Line], list[Part]]] = []
+    pages_lines: list[tuple[float, float, list[tuple[Line, bool]], list[Part]]] = []
     n_chars = 0
     try:
         with pdf:
@@ -355,8 +509,7 @@ def read_pdf(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Regi
                 for p in parts:
                     p.chars = [c for c in chars if _inside(c, p.bbox)]
                 free = [c for c in chars if not any(_inside(c, p.bbox) for p in parts)]
-                pages_lines.append((float(page.width), float(page.height), _chars_to_lines(free, pno, columns=True),
-                                    parts))
+                pages_lines.append((float(page.width), float(page.height), _free_lines(free, pno), parts))
                 page.flush_cache()
     except (HostileInputError, InputError):
         raise
@@ -375,16 +528,16 @@ def _inside(c: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
     return bbox[0] - 0.5 <= x <= bbox[2] + 0.5 and bbox[1] - 0.5 <= y <= bbox[3] + 0.5
 
 
-def _assemble(pages: list[tuple[float, float, list[Line], list[Part]]]) -> tuple[
+def _assemble(pages: list[tuple[float, float, list[tuple[Line, bool]], list[Part]]]) -> tuple[
         str, list[list[RawRow]], list[Region], dict[str, Any]]:
     # repeated margin lines (running headers/footers) appear on at least half of the pages
     counts: dict[str, int] = {}
     for w, h, lines, _ in pages:
-        for t in {_norm_rep(ln.text) for ln in lines if ln.bottom > h * 0.88 or ln.top < h * 0.08}:
+        for t in {_norm_rep(ln.text) for ln, _ in lines if ln.bottom > h * 0.88 or ln.top < h * 0.08}:
             counts[t] = counts.get(t, 0) + 1
     repeated = {t for t, n in counts.items() if len(pages) >= 3 and n >= max(2, len(pages) // 2)}
     furniture: list[dict[str, Any]] = []
-    body_lines = [ln for w, h, lines, _ in pages for ln in lines]
+    body_lines = [ln for w, h, lines, _ in pages for ln, tab in lines if not tab]
     lefts = sorted(ln.x0 for ln in body_lines) or [0.0]
     rights = sorted(ln.x1 for ln in body_lines) or [0.0]
     left = lefts[len(lefts) // 10]
@@ -411,12 +564,12 @@ def _assemble(pages: list[tuple[float, float, list[Line], list[Part]]]) -> tuple
 
     for w, h, lines, parts in pages:
         blocks: list[tuple[float, int, Any]] = []
-        for ln in lines:
+        for ln, tab in lines:
             if _is_furniture(ln, h, repeated):
                 furniture.append({"page": ln.page, "bbox": [round(v, 2) for v in (ln.x0, ln.top, ln.x1, ln.bottom)],
                                   "text": ln.text})
                 continue
-            blocks.append((ln.top, 0, ln))
+            blocks.append((ln.top, 2 if tab else 0, ln))
         for p in parts:
             blocks.append((p.bbox[1], 1, p))
         blocks.sort(key=lambda b: (b[0], b[1]))
@@ -435,7 +588,7 @@ def _assemble(pages: list[tuple[float, float, list[Line], list[Part]]]) -> tuple
             if open_tbl is not None:
                 close_table()
             size = ln.size or 10.0
-            if "\t" in ln.text:  # a row of a table without rules: a line of its own
+            if kind == 2:  # a line of a table without rules: a line of its own
                 flush_para()
                 tb.paragraph(ln.text)
                 continue
@@ -446,7 +599,7 @@ def _assemble(pages: list[tuple[float, float, list[Line], list[Part]]]) -> tuple
             para.append(ln.text)
             prev = ln
         # a table that is not the last thing on its page cannot continue on the next one
-        if open_tbl is not None and blocks and blocks[-1][1] == 0:
+        if open_tbl is not None and blocks and blocks[-1][1] != 1:
             close_table()
     flush_para()
     close_table()

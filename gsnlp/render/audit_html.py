@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from gsnlp.check.finding import SEVERITY_RANK, Finding
@@ -111,7 +112,8 @@ class _Page:
                 if e.doc is not None and e.doc != report.doc_id:
                     continue
                 if e.kind == "cell" and e.ref:
-                    self.cell_findings[e.ref].append(f)
+                    if f.status == "fail":  # only failing cells are marked; other links still land on the cell
+                        self.cell_findings[e.ref].append(f)
                 elif e.kind == "span" and e.start is not None and e.end is not None and e.end > e.start:
                     key = (e.start, e.end)
                     if key not in self.span_of:
@@ -279,35 +281,16 @@ class _Page:
         return "".join(out)
 
     def indicators(self) -> str:
-        t = self.report.tables.get("applications")
-        rows = []
-        if t is not None and t.found:
-            def v(a: str) -> Decimal | None:
-                c = t.cells.get(a)
-                return c.value if c is not None and c.kind == "number" else None
-            tp, g, pg = v("total_processed/total"), v("granted/total"), v("partially_granted/total")
-            if tp and g is not None and pg is not None:
-                rows.append(("实质公开率", f"{(g + pg) / tp:.1%}"))
-            denied = [v(f"{r}/total") for r in (x.id for x in table_def(t.template, "applications").rows)
-                      if r.startswith("denied.")]
-            if tp and all(d is not None for d in denied):
-                rows.append(("不予公开率", f"{sum(d for d in denied if d is not None) / tp:.1%}"))
-            nr = v("new_received/total")
-            if nr is not None:
-                rows.append(("本年新收申请", format(nr, "f")))
-        r = self.report.tables.get("review_litigation")
-        if r is not None and r.found:
-            c = r.cells.get("review/corrected")
-            tot = r.cells.get("review/total")
-            pend = r.cells.get("review/pending")
-            if c and tot and pend and all(x.kind == "number" for x in (c, tot, pend)):
-                base = (tot.value or 0) - (pend.value or 0)
-                if base:
-                    rows.append(("复议纠错率", f"{(c.value or 0) / base:.1%}"))
+        from gsnlp.check.indicators import indicators
+
+        rows = [(i.label, f"{i.value:.1%}" if i.denominator is not None else format(i.value, "f"),
+                 "" if i.denominator is None else f"{format(i.numerator, 'f')} / {format(i.denominator, 'f')}")
+                for i in indicators(self.report)]
         if not rows:
             return ""
-        return ("<h2>派生指标（仅供参考，不作判定）</h2><table class='tpl'>" +
-                "".join(f"<tr><td class='lbl'>{esc(k)}</td><td>{esc(x)}</td></tr>" for k, x in rows) + "</table>")
+        return ("<h2>派生指标（仅供参考，不作判定）</h2><table class='tpl' id='indicators'>" +
+                "".join(f"<tr><td class='lbl'>{esc(k)}</td><td>{esc(x)}</td><td class='small'>{esc(f)}</td></tr>"
+                        for k, x, f in rows) + "</table>")
 
     def render(self) -> str:
         rep = self.report

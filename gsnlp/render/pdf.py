@@ -14,7 +14,6 @@ running header and a page number (``- 3 -``) for the reader to recognise as page
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +116,8 @@ def render_pdf(report: Report, *, font: str | None = None, running_header: bool 
         if kind == "p":
             pdf.set_font("cjk", size=PARA_SIZE)
             pdf.set_x(MARGIN)
-            pdf.multi_cell(width, PARA_LH, "\u3000\u3000" + value, wrapmode="CHAR", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, PARA_LH, "\u3000\u3000" + value.replace("\t", " "), wrapmode="CHAR",
+                           new_x="LMARGIN", new_y="NEXT")
             continue
         layout = table_layout(report.tables[value])
         if layout is not None:

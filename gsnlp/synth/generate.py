@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from gsnlp.synth import narrative as nar
 from gsnlp.synth.layouts import LAYOUTS, render_tables, run_together_unique
 from gsnlp.synth.values import LEVEL_WEIGHTS, LEVELS, check_identities, draw_tables
-from gsnlp.tables.template import TABLE_IDS, table_def
+from gsnlp.tables.template import TABLE_IDS
 
 FORMATS = ("txt", "docx", "html", "pdf")
 GOLD_SCHEMA = "gsnlp.gold.tables/1"

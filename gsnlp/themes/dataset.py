@@ -13,8 +13,10 @@ import csv
 import hashlib
 import json
 import re
+from collections.abc import Iterable
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from gsnlp.errors import SchemaError
 from gsnlp.themes.labels import ROLES, THEMES, check_role, check_themes
@@ -124,7 +126,7 @@ def _copied_from(reports: list[dict[str, Any]], clauses: list[dict[str, Any]]) -
             by_agency.setdefault(r["agency"], []).append(r)
     for rs in by_agency.values():
         rs.sort(key=lambda r: r["year"])
-        for prev, cur in zip(rs, rs[1:]):
+        for prev, cur in pairwise(rs):
             cur["copied_from"] = {"doc": prev["doc"], "year": prev["year"],
                                   "similarity": similarity("".join(text[prev["doc"]]), "".join(text[cur["doc"]]))}
         for i, cur in enumerate(rs[1:], start=1):  # also the most similar earlier year (copies skip years)

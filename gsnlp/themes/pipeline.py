@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from gsnlp.errors import UnknownNameError
 from gsnlp.themes.segment import Clause, clean, split_clauses
@@ -89,12 +91,15 @@ def copied_from(results: Sequence[SectionResult]) -> dict[str, dict[str, Any]]:
 
     out: dict[str, dict[str, Any]] = {}
     by: dict[str, list[SectionResult]] = {}
+    names = sorted({r.agency for r in results if r.agency}, key=len)
     for r in results:
         if r.agency and r.year and r.section:
-            by.setdefault(r.agency, []).append(r)
+            # readers name the same agency with or without its parent ("洪泽区人民政府" / "淮安市洪泽区人民政府")
+            key = next(n for n in names if r.agency.endswith(n))
+            by.setdefault(key, []).append(r)
     for rs in by.values():
         rs.sort(key=lambda r: r.year or 0)
-        for prev, cur in zip(rs, rs[1:]):
+        for prev, cur in pairwise(rs):
             if prev.year == cur.year:
                 continue
             a = "".join(clean(c.text) for c in prev.clauses)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 SEGMENTER = "gsnlp.themes.clauses.v1"
@@ -85,7 +86,7 @@ def split_clauses(text: str, start: int, end: int, doc: str = "") -> list[Clause
         raise ValueError(f"bad section span [{start}, {end}) for a text of {len(text)} characters")
     cuts = _cut_points(text, start, end)
     pieces: list[tuple[int, int]] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         while a < b and text[a] in " \t\r\n\u3000":
             a += 1
         while b > a and text[b - 1] in " \t\r\n\u3000":

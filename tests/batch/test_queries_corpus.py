@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _queries() -> dict[str, str]:
     text = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
     out = {}
-    for block in re.findall(r"```sql\n(.*?)```", text, re.S):
+    for block in re.findall(r"```sql\n(.*?)```", text, re.DOTALL):
         name = re.match(r"-- name: (\w+)", block)
         assert name, f"every query in docs/queries.md starts with '-- name: …': {block[:60]}"
         out[name.group(1)] = block

@@ -77,3 +77,15 @@ def test_runner_database_matches_parquet(synth_in: Path, tmp_path: Path) -> None
     for t in DATA_FILES:
         assert con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] == pq.read_table(run_batch_out / f"{t}.parquet").num_rows
     con.close()
+
+
+def test_runner_buckets_do_not_change_the_rows(synth_in: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow.parquet as pq
+
+    from gsnlp.batch import run_batch, store
+
+    run_batch(synth_in, tmp_path / "one", workers=1, progress=False, database=False)
+    monkeypatch.setattr(store, "BUCKET_REPORTS", 3)  # 12 reports: 4 buckets
+    run_batch(synth_in, tmp_path / "four", workers=1, progress=False, database=False)
+    for t in DATA_FILES:
+        assert pq.read_table(tmp_path / "one" / f"{t}.parquet").equals(pq.read_table(tmp_path / "four" / f"{t}.parquet"))

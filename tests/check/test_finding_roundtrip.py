@@ -9,8 +9,8 @@ from gsnlp.check import Evidence, Finding, check_report
 from gsnlp.check.testing import make_report
 
 
-@pytest.mark.parametrize("expected,observed", [(Decimal("5949.088667"), Decimal("0")), ("2021", "2019"), (None, None),
-                                               (Decimal("-185"), "缺")])
+@pytest.mark.parametrize("expected,observed", [(Decimal("5949.088667"), Decimal(0)), ("2021", "2019"), (None, None),
+                                               (Decimal(-185), "缺")])
 def test_finding_json_roundtrip_is_lossless(expected, observed) -> None:
     f = Finding("a.txt", "t3.identity.v1", "fail", "error", "消息", expected, observed,
                 (Evidence("cell", "applications/new_received/total", 3, 5, "17", Decimal(17), "number", "total"),

@@ -78,3 +78,11 @@ def test_cell_change_breaks_carry_over() -> None:
     b = with_cells(gold_report("平潭综合实验区_2022.txt"), {"applications/carried_over/total": "5"})
     res = check_reports([a, b], rules=["cy.carry_over"])
     assert any(f.status == "fail" for f in res["平潭综合实验区_2022.txt"])
+
+
+def test_stock_flow_fails_under_every_split_of_run_together_rows() -> None:
+    # 平潭 2024 (77132470 in 2023, 6233440 in 2024): no split of either row carries the stock over
+    res = check_reports([gold_report("平潭综合实验区_2023.txt"), gold_report("平潭综合实验区_2024.txt")],
+                        rules=["cy.stock_flow"])
+    f = [x for x in res["平潭综合实验区_2024.txt"] if x.instance.startswith("normative_documents")][0]
+    assert f.status == "fail" and f.details["hold"] == 0 and f.details["readings"] > 1

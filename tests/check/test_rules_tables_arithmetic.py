@@ -126,3 +126,10 @@ def test_injected_cell_change_is_caught_on_every_gold_report() -> None:
             continue
         bad = with_cells(rep, {"applications/new_received/natural_person": str(c.value + 7)})
         assert fails(check_report(bad, rules=["t3.cross_foot"]), "t3.cross_foot"), doc
+
+
+def test_blank_as_zero_records_every_blank_it_read() -> None:
+    rep = make_report({"applications/carried_over/total": ""})
+    out = check_report(rep, rules=["t3.identity"], blank_as_zero=True)
+    rec = [f for f in out if f.rule == "completeness.v1" and f.lenient]
+    assert len(rec) == 1 and rec[0].cells() == ["applications/carried_over/total"] and rec[0].severity == "info"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from gsnlp.cli.main import app
-from conftest import corpus_file
+from gsnlp_corpus import corpus_file
 
 runner = CliRunner()
 

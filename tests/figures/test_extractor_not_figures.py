@@ -56,3 +56,14 @@ def test_corpus_never_reports_a_year_hotline_or_document_number(path) -> None:
         assert digits not in ("12345", "12315", "350400"), f.text
         assert "〔" not in before and not before.endswith("第") and after != "号", f.text
         assert not re.search(r"(?:电话|传真|邮编)\s*[:：]\s*$|热线\s*$", text[max(0, f.start - 8):f.start]), f.text
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("梳理罗列236个重点项目", ["236个"]),   # 项目 after 个 is the counted noun
+    ("对全区现存的33个政务新媒体加强信息更新", ["33个"]),
+    ("构建“处（科）长讲政策、专家评政策、媒体看政策”三位一体短视频政策解读矩阵", []),
+    ("全部事项均可在30分钟内办结，10个工作日内答复", []),
+    ("确定每一类企业的检查项目", []),
+])
+def test_measure_word_boundaries(sentence: str, expected: list[str]) -> None:
+    assert [f.text for f in extract(sentence)] == expected

@@ -57,3 +57,17 @@ def test_extract_offsets_point_into_the_report_text() -> None:
     assert figs
     for f in figs:
         assert text[f.start:f.end] == f.text
+
+
+LATE = [  # compound measure words and the fee zero claim with 不 (gaps found on reports annotated late)
+    ("平潭综合实验区_2019.txt", "将8大类348项公共服务事项实现“一窗通办”", [("8大类", "8", "大类"), ("348项", "348", "项")]),
+    ("平潭综合实验区_2019.txt", "其中热线电话11通，网络诉求3件", [("11通", "11", "通"), ("3件", "3", "件")]),
+    ("平潭综合实验区_2019.txt", "开展互动活动42场次", [("42场次", "42", "场次")]),
+    ("平潭综合实验区_2016.txt", "2016年我区各级工作部门依申请提供政府信息暂不收费。", [("不收费", "0", "")]),
+]
+
+
+@pytest.mark.parametrize("doc,sentence,expected", LATE, ids=[c[2][0][0] for c in LATE])
+def test_extract_late_gaps(doc: str, sentence: str, expected: list[tuple[str, str, str]]) -> None:
+    assert sentence in corpus_file(doc).read_text(encoding="utf-8")
+    assert [(f.text, f.value, f.unit) for f in extract(sentence)] == [(t, Decimal(v), u) for t, v, u in expected]

@@ -47,3 +47,18 @@ def test_every_metric_is_a_template_address_or_named() -> None:
         text = corpus_file(path).read_text(encoding="utf-8")
         for f in extract(text):
             assert f.metric is None or f.metric in valid, f.metric
+
+
+def test_scope_on_behalf_is_kept_for_nt_rules() -> None:
+    # the RULES.md example (口径): a narrower office speaking for the government
+    f = extract("2023年，区政府办代表区政府受理政府信息公开申请17件。")[0]
+    assert (f.scope, f.metric, f.value) == ("区政府办代表区政府", "applications/new_received/total", 17)
+
+
+@pytest.mark.parametrize("doc,sentence,scope", [
+    ("平潭综合实验区_2025.txt", "2025年，全区共收到政府信息公开申请154件", "全区"),
+    ("000_292e5f130bca3acf.txt", "2023年我中心未接收到任何依申请公开的申请。", "本机关"),
+])
+def test_scope(doc: str, sentence: str, scope: str) -> None:
+    assert sentence in corpus_file(doc).read_text(encoding="utf-8")
+    assert extract(sentence)[0].scope == scope

@@ -56,3 +56,29 @@ def test_list_items_keep_order() -> None:
     s = "一是做好规范性文件公开。二是做好各类规划公开。设立专栏，本年度公开信息77条。三是做好惠企纾困政策公开。发布政策文件20件"
     figs = extract(s)
     assert [(f.text, f.item) for f in figs] == [("77条", 2), ("20件", 3)]
+
+
+def test_unmarked_breakdown_linked_by_exact_sum() -> None:
+    s = "收到群众诉求348件，现场解决162件，跟进解决186件，办结率100%。"
+    assert s in corpus_file("平潭综合实验区_2020.txt").read_text(encoding="utf-8")
+    t = _by_text(extract(s))
+    assert t["162件"].parent == t["348件"].id and t["186件"].parent == t["348件"].id
+
+
+def test_outcomes_with_their_own_verb_are_not_parts() -> None:
+    s = "本年度全区共收到70件申请，及时依法依规办结69件，1件结转下年度继续办理。"
+    assert s in corpus_file("平潭综合实验区_2021.txt").read_text(encoding="utf-8")
+    t = _by_text(extract(s))
+    assert t["69件"].parent is None and t["1件"].parent is None
+    assert t["69件"].metric == "applications/total_processed/total"
+    assert t["1件"].metric == "applications/carried_forward/total"
+
+
+def test_categories_in_next_sentence_sum_to_total() -> None:
+    text = corpus_file("平潭综合实验区_2017.txt").read_text(encoding="utf-8")
+    a = text.index("2017年全区主动公开政府信息2122条")
+    b = text.index("（三）主动公开政府信息的主要形式")
+    figs = extract(text[a:b])
+    total = _by_text(figs)["2122条"]
+    parts = [f for f in figs if f.parent == total.id]
+    assert sum(p.value for p in parts) == 2 * total.value  # 机关/乡镇 split and the 16 categories

@@ -9,7 +9,7 @@ import pytest
 
 docx = pytest.importorskip("docx")
 
-from conftest import GOLD  # noqa: E402
+from gsnlp_corpus import GOLD  # noqa: E402
 
 from gsnlp.io import read_bytes  # noqa: E402
 from gsnlp.io.docx import read_docx  # noqa: E402
@@ -86,3 +86,40 @@ def test_docx_recognised_from_bytes_not_extension() -> None:
     gold = json.loads((GOLD / "tables" / "000_292e5f130bca3acf.txt.json").read_text(encoding="utf-8"))
     report = read_bytes(render_docx(report_from_gold(gold)), "report.pdf")
     assert report.source.format == "docx"
+
+
+@pytest.mark.parametrize("data, what", [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "legacy Word"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "PNG"),
+])
+def test_docx_sniff_refuses_formats_we_cannot_read(data: bytes, what: str) -> None:
+    from gsnlp.errors import UnsupportedFormatError
+    from gsnlp.io.sniff import sniff_format
+
+    with pytest.raises(UnsupportedFormatError, match=what):
+        sniff_format(data, "report.docx")
+
+
+def test_docx_sniff_zip_without_word_document() -> None:
+    import zipfile
+
+    from gsnlp.errors import UnsupportedFormatError
+    from gsnlp.io.sniff import sniff_format
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("content.xml", "<x/>")
+    with pytest.raises(UnsupportedFormatError, match="OpenDocument"):
+        sniff_format(buf.getvalue(), "report.docx")
+
+
+@pytest.mark.parametrize("data, fmt", [
+    (b"%PDF-1.7\n...", "pdf"),
+    (b"\xef\xbb\xbf<!DOCTYPE html><html><body>x</body></html>", "html"),
+    ("<html>\n<body>\u62a5\u544a</body></html>".encode("utf-16"), "html"),
+    ("\u4e00\u3001\u603b\u4f53\u60c5\u51b5\n<\u6ce8>".encode(), "text"),
+])
+def test_docx_sniff_reads_the_bytes(data: bytes, fmt: str) -> None:
+    from gsnlp.io.sniff import sniff_format
+
+    assert sniff_format(data, "report.docx" if fmt != "text" else "report.txt") == fmt

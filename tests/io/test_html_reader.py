@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("lxml")
 
-from conftest import GOLD, corpus_file  # noqa: E402
+from gsnlp_corpus import GOLD, corpus_file  # noqa: E402
 
 from gsnlp.io import read, read_bytes  # noqa: E402
 from gsnlp.io.html import decode_html, read_html  # noqa: E402
@@ -154,3 +154,28 @@ def test_decode_html_rejects_undecodable() -> None:
 
     with pytest.raises(EncodingError):
         decode_html(b"<html>\xff\xfe\xfa\x80\x81\xff</html>", "x.html")
+
+
+def test_html_word_spacer_row_is_not_a_table_row() -> None:
+    table = ("<table><tr><td>规章</td><td>0</td></tr><![if !supportMisalignedColumns]>"
+             "<tr height=0><td width=108 style='border:none'></td><td width=60 style='border:none'></td></tr>"
+             "<![endif]></table>")
+    _, grids, _, _ = read_html(_page(table).encode(), "x.html")
+    assert [[c.text for c in row] for row in grids[0]] == [["规章", "0"]]
+
+
+def test_html_table_caption_is_text_before_the_table() -> None:
+    table = "<table><caption>第二十条第（一）项</caption><tr><td>规章</td><td>0</td></tr></table>"
+    text, grids, _, _ = read_html(_page(table).encode(), "x.html")
+    assert "第二十条第（一）项\n规章\t0\n" in text
+
+
+def test_html_navigation_links_naming_sections_do_not_hide_the_body() -> None:
+    nav = ("<div class='menu'><a href='/fy'>行政复议</a><a href='/nb'>政府信息公开年报</a>"
+           "<a href='/zdgk'>主动公开政府信息情况</a><a href='/ysq'>收到和处理政府信息公开申请情况</a></div>")
+    body = ("<div class='text'><p>一、总体情况</p><p>本年度工作有序推进。</p><p>二、主动公开政府信息情况</p>"
+            "<p>四、政府信息公开行政复议、行政诉讼情况</p><p>六、其他需要报告的事项</p></div>")
+    page = f"<html><body><div class='page'>{nav}<div class='side'>热点专题</div>{body}</div></body></html>"
+    text, _, _, extra = read_html(page.encode(), "x.html")
+    assert text.startswith("一、总体情况") and "热点专题" not in text and "政府信息公开年报" not in text
+    assert extra["body_path"].endswith("div[3]")

@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("pdfplumber")
 fpdf = pytest.importorskip("fpdf")
 
-from conftest import corpus_file  # noqa: E402
+from gsnlp_corpus import corpus_file  # noqa: E402
 
 from gsnlp.errors import HostileInputError, InputError  # noqa: E402
 from gsnlp.io import pdf as pdf_reader  # noqa: E402

@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("pdfplumber")
 
-from conftest import GOLD, corpus_file  # noqa: E402
+from gsnlp_corpus import GOLD, corpus_file  # noqa: E402
 
 from gsnlp.io import read, read_bytes  # noqa: E402
 from gsnlp.io.pdf import read_pdf  # noqa: E402

@@ -9,7 +9,7 @@ import pytest
 import gsnlp
 from gsnlp.doc import Report
 from gsnlp.errors import EmptyInputError, GsnlpError, NotAReportError
-from conftest import CORPUS
+from gsnlp_corpus import CORPUS
 
 TEXT_REPORTS = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".txt", ".md"))
 

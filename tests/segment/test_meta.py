@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 import gsnlp
-from conftest import corpus_file
+from gsnlp_corpus import corpus_file
 
 
 @pytest.mark.parametrize(

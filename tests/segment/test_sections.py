@@ -6,7 +6,7 @@ import pytest
 
 import gsnlp
 from gsnlp.segment.sections import SECTION_IDS
-from conftest import CORPUS, corpus_file
+from gsnlp_corpus import CORPUS, corpus_file
 
 TEMPLATE_REPORTS = [p for p in sorted(CORPUS.rglob("*")) if p.suffix in (".txt", ".md")
                     and gsnlp.read(p).meta.template in ("2021", "2019")]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import gsnlp
 from gsnlp.segment.sentences import clauses, paragraphs, sentences
-from conftest import corpus_file
+from gsnlp_corpus import corpus_file
 
 
 def test_sentences_are_spans_of_the_source() -> None:

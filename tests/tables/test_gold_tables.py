@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import gsnlp
-from conftest import GOLD, corpus_file
+from gsnlp_corpus import GOLD, corpus_file
 
 GOLD_FILES = sorted(p for p in (GOLD / "tables").glob("*.json") if p.name.removesuffix(".json").endswith((".txt", ".md")))
 

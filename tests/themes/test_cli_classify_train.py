@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import typer
+from gsnlp_corpus import ROOT, corpus_file
 from typer.testing import CliRunner
 
-from conftest import ROOT, corpus_file
 from gsnlp.cli import classify as classify_cmd
 from gsnlp.cli import train as train_cmd
 

@@ -5,8 +5,17 @@ from collections import Counter
 
 import pytest
 
-from gsnlp.themes.dataset import (GOLD_DIR, build_gold, dedupe, from_label_studio, load_gold, match_key,
-                                  read_hand_labels, read_jsonl, to_label_studio)
+from gsnlp.themes.dataset import (
+    GOLD_DIR,
+    build_gold,
+    dedupe,
+    from_label_studio,
+    load_gold,
+    match_key,
+    read_hand_labels,
+    read_jsonl,
+    to_label_studio,
+)
 from gsnlp.themes.labels import ROLES, THEMES
 
 
@@ -60,7 +69,7 @@ def test_gold_themes_md_examples_labeled_as_documented(gold: list[dict]) -> None
 def test_gold_rebuild_matches_stored_jsonl(gold: list[dict]) -> None:
     """The stored JSONL is what the hand labels and the current reader/segmenter give."""
     clauses, _ = build_gold()
-    key = lambda r: (r["id"], r["start"], r["end"], r["role"], tuple(r["themes"]))  # noqa: E731
+    key = lambda r: (r["id"], r["start"], r["end"], r["role"], tuple(r["themes"]))
     assert [key(r) for r in clauses] == [key(r) for r in gold]
 
 

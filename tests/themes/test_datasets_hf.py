@@ -4,8 +4,8 @@ import pytest
 
 pytest.importorskip("datasets")
 
-from gsnlp.datasets.themes import build_dataset, save_dataset  # noqa: E402
-from gsnlp.themes.labels import ROLES, THEMES  # noqa: E402
+from gsnlp.datasets.themes import build_dataset, save_dataset
+from gsnlp.themes.labels import ROLES, THEMES
 
 
 def test_build_dataset_features_and_splits(tmp_path) -> None:

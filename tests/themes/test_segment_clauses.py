@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from gsnlp_corpus import corpus_file
 
-from conftest import corpus_file
 from gsnlp.themes.segment import clean, split_clauses
 from gsnlp.themes.source import find_problems_section, load_report
 
