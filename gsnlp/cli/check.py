@@ -30,6 +30,7 @@ class Level(str, Enum):
     error = "error"
     warning = "warning"
     info = "info"
+    never = "never"  # report findings, never exit 3 (a run over a corpus, not a gate)
 
 
 def load_report(path: Path) -> Any:
@@ -113,8 +114,10 @@ def run_check(files: Sequence[Path], fmt: Format = Format.table, out_dir: Path |
               show_pass: bool = False) -> int:
     """The command body, importable (the CLI is a thin wrapper). Returns the exit code."""
     from gsnlp.check import at_or_above, check_reports
+    from gsnlp.cli.common import expand
     from gsnlp.errors import GsnlpError
 
+    files = expand(Path(p) for p in files)  # a directory stands for the report files under it
     reports = []
     bad: list[tuple[str, str]] = []
     for p in files:
@@ -155,7 +158,7 @@ def run_check(files: Sequence[Path], fmt: Format = Format.table, out_dir: Path |
     typer.echo(f"gsnlp check: {len(files)} in, {len(reports)} checked, {len(bad)} failed to read", err=True)
     if bad:
         return 1
-    if at_or_above(all_findings, fail_on.value):
+    if fail_on is not Level.never and at_or_above(all_findings, fail_on.value):
         return 3
     return 0
 
@@ -163,11 +166,11 @@ def run_check(files: Sequence[Path], fmt: Format = Format.table, out_dir: Path |
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check(
-        files: list[Path] = typer.Argument(..., help="report files (txt, html, pdf, docx, md) or report JSON"),
+        files: list[Path] = typer.Argument(..., help="report files (txt, html, pdf, docx, md), report JSON, or folders of them"),
         format: Format = typer.Option(Format.table, "--format", "-f", help="table | jsonl | csv | html"),
         output: Path | None = typer.Option(None, "-o", "--output", help="output directory: findings.txt/.jsonl/.csv, or one page per report and index.html for html "
                                              "(required for html); stdout when left out"),
-        fail_on: Level = typer.Option(Level.error, "--fail-on", help="exit 3 when a failing finding reaches this severity"),
+        fail_on: Level = typer.Option(Level.error, "--fail-on", help="exit 3 when a failing finding reaches this severity (never: do not)"),
         blank_as_zero: bool = typer.Option(False, "--blank-as-zero",
                                            help="lenient: read blank cells as 0 (findings say so)"),
         rule: list[str] | None = typer.Option(None, "--rule", help="only these rules, ids or families (t3, nt.zero_claims)"),

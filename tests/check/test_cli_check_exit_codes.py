@@ -96,3 +96,17 @@ def test_subprocess_once(tmp_path) -> None:
                        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=300)
     ds = [json.loads(x) for x in p.stdout.splitlines() if x.startswith("{")]
     assert any(d["kind"] == "scope" for d in ds), p.stderr
+
+
+def test_fail_on_never_reports_but_exits_zero(app) -> None:
+    r = run(app, str(REAL / "淮安市洪泽区人民政府_2023.pdf"), "--format", "jsonl", "--fail-on", "never")
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(x) for x in r.stdout.splitlines() if x.startswith("{")]
+    assert any(x["status"] == "fail" and x["severity"] == "error" for x in rows)
+
+
+def test_a_folder_stands_for_its_reports(app, tmp_path) -> None:
+    r = run(app, str(SEEDS), "--format", "jsonl", "-o", str(tmp_path))
+    docs = {json.loads(x)["doc"] for x in (tmp_path / "findings.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert len(docs) == len([p for p in SEEDS.iterdir() if p.is_file()]) == 5, docs
+    assert "5 in, 5 checked, 0 failed" in r.output
