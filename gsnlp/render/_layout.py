@@ -56,6 +56,34 @@ class Layout:
     col_weights: tuple[float, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A layout cell at its grid position (row, column of its top-left corner)."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    text: str
+
+
+def place(layout: Layout) -> list[Placed]:
+    """Grid positions of the layout's cells, skipping places covered by earlier merged cells."""
+    taken: set[tuple[int, int]] = set()
+    out = []
+    for r, row in enumerate(layout.rows):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    taken.add((r + dr, c + dc))
+            out.append(Placed(r, c, cell.rowspan, cell.colspan, cell.text))
+            c += cell.colspan
+    return out
+
+
 def cell_text(cell: Cell) -> str:
     """The text a rendering prints for a cell (a blank prints nothing, never 0)."""
     if cell.kind == "number":

@@ -11,7 +11,7 @@ import io
 
 from gsnlp.doc import Report
 from gsnlp.errors import MissingExtraError
-from gsnlp.render._layout import Layout, narrative, table_layout
+from gsnlp.render._layout import Layout, narrative, place, table_layout
 
 
 def _docx():
@@ -28,23 +28,14 @@ def _table(document, layout: Layout) -> None:
     nrows = len(layout.rows)
     table = document.add_table(rows=nrows, cols=layout.width)
     table.style = "Table Grid"
-    taken: set[tuple[int, int]] = set()
-    for r, row in enumerate(layout.rows):
-        c = 0
-        for cell in row:
-            while (r, c) in taken:
-                c += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((r + dr, c + dc))
-            top_left = table.cell(r, c)
-            if cell.rowspan > 1 or cell.colspan > 1:
-                top_left = top_left.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-            top_left.text = cell.text
-            for p in top_left.paragraphs:
-                for run in p.runs:
-                    run.font.size = Pt(9)
-            c += cell.colspan
+    for p in place(layout):
+        top_left = table.cell(p.row, p.col)
+        if p.rowspan > 1 or p.colspan > 1:
+            top_left = top_left.merge(table.cell(p.row + p.rowspan - 1, p.col + p.colspan - 1))
+        top_left.text = p.text
+        for para in top_left.paragraphs:
+            for run in para.runs:
+                run.font.size = Pt(9)
 
 
 def render_docx(report: Report) -> bytes:

@@ -14,12 +14,11 @@ running header and a page number (``- 3 -``) for the reader to recognise as page
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from gsnlp.doc import Report
 from gsnlp.errors import GsnlpError, MissingExtraError
-from gsnlp.render._layout import Layout, narrative, table_layout
+from gsnlp.render._layout import Layout, narrative, place, table_layout
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -61,31 +60,6 @@ def _fpdf():
     except ImportError:
         raise MissingExtraError("rendering PDF", "formats", "fpdf2") from None
     return fpdf
-
-
-@dataclass
-class _Placed:
-    r: int
-    c: int
-    rs: int
-    cs: int
-    text: str
-
-
-def _place(layout: Layout) -> list[_Placed]:
-    taken: set[tuple[int, int]] = set()
-    out = []
-    for r, row in enumerate(layout.rows):
-        c = 0
-        for cell in row:
-            while (r, c) in taken:
-                c += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((r + dr, c + dc))
-            out.append(_Placed(r, c, cell.rowspan, cell.colspan, cell.text))
-            c += cell.colspan
-    return out
 
 
 def render_pdf(report: Report, *, font: str | None = None, running_header: bool = True,
@@ -137,18 +111,18 @@ def _table(pdf, layout: Layout, width: float, size: float, rules: bool = True) -
     total = sum(layout.col_weights)
     colw = [width * w / total for w in layout.col_weights]
     colx = [MARGIN + sum(colw[:i]) for i in range(len(colw))]
-    placed = _place(layout)
+    placed = place(layout)
     n = len(layout.rows)
     heights = [max(2 * lh, 18.0)] * n
     wrapped: dict[int, list[str]] = {}
     for i, p in enumerate(placed):
-        w = sum(colw[p.c : p.c + p.cs]) - 2 * PAD
+        w = sum(colw[p.col : p.col + p.colspan]) - 2 * PAD
         wrapped[i] = _lines(pdf, p.text, w)
-    for i, p in sorted(enumerate(placed), key=lambda ip: ip[1].rs):
+    for i, p in sorted(enumerate(placed), key=lambda ip: ip[1].rowspan):
         need = len(wrapped[i]) * lh + 2 * PAD
-        have = sum(heights[p.r : p.r + p.rs])
+        have = sum(heights[p.row : p.row + p.rowspan])
         if have < need:
-            heights[p.r + p.rs - 1] += need - have
+            heights[p.row + p.rowspan - 1] += need - have
     # paginate: rows never split; a table continues on the next page without its header
     bottom = PAGE_H - MARGIN
     pages: list[int] = []
@@ -169,33 +143,33 @@ def _table(pdf, layout: Layout, width: float, size: float, rules: bool = True) -
         if pg > pdf.page:
             pdf.add_page()
         for i, p in enumerate(placed):
-            rows = [r for r in range(p.r, p.r + p.rs) if pages[r] == pg]
+            rows = [r for r in range(p.row, p.row + p.rowspan) if pages[r] == pg]
             if not rows:
                 continue
-            x0 = colx[p.c]
-            x1 = colx[p.c + p.cs - 1] + colw[p.c + p.cs - 1]
+            x0 = colx[p.col]
+            x1 = colx[p.col + p.colspan - 1] + colw[p.col + p.colspan - 1]
             y0 = tops[rows[0]]
             y1 = tops[rows[-1]] + heights[rows[-1]]
             if rules:
                 pdf.line(x0, y0, x0, y1)
                 pdf.line(x1, y0, x1, y1)
-                if rows[0] == p.r:
+                if rows[0] == p.row:
                     pdf.line(x0, y0, x1, y0)
-                if rows[-1] == p.r + p.rs - 1:
+                if rows[-1] == p.row + p.rowspan - 1:
                     pdf.line(x0, y1, x1, y1)
             # text centred over the whole cell (all its pages); lines fall on the page they land on
             lines = wrapped[i]
             offs = [0.0]
-            for r in range(p.r, p.r + p.rs):
+            for r in range(p.row, p.row + p.rowspan):
                 offs.append(offs[-1] + heights[r])
-            breaks = [offs[j] for j in range(1, p.rs) if pages[p.r + j] != pages[p.r + j - 1]]
+            breaks = [offs[j] for j in range(1, p.rowspan) if pages[p.row + j] != pages[p.row + j - 1]]
             pos = max(0.0, (offs[-1] - len(lines) * lh) / 2)
             for line in lines:
                 for b in breaks:
                     if pos < b < pos + lh - 0.01:
                         pos = b  # a line cut by the page break moves to the next page
-                j = max(k for k in range(p.rs) if offs[k] <= pos + 0.01)
-                r = p.r + j
+                j = max(k for k in range(p.rowspan) if offs[k] <= pos + 0.01)
+                r = p.row + j
                 if pages[r] == pg:
                     ly = tops[r] + (pos - offs[j])
                     sw = pdf.get_string_width(line)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from gsnlp.render._layout import SECTION_HEADINGS
 from gsnlp.synth import narrative as nar
 from gsnlp.synth.layouts import LAYOUTS, render_tables, run_together_unique
 from gsnlp.synth.values import LEVEL_WEIGHTS, LEVELS, check_identities, draw_tables
@@ -24,14 +25,6 @@ from gsnlp.tables.template import TABLE_IDS
 FORMATS = ("txt", "docx", "html", "pdf")
 GOLD_SCHEMA = "gsnlp.gold.tables/1"
 SYNTH_SCHEMA = "gsnlp.synth/1"
-SECTION_HEADINGS = (
-    ("overview", "一、总体情况"),
-    ("active_disclosure", "二、主动公开政府信息情况"),
-    ("applications", "三、收到和处理政府信息公开申请情况"),
-    ("review_litigation", "四、政府信息公开行政复议、行政诉讼情况"),
-    ("problems", "五、存在的主要问题及改进情况"),
-    ("other_matters", "六、其他需要报告的事项"),
-)
 # the contradictions that can be injected, each as a RULES.md rule id it must trip
 INJECTABLE = ("t3.identity", "t3.results_total", "t3.cross_foot", "t4.block_total", "t4.total_left_zero",
               "nt.applications_received", "nt.applications_processed", "nt.outcome_breakdown",
