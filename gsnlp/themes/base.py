@@ -199,3 +199,42 @@ def softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
+
+
+def fit_linear_heads(F: Any, roles: np.ndarray, themes: np.ndarray, role_model: Any, theme_model: Any
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Linear heads over features ``F``: a softmax role head and one sigmoid head per theme.
+
+    ``role_model()`` / ``theme_model()`` make unfitted scikit-learn linear classifiers. A role
+    absent from training gets a -30 intercept; a theme seen with one value only gets a constant
+    ±30 intercept. Returns ``(role_coef, role_intercept, theme_coef, theme_intercept)``.
+    """
+    n_feat = F.shape[1]
+    role_coef = np.zeros((len(ROLES), n_feat))
+    role_intercept = np.full(len(ROLES), -30.0)
+    present = np.unique(roles)
+    if len(present) == 1:
+        role_intercept[present[0]] = 0.0
+    else:
+        lr = role_model()
+        lr.fit(F, roles)
+        if len(lr.classes_) == 2:  # one coefficient vector: split it symmetrically
+            for k, sign in ((1, 1.0), (0, -1.0)):
+                role_coef[lr.classes_[k]] = sign * lr.coef_[0] / 2
+                role_intercept[lr.classes_[k]] = sign * lr.intercept_[0] / 2
+        else:
+            for k, cls in enumerate(lr.classes_):
+                role_coef[cls] = lr.coef_[k]
+                role_intercept[cls] = lr.intercept_[k]
+    theme_coef = np.zeros((len(THEMES), n_feat))
+    theme_intercept = np.zeros(len(THEMES))
+    for j in range(len(THEMES)):
+        yj = themes[:, j]
+        if yj.min() == yj.max():
+            theme_intercept[j] = 30.0 if yj[0] == 1 else -30.0
+            continue
+        lr = theme_model()
+        lr.fit(F, yj)
+        theme_coef[j] = lr.coef_[0]
+        theme_intercept[j] = lr.intercept_[0]
+    return role_coef, role_intercept, theme_coef, theme_intercept

@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gsnlp.themes.base import ThemeClassifier, load_arrays, save_arrays, sigmoid, softmax
-from gsnlp.themes.labels import ROLES, THEMES
+from gsnlp.themes.base import ThemeClassifier, fit_linear_heads, load_arrays, save_arrays, sigmoid, softmax
 from gsnlp.themes.registry import register
 
 _JIEBA: Any = None
@@ -96,33 +95,11 @@ class TfidfLinearClassifier(ThemeClassifier):
             idfs.append(np.log((1 + len(X)) / (1 + df)) + 1.0)
         self.idf_word_, self.idf_char_ = idfs
         F = self._features(X)
-        n_feat = F.shape[1]
-        # role head: classes absent from training get -inf-like intercepts
-        present = np.unique(roles)
-        self.role_coef_ = np.zeros((len(ROLES), n_feat))
-        self.role_intercept_ = np.full(len(ROLES), -30.0)
-        if len(present) == 1:
-            self.role_intercept_[present[0]] = 0.0
-        else:
-            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000,
-                                    random_state=self.seed)
-            lr.fit(F, roles)
-            for k, cls in enumerate(lr.classes_):
-                self.role_coef_[cls] = lr.coef_[k] if len(lr.classes_) > 2 else (lr.coef_[0] if k == 1 else -lr.coef_[0]) / 2
-                self.role_intercept_[cls] = lr.intercept_[k] if len(lr.classes_) > 2 else (lr.intercept_[0] if k == 1 else -lr.intercept_[0]) / 2
-        # theme heads: one binary logistic regression per theme seen with both values
-        self.theme_coef_ = np.zeros((len(THEMES), n_feat))
-        self.theme_intercept_ = np.zeros(len(THEMES))
-        for j in range(len(THEMES)):
-            yj = themes[:, j]
-            if yj.min() == yj.max():
-                self.theme_intercept_[j] = 30.0 if yj[0] == 1 else -30.0
-                continue
-            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear", max_iter=2000,
-                                    random_state=self.seed)
-            lr.fit(F, yj)
-            self.theme_coef_[j] = lr.coef_[0]
-            self.theme_intercept_[j] = lr.intercept_[0]
+        (self.role_coef_, self.role_intercept_, self.theme_coef_, self.theme_intercept_) = fit_linear_heads(
+            F, roles, themes,
+            lambda: LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000, random_state=self.seed),
+            lambda: LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear", max_iter=2000,
+                                       random_state=self.seed))
 
     def _proba(self, X: list[str]) -> tuple[np.ndarray, np.ndarray]:
         F = self._features(X)

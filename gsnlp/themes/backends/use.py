@@ -8,8 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from gsnlp.themes.base import ThemeClassifier, load_arrays, save_arrays, sigmoid, softmax
-from gsnlp.themes.labels import ROLES, THEMES
+from gsnlp.themes.base import ThemeClassifier, fit_linear_heads, load_arrays, save_arrays, sigmoid, softmax
 from gsnlp.themes.registry import register
 
 _ENCODER: Any = None
@@ -47,34 +46,10 @@ class UseLinearClassifier(ThemeClassifier):
         from sklearn.linear_model import LogisticRegression
 
         E = self._embed(X)
-        d = E.shape[1]
-        self.role_coef_ = np.zeros((len(ROLES), d))
-        self.role_intercept_ = np.full(len(ROLES), -30.0)
-        present = np.unique(roles)
-        if len(present) == 1:
-            self.role_intercept_[present[0]] = 0.0
-        else:
-            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000, random_state=self.seed)
-            lr.fit(E, roles)
-            if len(lr.classes_) == 2:
-                for k, sign in ((1, 1.0), (0, -1.0)):
-                    self.role_coef_[lr.classes_[k]] = sign * lr.coef_[0] / 2
-                    self.role_intercept_[lr.classes_[k]] = sign * lr.intercept_[0] / 2
-            else:
-                for k, cls in enumerate(lr.classes_):
-                    self.role_coef_[cls] = lr.coef_[k]
-                    self.role_intercept_[cls] = lr.intercept_[k]
-        self.theme_coef_ = np.zeros((len(THEMES), d))
-        self.theme_intercept_ = np.zeros(len(THEMES))
-        for j in range(len(THEMES)):
-            yj = themes[:, j]
-            if yj.min() == yj.max():
-                self.theme_intercept_[j] = 30.0 if yj[0] == 1 else -30.0
-                continue
-            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000, random_state=self.seed)
-            lr.fit(E, yj)
-            self.theme_coef_[j] = lr.coef_[0]
-            self.theme_intercept_[j] = lr.intercept_[0]
+        lr = lambda: LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000,  # noqa: E731
+                                        random_state=self.seed)
+        (self.role_coef_, self.role_intercept_, self.theme_coef_, self.theme_intercept_) = fit_linear_heads(
+            E, roles, themes, lr, lr)
 
     def _proba(self, X: list[str]) -> tuple[np.ndarray, np.ndarray]:
         E = self._embed(X)
