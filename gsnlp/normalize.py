@@ -7,6 +7,8 @@ position of the view back to the source, so spans found in the view point at the
 
 from __future__ import annotations
 
+import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +32,51 @@ def normalize_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
+# Characters that map to themselves: ASCII and the CJK ideographs (Extension A and the unified
+# block; checked in tests/test_normalize.py). Every other character met is looked up once with
+# normalize_char and remembered; a text is then normalised by one regex pass that replaces only
+# the characters known to change (much faster than a per-character lookup of the whole text).
+_IDENTITY_RANGES = "\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff"
+_MAX_LEARNT = 4096  # beyond this many distinct other characters, fall back to str.translate
+
+
+class _Table(dict):
+    """``str.translate`` table filled on first use of each character (``normalize_char``)."""
+
+    __slots__ = ()
+
+    def __missing__(self, code: int) -> str:
+        out = normalize_char(chr(code))
+        self[code] = out
+        if len(out) != 1:
+            _NON_UNIT.add(chr(code))
+        return out
+
+
+_NON_UNIT: set[str] = set()  # characters seen so far whose view is not exactly one character
+_TABLE = _Table()
+_CHANGED: dict[str, str] = {}  # learnt characters whose view differs from them
+# (regex of characters not learnt yet, regex of the learnt ones that change): replaced whole
+_STATE: list[tuple[re.Pattern[str], re.Pattern[str] | None]] = [(re.compile(f"[^{_IDENTITY_RANGES}]"), None)]
+_LEARN_LOCK = threading.Lock()
+
+
+def _learn(s: str) -> None:
+    with _LEARN_LOCK:
+        unknown = _STATE[0][0]
+        for ch in set(unknown.findall(s)):
+            out = _TABLE[ord(ch)]
+            if out != ch:
+                _CHANGED[ch] = out
+        learnt = "".join(re.escape(chr(c)) for c in sorted(_TABLE) if c > 0x7F)
+        changed = "".join(re.escape(c) for c in sorted(_CHANGED))
+        _STATE[0] = (re.compile(f"[^{_IDENTITY_RANGES}{learnt}]"), re.compile(f"[{changed}]") if changed else None)
+
+
+def _changed(m: re.Match[str]) -> str:
+    return _CHANGED[m.group()]
+
+
 @dataclass(frozen=True, slots=True)
 class NormalizedText:
     source: str
@@ -38,10 +85,19 @@ class NormalizedText:
 
     @classmethod
     def of(cls, source: str) -> NormalizedText:
+        last = _LAST_VIEW[0]
+        if last is not None and last.source == source:
+            return last
+        out = cls._build(source)
+        _LAST_VIEW[0] = out
+        return out
+
+    @classmethod
+    def _build(cls, source: str) -> NormalizedText:
+        text = normalize(source)
+        if len(text) == len(source) and (source.isascii() or not any(c in source for c in _NON_UNIT)):
+            return cls(source, text, ())  # the common case: every character maps to one
         parts = [normalize_char(c) for c in source]
-        text = "".join(parts)
-        if len(text) == len(source):  # the common case: every character maps to one
-            return cls(source, text, ())
         idx: list[int] = []
         for i, n in enumerate(parts):
             idx.extend([i] * len(n))
@@ -61,6 +117,17 @@ class NormalizedText:
         return self._map[start], self._map[end - 1] + 1
 
 
+_LAST_VIEW: list[NormalizedText | None] = [None]  # the views of one report are asked for more than once
+
+
 def normalize(s: str) -> str:
     """The normalised string alone (no offset map)."""
-    return "".join(map(normalize_char, s))
+    if s.isascii():
+        return s
+    unknown, changed = _STATE[0]
+    if unknown.search(s):
+        if len(_TABLE) > _MAX_LEARNT:
+            return s.translate(_TABLE)
+        _learn(s)
+        unknown, changed = _STATE[0]
+    return changed.sub(_changed, s) if changed is not None else s

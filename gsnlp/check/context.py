@@ -45,6 +45,9 @@ class Context:
 
     def __post_init__(self) -> None:
         self.doc = self.report.doc_id  # computed once: findings are many
+        self._cells: dict[str, Cell] = {}  # address -> cell: rules look up the same cells many times
+        self._cells_of: Report | None = self.report
+        self._evidence: dict[tuple[str, str | None], tuple[Cell, Evidence]] = {}
 
     # ---- cells -------------------------------------------------------------------------
     def table(self, table_id: str) -> Table | None:
@@ -56,11 +59,14 @@ class Context:
         return t.template if t is not None and t.template in ("2021", "2019") else None
 
     def cell(self, address: str) -> Cell:
-        table_id, _, rest = address.partition("/")
-        t = self.report.tables.get(table_id)
-        if t is None:
-            return ABSENT
-        return t.cells.get(rest, ABSENT)
+        if self._cells_of is not self.report:  # the report was swapped: forget its cells
+            self._cells, self._cells_of = {}, self.report
+        c = self._cells.get(address)
+        if c is None:
+            table_id, _, rest = address.partition("/")
+            t = self.report.tables.get(table_id)
+            c = self._cells[address] = ABSENT if t is None else t.cells.get(rest, ABSENT)
+        return c
 
     def label(self, address: str) -> str:
         """A Chinese label of a cell an auditor recognises: 表三「本年新收…」行「总计」列."""
@@ -119,8 +125,15 @@ class Context:
 
     def cell_evidence(self, address: str, role: str | None = None, value: Decimal | None = None) -> Evidence:
         c = self.cell(address)
-        return Evidence("cell", address, c.start, c.end, c.raw, c.value if value is None else value, c.kind, role,
-                        c.where)
+        if value is not None:
+            return Evidence("cell", address, c.start, c.end, c.raw, value, c.kind, role, c.where)
+        # Evidence is immutable: one object per (cell, role) serves every finding that cites it
+        key = (address, role)
+        hit = self._evidence.get(key)
+        if hit is None or hit[0] is not c:
+            hit = self._evidence[key] = (c, Evidence("cell", address, c.start, c.end, c.raw, c.value, c.kind, role,
+                                                     c.where))
+        return hit[1]
 
     def span_evidence(self, start: int, end: int, role: str | None = "claim") -> Evidence:
         return Evidence("span", None, start, end, self.report.text[start:end], None, None, role)

@@ -73,13 +73,22 @@ def get_rule(name: str) -> RuleDef:
     raise UnknownNameError("rule", name, list(RULES))
 
 
+_ORDERED: dict[str | None, tuple[tuple[RuleDef, ...], tuple[RuleDef, ...]]] = {}  # scope -> (registry, ordered)
+
+
 def all_rules(scope: str | None = None, select: Iterable[str] | None = None) -> list[RuleDef]:
     """Registered rules in registration order; ``select`` keeps names/ids/families given (``t3``, ``nt.zero_claims``)."""
     _load()
-    order = list(RULES)
-    rules = sorted((r for r in RULES.values() if scope is None or r.scope == scope),
-                   key=lambda r: (FAMILY_ORDER.index(r.family) if r.family in FAMILY_ORDER else len(FAMILY_ORDER),
-                                  order.index(r.name)))
+    now = tuple(RULES.values())
+    hit = _ORDERED.get(scope)
+    if hit is not None and hit[0] == now:  # the same registry as last time: its order is known
+        rules = list(hit[1])
+    else:
+        order = {name: i for i, name in enumerate(RULES)}
+        rules = sorted((r for r in now if scope is None or r.scope == scope),
+                       key=lambda r: (FAMILY_ORDER.index(r.family) if r.family in FAMILY_ORDER else len(FAMILY_ORDER),
+                                      order[r.name]))
+        _ORDERED[scope] = (now, tuple(rules))
     if select is not None:
         sel = list(select)
         for s in sel:

@@ -339,6 +339,12 @@ def _tolerance(fig: Any) -> Decimal:
     return Decimal(1).scaleb(-decimals)  # one unit of the last stated digit: rounding or truncation
 
 
+def _parts_sum(figs: list[Any], base: Any) -> Decimal:
+    """The sum of the counts linked as parts of ``base`` (same unit)."""
+    return sum((f.value for f in figs if f.parent == base.id and f.polarity == "positive" and f.kind == base.kind
+                and f.unit == base.unit), Decimal(0))
+
+
 @rule("nt.percentages.v1", severity="warning", title="“N件，占p%”与N/基数一致；构成比例之和约为100%", needs_figures=True)
 def nt_percentages(ctx: Context) -> Iterator[Finding]:
     figs = _figs(ctx)
@@ -361,6 +367,12 @@ def nt_percentages(ctx: Context) -> Iterator[Finding]:
         if abs(share - p.value) <= tol:
             yield ctx.finding("pass", f"{fmt(count.value)}/{fmt(base.value)} = {share:.2f}%，与所写{p.text}相符。",
                               instance=inst, expected=Decimal(f"{share:.4f}"), observed=p.value, evidence=ev)
+        elif (psum := _parts_sum(figs, base)) not in (0, base.value) and abs(count.value / psum * 100 - p.value) <= tol:
+            # 主动公开政府信息2026条 … 2475条，占62.2%；1503条，占37.8%: the share is right over the
+            # listed parts (3978); what contradicts is the breakdown, which nt.breakdown_sum reports
+            yield ctx.finding("not_assessable", f"{p.text}是{fmt(count.value)}占所列各部分之和{fmt(psum)}的比例"
+                              f"（{count.value / psum * 100:.2f}%），而各部分之和不等于总数{fmt(base.value)}"
+                              "（见“其中”分项核对）。", instance=inst, observed=p.value, evidence=ev, severity="info")
         else:
             yield ctx.finding("fail", f"比例不符：{fmt(count.value)}件占{fmt(base.value)}件应为{share:.2f}%，正文写{p.text}。",
                               instance=inst, expected=Decimal(f"{share:.4f}"), observed=p.value, evidence=ev,
@@ -414,6 +426,7 @@ def _drop_nested(text: str, parts: list[Any]) -> list[Any]:
 
 
 _HEADING = re.compile(r"[（(][一二三四五六七八九十]+[)）]|(?<![\d.])[一二三四五六七八九十]、|\n\s*\d+[、.．]")
+_TOPICAL = re.compile(r"其中[，,：:]?\s*涉及")
 _FAMILY = {
     "applications/new_received/total": lambda m: m.startswith("applications/new_received/") or
     m == "applications_legal_persons",
@@ -458,7 +471,10 @@ def nt_breakdown_sum(ctx: Context) -> Iterator[Finding]:
         approx = any(getattr(p, "approx", None) or re.search(r"(超过?|近|约|逾|突破|多达|累计超)\s*$",
                                                               ctx.report.text[max(0, p.start - 4):p.start])
                      for p in parts + [total])
-        open_list = bool(re.match(r"\s*(等|以及其他|及其他)", after)) or approx or unread
+        # 公开政府信息3636条，其中涉及财政预算…9条；保障性住房信息7条…: the items on some topics
+        # (key areas), not a partition of the total
+        topical = bool(_TOPICAL.search(text, total.end, parts[0].start))
+        open_list = bool(re.match(r"\s*(等|以及其他|及其他)", after)) or approx or unread or topical
         metrics = {p.metric for p in parts}
         closed = total.metric in _PARTITIONS and metrics >= _PARTITIONS[total.metric]
         ev = [_fig_ev(ctx, total, "total")] + [_fig_ev(ctx, p, "part") for p in parts]

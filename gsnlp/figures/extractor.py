@@ -9,7 +9,7 @@ numbers, quotes, URLs …) -> context (subject, predicate, channel, scope, perio
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from decimal import Decimal
@@ -122,6 +122,7 @@ _IDIOM_AFTER_ONE = ("重要", "长效", "长期", "系统", "全新", "新的", 
 _RX: re.Pattern[str] | None = None
 _NEG_RX: re.Pattern[str] | None = None
 _URL = re.compile(r"(?:https?://|www\.)[\w./?=&%#:\-]+|[\w.\-]+@[\w.\-]+\.[a-z]{2,}", re.I)
+_WEB_URL = re.compile(r"(?:https?://|www\.)[\w./?=&%#:\-]+", re.IGNORECASE)
 _BOUND = "。！？!?；;\n"
 _CLAUSE = "。！？!?；;\n，,：:"
 _OPEN_Q = {"“": "”", "《": "》", "〈": "〉", "「": "」", "\"": "\""}
@@ -143,21 +144,24 @@ def _regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return _RX, _NEG_RX
 
 
+_OPEN_Q_RX = re.compile("[" + "".join(k for k in _OPEN_Q if k != "\"") + "]")
+
+
 def _quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans inside “…” and 《…》 (names, slogans, titles: numbers there are not figures)."""
     out = []
     i = start
-    while i < end:
-        ch = text[i]
-        close = _OPEN_Q.get(ch)
-        if close and ch != "\"":
-            j = text.find(close, i + 1, min(end, i + 80))
-            if j > 0:
-                out.append((i, j + 1))
-                i = j + 1
-                continue
-        i += 1
-    return out
+    while True:
+        m = _OPEN_Q_RX.search(text, i, end)
+        if m is None:
+            return out
+        i = m.start()
+        j = text.find(_OPEN_Q[m.group()], i + 1, min(end, i + 80))
+        if j > 0:
+            out.append((i, j + 1))
+            i = j + 1
+        else:
+            i += 1
 
 
 def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
@@ -186,9 +190,9 @@ def _number_ok(text: str, m: re.Match[str], lx: Lexicon, lo: int) -> bool:
     end = m.end()
     nxt = text[end:end + 4]
     unit = m.group("unit") or ""
-    if any(nxt.startswith(w) for w in lx.not_after_unit):
+    if nxt.startswith(lx.not_after_unit):
         return False  # 6个部分, 一次性
-    if unit and any((unit + nxt).startswith(w) for w in lx.unit_compounds):
+    if unit and (unit + nxt).startswith(lx.unit_compounds):
         return False  # 5家庭, 3部门 read as 3 部 + 门 …: the measure word is the head of a word
     if num[0] not in _CN and nxt[:1].isascii() and nxt[:1].isalpha():
         return False  # 5G, 3D, H5 …: a code, not a count
@@ -205,7 +209,9 @@ def _candidates(text: str, start: int, end: int) -> Iterator[_Cand]:
     lx = lexicon()
     rx, neg_rx = _regexes()
     quoted = _quoted(text, start, end)
-    urls = [(m.start(), m.end()) for m in _URL.finditer(text, start, end)]
+    # an address needs http/www or an @ (the e-mail pattern is slow on long runs of text)
+    url_rx = _URL if text.find("@", start, end) >= 0 else _WEB_URL
+    urls = [(m.start(), m.end()) for m in url_rx.finditer(text, start, end)]
     excl = sorted(quoted + urls)
     ex_starts = [a for a, _ in excl]
     for m in rx.finditer(text, start, end):
@@ -278,6 +284,7 @@ _STRIP_CHARS = " \t\u3000，,、：:（()）“”\"《》〈〉"
 _SCOPE_PREFIX = re.compile(r"^(?:市政府|区政府|县政府|镇政府|全区|全县|全市|我区|我县|我市|我局|我中心)(?=.{2})")
 
 
+@lru_cache(maxsize=16384)
 def _strip(s: str) -> str:
     s = _LEAD.sub("", s.strip(_STRIP_CHARS))
     s = s.strip(_STRIP_CHARS)
@@ -387,6 +394,9 @@ def _predicate_tail(left: str) -> tuple[str | None, int]:
 _END_PUNCT = "。！？!?；;：:，,、）)"
 
 
+_ITEM_START = re.compile(r"[（(]?[一二三四五六七八九十\d]+[）)、.．]|[一二三四五六七八九十]是|—")
+
+
 def _is_break(text: str, i: int, chars: str) -> bool:
     """``text[i]`` ends a sentence/clause. A lone line break inside a sentence (PDF line
     wrapping: 行\n政规范性文件) does not; one after punctuation or before a blank line does."""
@@ -399,17 +409,57 @@ def _is_break(text: str, i: int, chars: str) -> bool:
     if j < 0 or text[j] == "\n" or text[j] in _END_PUNCT or text[i + 1:i + 2] in ("\n", "#"):
         return True
     nxt = text[i + 1:i + 12].lstrip()
-    return bool(re.match(r"[（(]?[一二三四五六七八九十\d]+[）)、.．]|[一二三四五六七八九十]是|—", nxt)) or j - text.rfind("\n", 0, j) < 20
+    return bool(_ITEM_START.match(nxt)) or j - text.rfind("\n", 0, j) < 20
+
+
+_BREAK_POS: dict[str, tuple[str, list[int]]] = {}  # chars -> (text, positions), the last text
+
+
+def _break_cands(text: str, chars: str) -> list[int]:
+    """Positions of ``chars`` and of line breaks in ``text``, the only places where _is_break
+    can be true (computed once per text and character set)."""
+    hit = _BREAK_POS.get(chars)
+    if hit is None or hit[0] is not text:
+        rx = re.compile("[" + re.escape(chars + "\n") + "]")
+        hit = _BREAK_POS[chars] = (text, [m.start() for m in rx.finditer(text)])
+    return hit[1]
 
 
 def _bounds(text: str, lo: int, hi: int, pos: int, chars: str) -> tuple[int, int]:
-    a = pos
-    while a > lo and not _is_break(text, a - 1, chars):
-        a -= 1
-    b = pos
-    while b < hi and not _is_break(text, b, chars):
-        b += 1
+    # same as walking character by character from pos with _is_break, over the candidates only
+    cands = _break_cands(text, chars)
+    k = bisect_left(cands, pos)
+    a = lo
+    for q in range(k - 1, -1, -1):
+        i = cands[q]
+        if i < lo:
+            break
+        if _is_break(text, i, chars):
+            a = i + 1
+            break
+    b = hi
+    for q in range(k, len(cands)):
+        i = cands[q]
+        if i >= hi:
+            break
+        if _is_break(text, i, chars):
+            b = i
+            break
     return a, b
+
+
+_CTX_RX: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+
+
+def _context_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The lexicon's period words and rate words as two compiled patterns (built once)."""
+    global _CTX_RX
+    if _CTX_RX is None:
+        lx = lexicon()
+        period = re.compile(r"(?:19|20)\d{2}\s*年(?:度|全年)?|" + "|".join(map(re.escape, lx.periods)))
+        rate = re.compile("(?:" + "|".join(map(re.escape, lx.rate_words)) + r")\s*(?:为|达|达到|超过|是)?\s*$")
+        _CTX_RX = (period, rate)
+    return _CTX_RX
 
 
 def _context(text: str, c: _Cand, lo: int, hi: int, prev_end: int = -1) -> dict[str, Any]:
@@ -484,12 +534,13 @@ def _context(text: str, c: _Cand, lo: int, hi: int, prev_end: int = -1) -> dict[
     else:
         ss = _find_last(text[s_a:c.start], lx.self_scopes)
         out["scope"] = "本机关" if ss else None
-    pm = re.findall(r"(?:19|20)\d{2}\s*年(?:度|全年)?|" + "|".join(map(re.escape, lx.periods)), text[s_a:c.start])
+    period_rx, rate_rx = _context_regexes()
+    pm = period_rx.findall(text, s_a, c.start)
     out["period"] = re.sub(r"\s+", "", pm[-1]) if pm else None
     if c.kind == "percent" and not c.negated:
         out["predicate"] = None  # 占51.85%, 网办率98.26%: a share or rate has no verb of its own
     if c.kind == "percent" and c.unit in ("%", "％"):
-        rate = any(re.search(re.escape(w) + r"\s*(?:为|达|达到|超过|是)?\s*$", text[c_a:c.start]) for w in lx.rate_words)
+        rate = bool(lx.rate_words) and rate_rx.search(text[c_a:c.start]) is not None
         if rate:
             c.kind = "rate"
             rm = list(_RATE.finditer(text[c_a:c.start]))
@@ -552,7 +603,11 @@ def extract(text: str, spans: Iterable[tuple[str | None, int, int]] | None = Non
             figs[k] = replace(f, predicate=p.predicate, subject=label or None,
                               channel=f.channel or p.channel, scope=f.scope or p.scope, period=f.period or p.period)
     if metrics:
-        figs = [replace(f, metric=assign_metric(text, f, ctx, figs)) for f, ctx in zip(figs, ctxs)]
+        out = []
+        for f, ctx in zip(figs, ctxs):
+            m = assign_metric(text, f, ctx, figs)
+            out.append(f if m is None and f.metric is None else replace(f, metric=m))
+        figs = out
     return figs
 
 

@@ -4,7 +4,9 @@ count a percentage qualifies (…42件，占51.85%), and list items (一是, 二
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Iterable
 
 from gsnlp.figures.lexicon import lexicon
@@ -74,6 +76,8 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
                 return hi
         return len(text)
 
+    list_marks = [(lm.start(), _CN.get(lm.group(1))) for lm in _LIST.finditer(text)]
+    list_ends = [a + 2 for a, _ in list_marks]
     out: list[Figure] = []
     stack: list[tuple[Figure, int]] = []  # (total, position where its parts end)
     prev: Figure | None = None
@@ -136,7 +140,10 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
             stack.append((prev, _until(text, prev.end, span_hi(prev.end), _SENT_END)))
         if stack and f.polarity == "positive" and f.kind in ("count", "amount"):
             t, _e = stack[-1]
-            legal = _REVIEW.search(ctx.get("_left", "")) and not _REVIEW.search(t.subject or "")
+            left_kinds = set(_REVIEW.findall(ctx.get("_left", "")))
+            total_kinds = set(_REVIEW.findall(t.subject or ""))
+            # 行政复议351件，其中…；行政诉讼46件: a litigation count is no part of a review total
+            legal = left_kinds and (not total_kinds or not left_kinds & total_kinds)
             if (t.unit == f.unit or {t.unit, f.unit} <= _DOC_UNITS) and t.id != f.id and not legal:
                 parent = t.id
         if f.kind in ("percent", "rate") and prev is not None and prev.kind in ("count", "amount"):
@@ -145,9 +152,15 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
         # list item: the last 一是/（一）/1、 marker before the figure in its paragraph
         p_a = text.rfind("\n", 0, f.start) + 1
         item = None
-        for lm in _LIST.finditer(text, p_a, f.start):
-            item = _CN.get(lm.group(1))
-        out.append(replace(f, parent=parent, qualifies=qualifies, item=item))
+        # the markers are two characters that cannot overlap: the last one ending by f.start
+        k = bisect_right(list_ends, f.start) - 1
+        if k >= 0 and list_marks[k][0] >= p_a:
+            item = list_marks[k][1]
+        if parent is None and qualifies is None and item is None and f.parent is None and f.qualifies is None \
+                and f.item is None:
+            out.append(f)  # nothing to set (replace() is costly)
+        else:
+            out.append(replace(f, parent=parent, qualifies=qualifies, item=item))
         prev = f
     return _sum_links(text, out, ctxs)
 
@@ -155,6 +168,62 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
 _CATEGORY_HEAD = re.compile(r"主动公开[^。；]{0,20}(?:主要)?类别(?:有|为|如下)?[：:][^。]*$")
 _RUN_GAP = 40  # characters between two parts of one unmarked breakdown
 _TOTAL_WINDOW = 1500  # how far back the total of an unmarked breakdown may stand
+
+
+_SHARE_SLACK = Decimal(2)  # percentage points a share may be off beyond its rounding (a mistyped count)
+
+
+def _share_total(shares: dict[str, Figure], kids: dict[str, list[Figure]], out: list[Figure], run: list[int],
+                 first: Figure) -> Figure | None:
+    """The total of a run of parts that each state their share (占p%): the nearest earlier count
+    of the same unit of which every part (the run and the parts it already has) is about the
+    stated share, the shares adding up to 100% (within their rounding)."""
+    if any(out[i].id not in shares for i in run):
+        return None
+    for j in range(run[0] - 1, -1, -1):
+        t = out[j]
+        if first.start - t.end > _TOTAL_WINDOW:
+            break
+        if t.polarity != "positive" or t.unit != first.unit or t.kind != first.kind or t.value <= 0:
+            continue
+        have = kids.get(t.id, [])
+        parts = have + [out[i] for i in run]
+        if len(parts) < 2 or any(g.id not in shares for g in parts):
+            continue
+        rounding = Decimal(0)
+        ok = True
+        for g in parts:
+            p = shares[g.id]
+            half = Decimal(1).scaleb(p.value.as_tuple().exponent) / 2
+            rounding += half
+            if abs(g.value / t.value * 100 - p.value) > half + _SHARE_SLACK:
+                ok = False
+                break
+        if ok and abs(sum((shares[g.id].value for g in parts), Decimal(0)) - 100) <= rounding:
+            return t
+    return None
+
+
+_TOPIC_LEAD = re.compile(r"([\u4e00-\u9fff]{2,6})的(?:政府)?信息[，,：:]")
+
+
+def _topic_total(text: str, out: list[Figure], ctxs: list[dict[str, Any]], run: list[int],
+                 first: Figure) -> Figure | None:
+    """The total a run's sentence names at its start (主动公开的政府信息，…): the nearest earlier
+    count of the same unit whose own clause has that verb (not one that only shares it as an
+    item of a list: 其中主动公开…2026条，作为依申请公开…46条，不予公开…1854条)."""
+    sa = max(text.rfind(ch, 0, first.start) for ch in "。！？!?\n") + 1
+    m = _TOPIC_LEAD.match(text, sa, first.start)
+    if m is None:
+        return None
+    for j in range(run[0] - 1, -1, -1):
+        t = out[j]
+        if first.start - t.end > _TOTAL_WINDOW:
+            break
+        if t.polarity == "positive" and t.unit == first.unit and t.kind == first.kind and \
+                t.predicate == m.group(1) and ctxs[j].get("_pred_local"):
+            return t
+    return None
 
 
 def _sum_links(text: str, figs: list[Figure], ctxs: list[dict[str, Any]]) -> list[Figure]:
@@ -178,6 +247,16 @@ def _sum_links(text: str, figs: list[Figure], ctxs: list[dict[str, Any]]) -> lis
                 runs[-1].append(i)
                 continue
         runs.append([i])
+    shares = {f.qualifies: f for f in out if f.kind == "percent" and f.qualifies and f.polarity == "positive"}
+    kids: dict[str, list[Figure]] = {}  # parent id -> its parts (kept up to date below)
+    for f in out:
+        if f.parent is not None:
+            kids.setdefault(f.parent, []).append(f)
+
+    def set_parent(i: int, pid: str) -> None:
+        out[i] = replace(out[i], parent=pid)
+        kids.setdefault(pid, []).append(out[i])
+
     for run in runs:
         if not run:
             continue
@@ -186,30 +265,49 @@ def _sum_links(text: str, figs: list[Figure], ctxs: list[dict[str, Any]]) -> lis
         if len(run) >= 3 and out[run[0]].value == sum(out[i].value for i in run[1:]) and not any(
                 ctxs[i].get("_pred_local") and out[i].predicate != out[run[0]].predicate for i in run[1:]):
             for i in run[1:]:
-                out[i] = replace(out[i], parent=out[run[0]].id)
+                set_parent(i, out[run[0]].id)
             continue
         # parts of one breakdown share their verb or have none (办理 718 件，结转 31 件 is not one)
         if len({out[i].predicate for i in run} - {None}) > 1:
             continue
         first = out[run[0]]
+        # "…其中主动公开政府信息2026条…。主动公开的政府信息，县直各单位…2475条…各乡镇…1503条": a
+        # sentence that opens by naming the information by its verb lists the parts of the
+        # nearest total with that verb, whether or not they add up to it
+        t = _topic_total(text, out, ctxs, run, first)
+        if t is not None:
+            for i in run:
+                set_parent(i, t.id)
+            continue
         total_run = sum(out[i].value for i in run)
+        linked = out_of_window = False
         for j in range(run[0] - 1, -1, -1):
             t = out[j]
             if first.start - t.end > _TOTAL_WINDOW:
+                out_of_window = True
                 break
             if t.polarity != "positive" or t.unit != first.unit or t.kind != first.kind:
                 continue
             if any(_REVIEW.search(text[max(0, out[i].start - 12):out[i].start]) for i in run) and \
                     not _REVIEW.search(text[max(0, t.start - 20):t.start]):
                 continue  # review/litigation counts are not parts of an application total
-            have = sum(g.value for g in out if g.parent == t.id)
+            have = sum(g.value for g in kids.get(t.id, ()))
             if (len(run) >= 2 and total_run == t.value) or (have and total_run + have == t.value):
                 for i in run:
-                    out[i] = replace(out[i], parent=t.id)
+                    set_parent(i, t.id)
+                linked = True
                 break
-        else:
-            # "…主动公开政府信息的主要类别有：A 594条，B 281条…": a declared breakdown of the year's
-            # total, linked even when the report's numbers do not add up (nt.breakdown_sum's business)
+        if not linked:
+            # "…2949条。其中，A 2275条，占77%。B 674条，占23%": parts that state their shares of a
+            # whole (占p%, the shares of the run and of the total's linked parts adding up to 100%)
+            # are parts of the count they are shares of, linked even when the counts do not add
+            # up (nt.breakdown_sum's business)
+            t = _share_total(shares, kids, out, run, first)
+            if t is not None:
+                for i in run:
+                    set_parent(i, t.id)
+                continue
+        if not linked and not out_of_window:
             head = text[max(0, first.start - 60):first.start]
             m = _CATEGORY_HEAD.search(head)
             if m and len(run) >= 3:
@@ -220,7 +318,7 @@ def _sum_links(text: str, figs: list[Figure], ctxs: list[dict[str, Any]]) -> lis
                     if t.parent is None and t.unit == first.unit and t.polarity == "positive" and \
                             t.subject == "主动公开信息" and "主动公开" in m.group(0):
                         for i in run:
-                            out[i] = replace(out[i], parent=t.id)
+                            set_parent(i, t.id)
                         break
     del idx
     return out

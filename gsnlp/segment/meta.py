@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from gsnlp.doc import Meta, Notice, Region
-from gsnlp.normalize import normalize
+from gsnlp.normalize import NormalizedText, normalize
 from gsnlp.segment.regions import mask
 
 _TITLE = re.compile(r"([^\n。，,:：]{0,60}?)\s*(\d{4})\s*年\s*度?\s*(?:政府)?\s*(?:信息公开|政务公开)\s*(?:工作)?\s*(?:年度)?\s*(?:报告|年报)")
@@ -72,7 +72,7 @@ def read_meta(text: str, regions: list[Region], body_start: int) -> tuple[Meta, 
             break
     if agency and not _AGENCY_TAIL.search(agency):
         agency = agency if len(agency) >= 3 else None
-    nt = normalize(masked)
+    nt = NormalizedText.of(masked).text  # the view find_sections made of the same text
     p = _PERIOD.search(nt)
     period_start = period_end = None
     if p:

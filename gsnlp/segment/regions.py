@@ -23,6 +23,10 @@ _CHROME = [
     re.compile(r"\s附件下载\s*$"),
     re.compile(r"<!--\[if[^\]]*\]-->|<!--\[endif\]-->"),
 ]
+# Words every match of the pattern above (same index) contains: a text without any of them is
+# not scanned (most reports have no page chrome; scanning is the slow part).
+_CHROME_NEEDS = [("当前位置",), ("当前位置",), ("字体",), ("分享到", "打印", "关闭", "返回顶部", "收藏"), ("附件下载",),
+                 ("<!--[",)]
 _FOOTER = re.compile(r"^[ \t]*[—–\-－]{1,2}[ \t]*\d{1,3}[ \t]*[—–\-－]{1,2}[ \t]*$", re.M)
 _MD_SEP = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$", re.M)
 _MD_HEAD = re.compile(r"^##+ [^\n]*$", re.M)
@@ -31,7 +35,7 @@ _MD_HEAD = re.compile(r"^##+ [^\n]*$", re.M)
 def find_regions(text: str) -> list[Region]:
     regions: list[Region] = []
     # Crawler header: key lines at the very top, up to the 正文 marker if there is one.
-    m = _BODY_MARK.search(text[:3000])
+    m = _BODY_MARK.search(text[:3000]) if "正文" in text[:3000] else None
     if m:
         head = text[: m.end()]
         if any(_CRAWLER_LINE.match(line) for line in head.splitlines()):
@@ -47,15 +51,17 @@ def find_regions(text: str) -> list[Region]:
             pos += len(line)
         if pos and any(_CRAWLER_LINE.match(x.strip()) for x in text[:pos].splitlines() if x.strip()):
             regions.append(Region("crawler_header", 0, pos))
-    for rx in _CHROME:
+    for rx, needs in zip(_CHROME, _CHROME_NEEDS):
+        if not any(w in text for w in needs):
+            continue
         for m in rx.finditer(text):
             if m.end() > m.start():
                 regions.append(Region("page_chrome", m.start(), m.end()))
     for m in _FOOTER.finditer(text):
         regions.append(Region("page_footer", m.start(), m.end()))
-    for m in _MD_SEP.finditer(text):
+    for m in _MD_SEP.finditer(text) if "---" in text else ():
         regions.append(Region("markup", m.start(), m.end()))
-    for m in _MD_HEAD.finditer(text):
+    for m in _MD_HEAD.finditer(text) if "##" in text else ():
         if "表" in m.group(0)[:8] and "：" in m.group(0):
             regions.append(Region("markup", m.start(), m.end()))
     return _merge(regions)
@@ -72,10 +78,25 @@ def _merge(regions: list[Region]) -> list[Region]:
     return out
 
 
+# (text, regions, masked) of the last call, one tuple (replaced whole, so threads never see a mix):
+# segmentation, metadata and tables each ask for the same report's mask.
+_LAST_MASK: list[tuple[str, tuple[Region, ...], str] | None] = [None]
+
+
 def mask(text: str, regions: list[Region]) -> str:
     """The text with every region replaced by spaces of the same length (offsets unchanged)."""
     if not regions:
         return text
+    key = tuple(regions)
+    last = _LAST_MASK[0]
+    if last is not None and last[0] is text and last[1] == key:
+        return last[2]
+    out = _mask(text, regions)
+    _LAST_MASK[0] = (text, key, out)
+    return out
+
+
+def _mask(text: str, regions: list[Region]) -> str:
     parts = []
     pos = 0
     for r in regions:

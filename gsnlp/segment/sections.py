@@ -45,6 +45,11 @@ _HEADING = re.compile(
 )
 _BARE = re.compile(r"^[ \t]*(?:#{1,4}[ \t]*)?(?P<title>" + "|".join(f"(?P<{k}>{v})" for k, v in _TITLE_RX.items()) +
                    r")[ \t]*$", re.M)
+# Prefilters (scanning every position with the two patterns above is slow): a _HEADING match has
+# its numeral, then the separator, on one line; a _BARE match is a whole line ending in one of
+# these words. Only positions these find are tried, in text order, as ``finditer`` would.
+_HEADING_HINT = re.compile(r"[" + _NUMERALS + r"][ \t]*[、.．,，]")
+_BARE_HINT = re.compile(r"(?:情况|措施|事项|概述|概况|统计表)[ \t]*$", re.M)
 _PROBLEMS_SUB = re.compile(r"^[ \t]*[(（][一二][)）][^\n]{0,24}?存在[^\n]{0,12}?问题", re.M)
 
 
@@ -56,6 +61,43 @@ class _Cand:
     num: str | None
 
 
+def _heading_matches(t: str) -> list[re.Match[str]]:
+    """``_HEADING.finditer(t)``, trying only where a match can start: the numeral before a
+    separator, the one before it, or the start of their line."""
+    starts: set[int] = set()
+    for h in _HEADING_HINT.finditer(t):
+        k = h.start()
+        starts.add(k)
+        if k > 0 and t[k - 1] in _NUMERALS:
+            starts.add(k - 1)
+        starts.add(t.rfind("\n", 0, k) + 1)
+    out = []
+    end = 0
+    for s0 in sorted(starts):
+        if s0 < end:
+            continue
+        m = _HEADING.match(t, s0)
+        if m:
+            out.append(m)
+            end = m.end()
+    return out
+
+
+def _bare_matches(t: str) -> list[re.Match[str]]:
+    """``_BARE.finditer(t)``, trying only the lines that end in a title word."""
+    out = []
+    last = -1
+    for h in _BARE_HINT.finditer(t):
+        ls = t.rfind("\n", 0, h.start()) + 1
+        if ls == last:
+            continue
+        last = ls
+        m = _BARE.match(t, ls)
+        if m:
+            out.append(m)
+    return out
+
+
 def _expected_num(i: int) -> str:
     return _NUMERALS[i]
 
@@ -64,10 +106,10 @@ def find_sections(text: str, regions: list[Region] | tuple[Region, ...] = ()) ->
     view = NormalizedText.of(mask(text, list(regions)))
     t = view.text
     cands: list[_Cand] = []
-    for m in _HEADING.finditer(t):
+    for m in _heading_matches(t):
         sid = next(k for k in _TITLE_RX if m.group(k) is not None)
         cands.append(_Cand(m.start("num"), m.end(), sid, m.group("num")))
-    for m in _BARE.finditer(t):
+    for m in _bare_matches(t):
         sid = next(k for k in _TITLE_RX if m.group(k) is not None)
         if not any(c.start <= m.start("title") < c.end for c in cands):
             cands.append(_Cand(m.start("title"), m.end(), sid, None))

@@ -9,12 +9,13 @@ stands alone, the label-free rows that follow it). Merge placeholders never beco
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from gsnlp.doc import Cell, Notice, Table
+from gsnlp.doc import ABSENT, Cell, Notice, Table
 from gsnlp.normalize import normalize
 from gsnlp.tables.cells import is_label, make_cell
 from gsnlp.tables.grid import RawCell, RawRow
-from gsnlp.tables.template import TABLE_IDS, RowDef, TableDef, table_def
+from gsnlp.tables.template import _TABLES, TABLE_IDS, RowDef, TableDef, table_def
 
 _GROUPS = ("不予公开", "无法提供", "不予处理", "其他处理", "本年度办理结果")
 _NUMBERING = re.compile(r"^[\s(（]*[一二三四五六七八九十\d]+[)）、.．\s]*")
@@ -22,23 +23,63 @@ WEAK_WINDOW = 3
 _REVIEW_HEAD = re.compile(r"结果|维持|纠正|其他|尚未|审结|总计|复议|诉讼|起诉")
 
 
+_CLEAN = re.compile(r"[\s\u00a0\u3000|#]+")
+_THREE = re.compile(r"^[三]、")
+_OTHER_ROW = re.compile(r"(^|[0-9][.、．]?)其他$")
+
+
+@lru_cache(maxsize=16384)
 def _clean(label: str) -> str:
-    return re.sub(r"[\s\u00a0\u3000|#]+", "", normalize(label))
+    return _CLEAN.sub("", normalize(label))
+
+
+def _cacheable(tdef: TableDef) -> bool:
+    """The template's own definition (not a hand-made one): results may be cached by its ids."""
+    return _TABLES.get((tdef.template, tdef.id)) is tdef
 
 
 def is_group_header(label: str, tdef: TableDef) -> bool:
+    if _cacheable(tdef):
+        return _is_group_header(label, tdef.template, tdef.id)
+    return _group_header(label, tdef)
+
+
+@lru_cache(maxsize=16384)
+def _is_group_header(label: str, template: str, table_id: str) -> bool:
+    return _group_header(label, _TABLES[(template, table_id)])
+
+
+def _group_header(label: str, tdef: TableDef) -> bool:
     core = _NUMBERING.sub("", _clean(label))
-    core = re.sub(r"^[三]、", "", core)
+    core = _THREE.sub("", core)
+    if core not in _GROUPS:
+        return False
     groups = {r.group for r in tdef.rows if r.group}
-    return core in _GROUPS and (core in groups or core == "本年度办理结果")
+    return core in groups or core == "本年度办理结果"
+
+
+def _named(lab: str, tdef: TableDef) -> set[str]:
+    """The template rows a cleaned label names by a strong key (more than two characters)."""
+    return {r.id for r in tdef.rows for k in r.keys if len(k) > 2 and k in lab}
 
 
 def match_row(label: str, tdef: TableDef, pointer: int) -> int | None:
     """Index of the template row this label names, searching forward from ``pointer``."""
+    if _cacheable(tdef) and WEAK_WINDOW == 3:
+        return _match_row_cached(label, tdef.template, tdef.id, pointer)
+    return _match_row(label, tdef, pointer)
+
+
+@lru_cache(maxsize=32768)
+def _match_row_cached(label: str, template: str, table_id: str, pointer: int) -> int | None:
+    return _match_row(label, _TABLES[(template, table_id)], pointer)
+
+
+def _match_row(label: str, tdef: TableDef, pointer: int) -> int | None:
     lab = _clean(label)
     if not lab or is_group_header(lab, tdef):
         return None
-    named = {r.id for r in tdef.rows for k in r.keys if len(k) > 2 and k in lab}
+    named = _named(lab, tdef)
     if len(named) >= 2:
         return None  # a header row naming several rows (项目|本年新收件数|上年结转件数|…)
     for i in range(pointer, len(tdef.rows)):
@@ -48,7 +89,7 @@ def match_row(label: str, tdef: TableDef, pointer: int) -> int | None:
                 weak = len(key) <= 2
                 if weak and i - pointer > WEAK_WINDOW:
                     break
-                if row.id == "other.other" and not re.search(r"(^|[0-9][.、．]?)其他$", lab):
+                if row.id == "other.other" and not _OTHER_ROW.search(lab):
                     break  # "其他" inside a longer label (法人或其他组织, 其他法律…) is not the row 3.其他
                 if row.id == "total_processed" and len(lab) > 8:
                     break
@@ -68,8 +109,7 @@ def match_unfilled(label: str, tdef: TableDef, pointer: int, filled: set[str]) -
         if row.id in filled:
             continue
         if core == _NUMBERING.sub("", _clean(row.label)) or any(len(k) > 2 and k in lab for k in row.keys):
-            named = {r.id for r in tdef.rows for k in r.keys if len(k) > 2 and k in lab}
-            if len(named) <= 1:
+            if len(_named(lab, tdef)) <= 1:
                 return i
     return None
 
@@ -123,6 +163,13 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
     span: list[int] = []
     orphans: set[str] = set()  # rows whose label stood alone, its values elsewhere (PDF extraction)
     last = -1  # index of the row read last
+    # Cells pushed out of their rows (PDF extraction puts a two-line cell above its table): lone
+    # numbers met outside any row, each with the parenthetical note line that follows it, and the
+    # rows that came out one cell short, both in reading order (see _recover_pushed_out).
+    loose: list[list] = []  # [number cell, note text]
+    loose_ok = True  # False once anything else stands outside the rows (then nothing is recovered)
+    prev_loose = False
+    shorts: list[tuple[RowDef, list[RawCell]]] = []
 
     def next_unfilled(after: int) -> int | None:
         for i in range(after + 1, len(tdef.rows)):
@@ -152,6 +199,8 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
             for col in row.columns:
                 cells[f"{row.id}/{col}"] = Cell("ambiguous", " | ".join(v.text.strip() for v in short),
                                                 None, short[0].start, short[-1].end, cands)
+            if len(short) == n - 1:
+                shorts.append((row, short))
         else:
             for col, rc in zip(row.columns, fitted):
                 cells[f"{row.id}/{col}"] = _cell(rc)
@@ -165,6 +214,20 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
     for r in rows:
         live = [c for c in r if not c.merged]
         label_idx = [i for i, c in enumerate(live) if is_label(c.text)]
+        was_loose, prev_loose = prev_loose, False
+        if not label_idx and pending is None:
+            filled_cells = [c for c in live if c.text.strip()]
+            if len(filled_cells) == 1 and make_cell(filled_cells[0].text).kind == "number":
+                loose.append([filled_cells[0], ""])
+                prev_loose = True
+            elif filled_cells:
+                loose_ok = False
+            continue
+        if (was_loose and len(live) == 1 and _NOTE.match(live[0].text.strip())
+                and match_row(live[0].text, tdef, pointer) is None
+                and match_unfilled(live[0].text, tdef, pointer, filled) is None):
+            loose[-1][1] = live[0].text.strip()
+            continue  # the second line of a pushed-out cell: "（其中修订 16 件）"
         if not label_idx:
             if pending is not None:
                 full = sum(1 for c in pending[1] if c.text.strip()) >= len(pending[0].columns)
@@ -211,10 +274,50 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
         pointer = m + 1
         pending = (tdef.rows[m], live[label_idx[-1] + 1 :], before, live[label_idx[0]])
     flush()
+    if loose and loose_ok and len(loose) == len(shorts):
+        span += _recover_pushed_out(tdef, shorts, loose, cells, notices)
     for row in tdef.rows:
         if row.id not in filled:
             notices.append(Notice("tables.row_missing", f"table {tdef.id}: row {row.id} ({row.label}) not found"))
     return cells, notices, (min(span), max(span)) if span else None
+
+
+_NOTE = re.compile(r"^[(（][^()（）]*[)）]$")
+# Words of a cell's note that name its column (本年制发件数 counts new and revised documents;
+# 本年废止件数 counts repealed ones, 宣布失效 and expired ones included).
+_NOTE_COLUMN = {"issued": ("制发", "制定", "修订"), "repealed": ("废止", "失效"), "in_force": ("现行有效",)}
+
+
+def _recover_pushed_out(tdef: TableDef, shorts: list[tuple[RowDef, list[RawCell]]], loose: list[list],
+                        cells: dict[str, Cell], notices: list[Notice]) -> list[int]:
+    """Put cells pushed out of their rows back, where only one reading is possible.
+
+    Called when the lone numbers found outside the rows are exactly as many as the rows that are
+    one cell short: the k-th lone number (reading order) belongs to the k-th short row. Its
+    column is the one its note names (a word of _NOTE_COLUMN, one column only), or any column
+    when every placement gives the row the same values. Otherwise the row stays ambiguous.
+    Returns the offsets to add to the table's span.
+    """
+    span: list[int] = []
+    for (row, short), (lone, note) in zip(shorts, loose):
+        n = len(row.columns)
+        named = [k for k, col in enumerate(row.columns) if any(w in note for w in _NOTE_COLUMN.get(col, ()))]
+        readings = {tuple(c.text.strip() for c in short[:k] + [lone] + short[k:]) for k in range(n)}
+        if len(named) == 1:
+            k, why = named[0], f"its note {note!r} names that column"
+        elif len(readings) == 1:
+            k, why = 0, "every column gives the row the same values"
+        else:
+            continue
+        fitted = short[:k] + [lone] + short[k:]
+        for col, rc in zip(row.columns, fitted):
+            cells[f"{row.id}/{col}"] = _cell(rc)
+        notices.append(Notice("tables.cell_recovered", f"table {tdef.id} row {row.id}: {n - 1} of {n} cells in the row; "
+                              f"the value {lone.text.strip()!r} that stands apart from the rows (a cell pushed out by the "
+                              f"extraction) is read as its {row.columns[k]} cell: {why}", lone.start, lone.end, "info"))
+        if lone.start is not None:
+            span.append(lone.start)
+    return span
 
 
 def align_review(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell], list[Notice], tuple[int, int] | None]:
@@ -258,7 +361,13 @@ def align(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell], list[Not
 
 def complete(tdef: TableDef, cells: dict[str, Cell]) -> dict[str, Cell]:
     """Every template address, in template order; what was not read is absent."""
-    return {a: cells.get(a, Cell("absent")) for a in tdef.addresses()}
+    addrs = _addresses(tdef.template, tdef.id) if _cacheable(tdef) else tdef.addresses()
+    return {a: cells[a] if a in cells else ABSENT for a in addrs}
+
+
+@lru_cache(maxsize=None)
+def _addresses(template: str, table_id: str) -> tuple[str, ...]:
+    return tuple(_TABLES[(template, table_id)].addresses())
 
 
 def identify(rows: list[RawRow], template: str) -> str | None:

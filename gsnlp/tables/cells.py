@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from gsnlp.doc import Cell
 from gsnlp.normalize import normalize
@@ -12,14 +13,28 @@ NA_WORDS = {"/", "／", "—", "-", "--", "——", "－", "无", "不适用", "
 _NUM = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WS = " \t\r\n\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff"
+_SPACE_RUN = re.compile(r"[\s\u00a0\u3000]+")
+_NA_CHARS = frozenset("/-—－－")
 
 
+@lru_cache(maxsize=16384)
 def is_label(text: str) -> bool:
     """A row/column label rather than a value: two or more CJK characters, not a N/A word."""
     t = normalize(text).strip(_WS)
     if t in NA_WORDS:
         return False
     return len(_CJK.findall(t)) >= 2
+
+
+@lru_cache(maxsize=16384)
+def _classify(core: str) -> tuple[str, Decimal | None]:
+    """Kind and value of a trimmed, non-empty cell text."""
+    t = _SPACE_RUN.sub("", normalize(core))
+    if _NUM.match(t):
+        return "number", Decimal(t.replace(",", "").lstrip("+"))
+    if t in NA_WORDS or set(t) <= _NA_CHARS:
+        return "not_applicable", None
+    return "text", None
 
 
 def make_cell(raw: str, start: int | None = None, where: dict | None = None) -> Cell:
@@ -31,9 +46,5 @@ def make_cell(raw: str, start: int | None = None, where: dict | None = None) -> 
     e = None if s is None else s + len(core)
     if not core:
         return Cell("blank", raw, None, start, None if start is None else start + len(raw), where=where)
-    t = re.sub(r"[\s\u00a0\u3000]+", "", normalize(core))
-    if _NUM.match(t):
-        return Cell("number", core, Decimal(t.replace(",", "").lstrip("+")), s, e, where=where)
-    if t in NA_WORDS or set(t) <= set("/-—－－"):
-        return Cell("not_applicable", core, None, s, e, where=where)
-    return Cell("text", core, None, s, e, where=where)
+    kind, value = _classify(core)
+    return Cell(kind, core, value, s, e, where=where)

@@ -280,9 +280,15 @@ class _Run:
     def __init__(self, row: RunRow, slots: list[str]) -> None:
         self.row = row
         self.slots = slots
-        self.lex = _Lexed(row.text)
+        self.lex = _lexed(row.text)
         self.cands: list[tuple[_Tok, ...]] = []
         self.status = "ok"  # "ok" | "unsplittable" | "bound"
+
+
+@functools.lru_cache(maxsize=4096)
+def _lexed(text: str) -> _Lexed:
+    """The lexed run (never changed once built; the same digits recur across rows and reports)."""
+    return _Lexed(text)
 
 
 def _enumerate(lex: _Lexed, allowed: list[int], checks: list[list[tuple[list[tuple[int, int]], Decimal]]],
@@ -388,6 +394,39 @@ def _local_checks(run: _Run, cons: list[_Constraint], fixed_num: dict[str, Decim
     return checks, prune, used
 
 
+@functools.lru_cache(maxsize=4096)
+def _split(text: str, slots: tuple[str, ...], mine: tuple[_Constraint, ...], fixed: tuple[tuple[str, Decimal], ...],
+           limit: int) -> tuple[str, tuple[tuple[_Tok, ...], ...], tuple[str, ...] | None]:
+    """The splits of one run on its own, with its row constraints (step 1 of ``solve``).
+
+    Returns (status, splits, dropped): status "ok", "bound" (the enumeration hit ``limit``) or
+    "bound_relaxed" (no split adds up and enumerating them all hit ``limit``); ``dropped``
+    names the row constraints relaxed (None when none was). Depends on its arguments only
+    (offsets are within ``text``), so the many identical runs ("0000000") are split once.
+    """
+    run = _Run(RunRow("", text, 0), list(slots))
+    lex = run.lex
+    fixed_num = dict(fixed)
+    checks, prune, used = _local_checks(run, list(mine), fixed_num)
+    use_prune = prune if not (lex.has_minus or lex.has_marker) else None
+    allowed = [_allowed(a) for a in slots]
+    cands, complete = _enumerate(lex, allowed, checks, use_prune, limit)
+    if not complete:
+        return "bound", (), None
+    dropped = None
+    if not cands and used:
+        no_checks: list[list[tuple[list[tuple[int, int]], Decimal]]] = [[] for _ in slots]
+        raw, complete = _enumerate(lex, allowed, no_checks, None, limit)
+        if not complete:
+            return "bound_relaxed", (), None
+        if raw:
+            scored = [(_violations(c, run, used, fixed_num), c) for c in raw]
+            best = min(len(v) for v, _ in scored)
+            cands = [c for v, c in scored if len(v) == best]
+            dropped = tuple(sorted({c.name for v, _ in scored if len(v) == best for c in v}))
+    return "ok", tuple(cands), dropped
+
+
 def _violations(cand: tuple[_Tok, ...], run: _Run, cons: list[_Constraint], fixed_num: dict[str, Decimal]) -> list[_Constraint]:
     idx = {a: i for i, a in enumerate(run.slots)}
     bad = []
@@ -444,14 +483,17 @@ class _Joint:
         m = len(self.cons)
         # Contribution vector of every candidate of every involved run.
         contrib: dict[int, list[list[Decimal]]] = {}
+        mine: dict[int, list[tuple[int, int, int]]] = {ri: [] for ri in involved}  # (constraint, slot, coef)
+        for j, ts in enumerate(terms_of):
+            for rj, si, coef in ts:
+                mine[rj].append((j, si, coef))
         for ri in involved:
             vecs = []
+            own = mine[ri]
             for cand in runs[ri].cands:
                 vec = [Decimal(0)] * m
-                for j, ts in enumerate(terms_of):
-                    for rj, si, coef in ts:
-                        if rj == ri:
-                            vec[j] += coef * cand[si].value  # type: ignore[operator]
+                for j, si, coef in own:
+                    vec[j] += coef * cand[si].value  # type: ignore[operator]
                 vecs.append(vec)
             contrib[ri] = vecs
         base = list(consts)
@@ -621,35 +663,27 @@ def solve(template: str, table_id: str, rows: list[RunRow], fixed: dict[str, Cel
                                   f"{row.text[p]!r} read as a cell boundary", row.start + p, row.start + p + 1))
         if not run.slots:
             continue
-        mine = list({id(c): c for a in run.slots for c in row_cons_of.get(a, ())}.values())
-        checks, prune, used = _local_checks(run, mine, fixed_num)
-        use_prune = prune if not (lex.has_minus or lex.has_marker) else None
-        allowed = [_allowed(a) for a in run.slots]
-        cands, complete = _enumerate(lex, allowed, checks, use_prune, ENUM_NODE_LIMIT)
-        if not complete:
+        mine = tuple({id(c): c for a in run.slots for c in row_cons_of.get(a, ())}.values())
+        fixed_key = tuple(sorted((a, v) for a, v in fixed_num.items() if any(a in c.lhs or a in c.rhs for c in mine)))
+        status, cands_t, dropped = _split(row.text, tuple(run.slots), mine, fixed_key, ENUM_NODE_LIMIT)
+        cands = list(cands_t)
+        if status == "bound":
             run.status = "bound"
             notices.append(Notice("runtogether.bound", f"{table_id}/{row.row_id}: gave up enumerating the splits of "
                                   f"{row.text!r} after {ENUM_NODE_LIMIT} steps; its cells are left ambiguous",
                                   row.start, end))
             continue
-        if not cands and used:
-            no_checks: list[list[tuple[list[tuple[int, int]], Decimal]]] = [[] for _ in run.slots]
-            raw, complete = _enumerate(lex, allowed, no_checks, None, ENUM_NODE_LIMIT)
-            if not complete:
-                run.status = "bound"
-                notices.append(Notice("runtogether.bound", f"{table_id}/{row.row_id}: no split of {row.text!r} adds up "
-                                      f"and enumerating all splits stopped after {ENUM_NODE_LIMIT} steps; its cells "
-                                      "are left ambiguous", row.start, end))
-                continue
-            if raw:
-                scored = [(_violations(c, run, used, fixed_num), c) for c in raw]
-                best = min(len(v) for v, _ in scored)
-                cands = [c for v, c in scored if len(v) == best]
-                dropped = sorted({c.name for v, _ in scored if len(v) == best for c in v})
-                notices.append(Notice("runtogether.relaxed", f"{table_id}/{row.row_id}: no split of {row.text!r} "
-                                      f"satisfies its row constraints; dropped: {', '.join(dropped)} "
-                                      f"({CONSTRAINT_FAMILIES['row']}); kept the {len(cands)} split(s) that break "
-                                      f"the fewest", row.start, end))
+        if status == "bound_relaxed":
+            run.status = "bound"
+            notices.append(Notice("runtogether.bound", f"{table_id}/{row.row_id}: no split of {row.text!r} adds up "
+                                  f"and enumerating all splits stopped after {ENUM_NODE_LIMIT} steps; its cells "
+                                  "are left ambiguous", row.start, end))
+            continue
+        if dropped is not None:
+            notices.append(Notice("runtogether.relaxed", f"{table_id}/{row.row_id}: no split of {row.text!r} "
+                                  f"satisfies its row constraints; dropped: {', '.join(dropped)} "
+                                  f"({CONSTRAINT_FAMILIES['row']}); kept the {len(cands)} split(s) that break "
+                                  f"the fewest", row.start, end))
         if not cands:
             run.status = "unsplittable"
             notices.append(Notice("runtogether.unsplittable", f"{table_id}/{row.row_id}: {row.text!r} cannot be split "

@@ -38,11 +38,19 @@ def _lines(text: str, a: int, b: int) -> list[tuple[int, str]]:
 
 
 def detect_layout(text: str, a: int, b: int) -> str:
-    lines = [(p, ln) for p, ln in _lines(text, a, b)]
-    n_md = sum(1 for _, ln in lines if ln.lstrip().startswith("|") and ln.count("|") >= 3)
-    n_pipe = sum(1 for _, ln in lines if ln.rstrip().endswith("|") and not ln.lstrip().startswith("|"))
-    n_tab_start = sum(1 for _, ln in lines if ln.startswith("\t") and "\t" not in ln[1:].rstrip("\t"))
-    n_tab_inner = sum(1 for _, ln in lines if "\t" in ln.strip("\t") or ln.count("\t") >= 2)
+    n_md = n_pipe = n_tab_start = n_tab_inner = 0
+    for ln in text[a:b].split("\n"):
+        if "|" in ln:
+            starts = ln.lstrip().startswith("|")
+            if starts and ln.count("|") >= 3:
+                n_md += 1
+            if not starts and ln.rstrip().endswith("|"):
+                n_pipe += 1
+        if "\t" in ln:
+            if ln.startswith("\t") and "\t" not in ln[1:].rstrip("\t"):
+                n_tab_start += 1
+            if "\t" in ln.strip("\t") or ln.count("\t") >= 2:
+                n_tab_inner += 1
     counts = {"markdown": n_md, "pipe_cells": n_pipe, "tab_lines": n_tab_start, "tab_rows": n_tab_inner}
     best = max(counts, key=lambda k: counts[k])
     if counts[best] >= 2:
@@ -50,26 +58,31 @@ def detect_layout(text: str, a: int, b: int) -> str:
     return "run_together"
 
 
-def tokenize(text: str, a: int, b: int, layout: str) -> list[RawRow]:
+def tokenize(text: str, a: int, b: int, layout: str, source: str | None = None) -> list[RawRow]:
+    """Rows of raw cells of ``text[a:b]`` in ``layout``. Cell boundaries are found in ``text``
+    (the masked view); each cell's text is taken from ``source`` (default ``text``), which has
+    the same offsets."""
+    src = text if source is None else source
     rows: list[RawRow] = []
     if layout == "tab_lines":
         cur: list[list] = []  # [start, end] per cell
         for pos, line in _lines(text, a, b):
             if line == "" or line.strip("\r") == "":
                 if cur:
-                    rows.append([RawCell(text[s:e], s, e) for s, e in cur])
+                    rows.append([RawCell(src[s:e], s, e) for s, e in cur])
                     cur = []
                 continue
             if line.startswith("\t"):
-                for k, part in enumerate(line.split("\t")[1:]):
-                    s = pos + 1 + sum(len(p) + 1 for p in line.split("\t")[1 : 1 + k])
+                s = pos + 1
+                for part in line.split("\t")[1:]:
                     cur.append([s, s + len(part)])
+                    s += len(part) + 1
             elif cur:
                 cur[-1][1] = pos + len(line)
             else:
                 cur.append([pos, pos + len(line)])
         if cur:
-            rows.append([RawCell(text[s:e], s, e) for s, e in cur])
+            rows.append([RawCell(src[s:e], s, e) for s, e in cur])
         return rows
     if layout == "tab_rows":
         for pos, line in _lines(text, a, b):
@@ -77,7 +90,7 @@ def tokenize(text: str, a: int, b: int, layout: str) -> list[RawRow]:
                 continue
             row, p = [], pos
             for part in line.split("\t"):
-                row.append(RawCell(part, p, p + len(part)))
+                row.append(RawCell(src[p : p + len(part)], p, p + len(part)))
                 p += len(part) + 1
             rows.append(row)
         return rows
@@ -88,42 +101,50 @@ def tokenize(text: str, a: int, b: int, layout: str) -> list[RawRow]:
             body = line.rstrip()
             if body.endswith("|"):
                 body = body[:-1]
-            rows.append([RawCell(body, pos, pos + len(body))])
+            rows.append([RawCell(src[pos : pos + len(body)], pos, pos + len(body))])
         return rows
     if layout == "markdown":
         for pos, line in _lines(text, a, b):
             s = line.strip()
-            if not s or re.fullmatch(r"\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*", s):
+            if not s or _MD_RULE.fullmatch(s):
                 continue
             if s.startswith("|"):
                 parts = line.split("|")
                 row, p = [], pos
                 for k, part in enumerate(parts):
                     if 0 < k < len(parts) - 1 or (k == len(parts) - 1 and part.strip()):
-                        row.append(RawCell(part, p, p + len(part)))
+                        row.append(RawCell(src[p : p + len(part)], p, p + len(part)))
                     p += len(part) + 1
                 rows.append(row)
             else:
-                body = re.sub(r"^#+\s*", "", line)
+                body = _MD_HASHES.sub("", line)
                 off = len(line) - len(body)
-                rows.append(_label_values(body, pos + off))
+                rows.append(_label_values(body, pos + off, src))
         return rows
     raise ValueError(layout)
 
 
+_MD_RULE = re.compile(r"\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*")
+_MD_HASHES = re.compile(r"^#+\s*")
 _LABEL_VALUES = re.compile(r"^(?P<label>.*?[\u4e00-\u9fff）)])[ \t\u3000]+(?P<values>(?:-?\d[\d,.]*[ \t\u3000]*)+)$")
 
 
-def _label_values(line: str, pos: int) -> RawRow:
-    """A plain line "行政许可 0" (label, spaces, numbers) as label and value cells."""
+def _label_values(line: str, pos: int, src: str | None = None) -> RawRow:
+    """A plain line "行政许可 0" (label, spaces, numbers) as label and value cells; ``src`` (the
+    source text, offsets as ``pos``) gives the cells' text, default ``line`` itself."""
     m = _LABEL_VALUES.match(line.rstrip())
     if not m:
-        return [RawCell(line, pos, pos + len(line))]
-    row = [RawCell(m.group("label"), pos, pos + m.end("label"))]
-    for v in re.finditer(r"-?\d[\d,.]*", m.group("values")):
+        return [RawCell(line if src is None else src[pos : pos + len(line)], pos, pos + len(line))]
+    le = pos + m.end("label")
+    row = [RawCell(m.group("label") if src is None else src[pos:le], pos, le)]
+    for v in _VALUE.finditer(m.group("values")):
         s = pos + m.start("values") + v.start()
-        row.append(RawCell(v.group(0), s, s + len(v.group(0))))
+        e = s + len(v.group(0))
+        row.append(RawCell(v.group(0) if src is None else src[s:e], s, e))
     return row
+
+
+_VALUE = re.compile(r"-?\d[\d,.]*")
 
 
 def _region(text: str, masked: str, sec: Section | None, tid: str) -> tuple[int, int] | None:
@@ -164,8 +185,7 @@ def parse_text_tables(text: str, sections: list[Section] | tuple[Section, ...], 
         if layout == "run_together":
             cells, ns, span, splits = _run_together(masked, a, b, tdef)
         else:
-            rows = tokenize(masked, a, b, layout)
-            rows = [[RawCell(text[c.start:c.end], c.start, c.end) for c in r] for r in rows]  # raw from the source
+            rows = tokenize(masked, a, b, layout, text)  # boundaries from the masked view, raw from the source
             cells, ns, span = align(rows, tdef)
             splits = {}
         notices.extend(ns)

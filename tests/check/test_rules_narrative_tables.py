@@ -123,3 +123,36 @@ def test_flipped_zero_claim_on_a_report_with_applications() -> None:
     bad = replace(rep, text=text, sections=secs, tables={k: replace(t, start=None, end=None) for k, t in rep.tables.items()})
     out = check_report(bad, rules=["nt.zero_claims"])
     assert any(f.status == "fail" for f in out)
+
+
+def test_breakdown_sum_topical_list_is_open() -> None:
+    # 其中涉及…: the items on some key topics, not a partition of the total
+    text = "公开政府信息3636条，其中涉及财政预算信息9条；保障性住房信息7条；食品安全信息1条。"
+    a = text.index("3636条")
+    figs = [fig("f1", a, a + 5, 3636, None, unit="条"),
+            fig("f2", text.index("9条"), text.index("9条") + 2, 9, None, unit="条", parent="f1"),
+            fig("f3", text.index("7条"), text.index("7条") + 2, 7, None, unit="条", parent="f1"),
+            fig("f4", text.index("1条"), text.index("1条") + 2, 1, None, unit="条", parent="f1")]
+    f = check_report(make_report(text=text), rules=["nt.breakdown_sum"], figures=figs)[0]
+    assert f.status == "pass"
+    # without 涉及 the same list claims to be the whole
+    text2 = text.replace("其中涉及", "其中有关")
+    f = check_report(make_report(text=text2), rules=["nt.breakdown_sum"], figures=figs)[0]
+    assert f.status == "fail"
+
+
+def test_share_of_the_listed_parts_is_left_to_breakdown_sum() -> None:
+    text = "主动公开2026条。县直2475条，占62.2%。乡镇1503条，占37.8%。"
+
+    def pos(s: str) -> tuple[int, int]:
+        return text.index(s), text.index(s) + len(s)
+
+    figs = [fig("f1", *pos("2026条"), 2026, None, unit="条"),
+            fig("f2", *pos("2475条"), 2475, None, unit="条", parent="f1"),
+            fig("f3", *pos("62.2%"), Decimal("62.2"), None, unit="%", kind="percent", qualifies="f2", text="62.2%"),
+            fig("f4", *pos("1503条"), 1503, None, unit="条", parent="f1"),
+            fig("f5", *pos("37.8%"), Decimal("37.8"), None, unit="%", kind="percent", qualifies="f4", text="37.8%")]
+    rep = make_report(text=text)
+    out = check_report(rep, rules=["nt.percentages"], figures=figs)
+    assert [f.status for f in out] == ["not_assessable", "not_assessable"]
+    assert check_report(rep, rules=["nt.breakdown_sum"], figures=figs)[0].status == "fail"

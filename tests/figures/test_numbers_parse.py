@@ -17,3 +17,12 @@ def test_parse_number(raw: str, value: str) -> None:
 def test_parse_number_rejects_words() -> None:
     with pytest.raises(ValueError):
         parse_number("abc")
+
+
+def test_common_numerals_agree_with_cn2an() -> None:
+    # the lookup table of frequent numerals must give what cn2an gives (it stands in for it)
+    cn2an = pytest.importorskip("cn2an")
+    from gsnlp.figures.numbers import _COMMON
+
+    for raw, value in _COMMON.items():
+        assert Decimal(int(cn2an.cn2an(raw.replace("两", "二"), "smart"))) == value, raw

@@ -82,3 +82,32 @@ def test_categories_in_next_sentence_sum_to_total() -> None:
     total = _by_text(figs)["2122条"]
     parts = [f for f in figs if f.parent == total.id]
     assert sum(p.value for p in parts) == 2 * total.value  # 机关/乡镇 split and the 16 categories
+
+
+def test_parts_with_shares_link_even_when_a_count_is_mistyped() -> None:
+    s = ("2015年主动公开政府信息2949条。其中，区管委会及区直各部门主动公开政府信息2275条，占77%。"
+         "各乡镇主动公开政府信息674条，占23%，政府信息公开量较大的部门是区环境与国土资源局。")
+    assert s[:60] in corpus_file("平潭综合实验区_2015.txt").read_text(encoding="utf-8")
+    t = _by_text(extract(s))
+    assert t["674条"].parent == t["2949条"].id  # 2275 + 674 = 2949
+    # a part 2 too large: the shares (77% + 23% = 100%) still say whose parts they are
+    t = _by_text(extract(s.replace("2275条", "2277条")))
+    assert t["2277条"].parent == t["2949条"].id and t["674条"].parent == t["2949条"].id
+
+
+def test_sentence_naming_the_total_by_its_verb() -> None:
+    s = ("2012年制作、获取政府信息总数3978条，其中主动公开政府信息2026条，作为依申请公开信息数46条，不予公开信息数1854条。"
+         "主动公开的政府信息，县直各单位主动公开政府信息2475条，占62.2%。各乡镇主动公开政府信息1503条，占37.8%。")
+    assert s in corpus_file("平潭县人民政府_2012.txt").read_text(encoding="utf-8")
+    t = _by_text(extract(s))
+    # 2475 + 1503 = 3978, but the sentence says they split the 主动公开 information (2026)
+    assert t["2475条"].parent == t["2026条"].id and t["1503条"].parent == t["2026条"].id
+    assert [t[x].parent for x in ("2026条", "46条", "1854条")] == [t["3978条"].id] * 3
+
+
+def test_litigation_count_is_no_part_of_review_total() -> None:
+    s = ("政府信息公开行政复议351件，其中结果维持72件，结果纠正64件，其他结果178件，尚未审结37件；"
+         "政府信息公开行政诉讼46件，其中结果维持25件，结果纠正5件，其他结果9件，尚未审结7件。")
+    t = _by_text(extract(s))
+    assert t["46件"].parent is None and t["46件"].metric == "litigation_total"
+    assert t["5件"].parent == t["46件"].id and t["64件"].parent == t["351件"].id
