@@ -9,6 +9,7 @@ Numbers are kept exactly as strings (``value``) and, where they fit, as ``DECIMA
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 TABLES = ("reports", "sections", "cells", "figures", "findings", "clauses")
@@ -33,6 +34,11 @@ def num(v: Decimal | str | None) -> Decimal | None:
 
 def schemas() -> dict[str, Any]:
     """``{table: pyarrow.Schema}``; pyarrow is imported here, not at module import."""
+    return dict(_schemas())
+
+
+@lru_cache(maxsize=1)
+def _schemas() -> dict[str, Any]:  # built once per process (Arrow schemas are immutable)
     import pyarrow as pa
 
     s, i32, i64, f64, b = pa.string(), pa.int32(), pa.int64(), pa.float64(), pa.bool_()

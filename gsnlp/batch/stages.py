@@ -96,7 +96,7 @@ def load_stages(names: tuple[str, ...] | None = None, theme_model: str | None = 
     if unknown:
         from gsnlp.errors import UnknownNameError
 
-        raise UnknownNameError("stage", sorted(unknown)[0], STAGE_NAMES)
+        raise UnknownNameError("stage", min(unknown), STAGE_NAMES)
     notes = {"parse": "gsnlp.io.read_bytes"}
     fig = chk = thm = None
     model_name = None

@@ -1,13 +1,15 @@
 """Where batch results go: an append-only spool while the run works, then deterministic
 Parquet files and a DuckDB database.
 
-The spool (``OUT/.work/``) holds one Arrow IPC file per table per flush and an index
-(``index.jsonl``, one line per processed content hash, written after its spool files are
-closed). It is what makes a run resumable: a hash whose latest index line has rows is done.
+The spool (``OUT/.work/``) holds one Arrow IPC file per table per chunk of reports, written by
+the worker that processed the chunk (``write_spool``), and an index (``index.jsonl``, one line
+per processed content hash, appended by the parent after the chunk's spool files are closed).
+It is what makes a run resumable: a hash whose latest index line has rows is done.
 
-``finalize`` turns the spool into ``OUT/<table>.parquet``, rows sorted by
+``write_table`` turns the spool into ``OUT/<table>.parquet`` (one call per table, so the six
+tables can be written by different processes), rows sorted by
 ``(report_id, seq)``: the included reports are range-partitioned by their rank in the sorted
-list of report ids into buckets of at most ``BUCKET_REPORTS`` (500) reports, each bucket is sorted
+list of report ids into buckets of at most ``BUCKET_REPORTS`` (200) reports, each bucket is sorted
 in memory and appended to the Parquet writer. Memory is bounded by one spool file and one
 bucket, whatever the number of reports; the output depends only on the set of inputs.
 """
@@ -17,14 +19,18 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from gsnlp.batch.schema import TABLES, schemas
 
-BUCKET_REPORTS = 500
+BUCKET_REPORTS = 200
 ROW_GROUP_ROWS = 65536
+# bytes of rows held in memory between the spool files and the bucket files. With
+# BUCKET_REPORTS this bounds the memory of writing a table, whatever the number of reports
+FLUSH_BYTES = 16 << 20
 
 
 def _ipc_options() -> Any:
@@ -34,33 +40,48 @@ def _ipc_options() -> Any:
     return pa.ipc.IpcWriteOptions(compression="lz4")
 
 
+def write_spool(spool_dir: Path, k: int, batches: dict[str, Any]) -> None:
+    """The spool files ``<k>.<table>.arrow`` of one chunk (each written to a temporary name,
+    then renamed: a file under its final name is complete)."""
+    import pyarrow as pa
+
+    sch = schemas()
+    for t in TABLES:
+        tmp = spool_dir / f"{k:06d}.{t}.arrow.tmp"
+        with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, sch[t], options=_ipc_options()) as w:
+            if batches[t].num_rows:
+                w.write_batch(batches[t])
+        os.replace(tmp, spool_dir / f"{k:06d}.{t}.arrow")
+
+
+def next_spool_id(work: Path) -> int:
+    """The first spool file number not used by an earlier (resumed) run."""
+    d = work / "spool"
+    return 1 + max((int(p.name.split(".")[0]) for p in d.glob("*.reports.arrow")), default=-1) if d.exists() else 0
+
+
 class Spool:
-    """Append-only store of per-report Arrow batches, flushed every ``flush_every`` reports."""
+    """The index side of the spool: the workers write the spool files of each chunk
+    (``write_spool``); this process reserves their numbers and appends the index lines, every
+    ``flush_every`` lines and at the end (each line after its chunk's files are complete)."""
 
     def __init__(self, work: Path, flush_every: int = 256) -> None:
         self.dir = work / "spool"
         self.dir.mkdir(parents=True, exist_ok=True)
         self.index_path = work / "index.jsonl"
         self.flush_every = flush_every
-        self._k = 1 + max((int(p.name.split(".")[0]) for p in self.dir.glob("*.reports.arrow")), default=-1)
-        self._buf: dict[str, list[Any]] = {t: [] for t in TABLES}
-        self._n: dict[str, int] = dict.fromkeys(TABLES, 0)
+        self._k = next_spool_id(work)
         self._pending: list[dict[str, Any]] = []
 
-    def add(self, record: dict[str, Any], batches: dict[str, Any] | None) -> None:
-        """``record`` is the index line of one processed hash; ``batches`` its rows (None: no rows).
+    def reserve(self, n: int) -> int:
+        """The first of ``n`` fresh spool file numbers."""
+        k = self._k
+        self._k += n
+        return k
 
-        The index line records where the report's rows are: ``rows[table] = [offset, length]``
-        in that table's spool file, so that finalizing never has to look rows up by id."""
-        if batches is not None:
-            where = {}
-            for t in TABLES:
-                n = batches[t].num_rows
-                if n:
-                    self._buf[t].append(batches[t])
-                    where[t] = [self._n[t], n]
-                    self._n[t] += n
-            record = dict(record, spool=self._k, rows=where)
+    def add(self, record: dict[str, Any], batches: Any = None) -> None:
+        """``record`` is the index line of one processed hash (with ``spool`` and ``rows`` when it
+        has rows, already written by a worker); ``batches`` is unused (kept for callers)."""
         self._pending.append(record)
         if len(self._pending) >= self.flush_every:
             self.flush()
@@ -68,32 +89,25 @@ class Spool:
     def flush(self) -> None:
         if not self._pending:
             return
-        import pyarrow as pa
-
-        if any(r.get("spool") == self._k for r in self._pending):
-            sch = schemas()
-            for t in TABLES:
-                tmp = self.dir / f"{self._k:06d}.{t}.arrow.tmp"
-                with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, sch[t], options=_ipc_options()) as w:
-                    if self._buf[t]:
-                        w.write_table(pa.Table.from_batches(self._buf[t], sch[t]).combine_chunks())
-                os.replace(tmp, self.dir / f"{self._k:06d}.{t}.arrow")
-            self._k += 1
         with open(self.index_path, "a", encoding="utf-8") as fh:
             fh.writelines(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in self._pending)
             fh.flush()
             os.fsync(fh.fileno())
-        self._buf = {t: [] for t in TABLES}
-        self._n = dict.fromkeys(TABLES, 0)
         self._pending = []
 
 
 def read_index(work: Path) -> dict[str, dict[str, Any]]:
-    """sha256 -> its latest index record (a later line wins: a retried failure, a re-run)."""
+    """sha256 -> its latest index record (a later line wins: a retried failure, a re-run).
+
+    The records are kept compact, as the whole index is in memory at the end of a run: keys and
+    short values interned, ``stages`` a shared tuple, and ``rows`` (a ``{table: [offset,
+    length]}`` object in the file) a flat tuple ``(offset, length) * len(TABLES)`` in
+    ``TABLES`` order, length 0 where the report has no rows in that table."""
     out: dict[str, dict[str, Any]] = {}
     p = work / "index.jsonl"
     if not p.exists():
         return out
+    shared: dict[Any, Any] = {}
     with open(p, encoding="utf-8") as fh:
         for line in fh:
             line = line.strip()
@@ -103,7 +117,16 @@ def read_index(work: Path) -> dict[str, dict[str, Any]]:
                 r = json.loads(line)
             except json.JSONDecodeError:  # a line cut by a crash: that hash is simply redone
                 continue
-            out[r["sha256"]] = r
+            rec: dict[str, Any] = {}
+            for k, v in r.items():
+                if k == "rows" and v is not None:
+                    v = tuple(x for t in TABLES for x in (v.get(t) or (0, 0)))
+                elif k == "stages" and v is not None:
+                    v = shared.setdefault(tuple(v), tuple(v))
+                elif k in ("status", "format") and isinstance(v, str):
+                    v = sys.intern(v)
+                rec[sys.intern(k)] = v
+            out[rec["sha256"]] = rec
     return out
 
 
@@ -111,83 +134,143 @@ def _spool_ids(work: Path) -> list[int]:
     return sorted(int(p.name.split(".")[0]) for p in (work / "spool").glob("*.reports.arrow"))
 
 
-def write_tables(work: Path, out: Path, include: dict[str, dict[str, Any]], paths: dict[str, str]) -> dict[str, int]:
-    """Write ``out/<table>.parquet`` for the report ids in ``include`` (report id -> its index record,
-    which says in which spool file and at which rows its data are).
+def table_blocks(include: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Per table, where the rows of the included reports are: an int64 array of
+    ``(spool file, offset, length, rank)`` rows, ``rank`` the position of the report id in
+    sorted order. Compact, so that another process can be given it."""
+    import numpy as np
 
-    ``paths`` gives the canonical input path of each report id (the reports table's ``path``).
-    Returns the number of rows per table.
-    """
+    acc: dict[str, list[tuple[int, int, int, int]]] = {t: [] for t in TABLES}
+    for rank, rid in enumerate(sorted(include)):
+        rec = include[rid]
+        rows = rec.get("rows")
+        if rows:
+            for i, t in enumerate(TABLES):
+                if rows[2 * i + 1]:
+                    acc[t].append((rec["spool"], rows[2 * i], rows[2 * i + 1], rank))
+    return {t: np.array(v, dtype=np.int64).reshape(-1, 4) for t, v in acc.items()}
+
+
+def write_table(work: Path, out: Path, t: str, blocks: Any, n: int, paths: list[str] | None = None) -> int:
+    """Write ``out/<t>.parquet`` from the spool: ``blocks`` as given by ``table_blocks``, ``n``
+    the number of included reports, ``paths`` (reports table only) the canonical input path of
+    each, by rank. Returns the number of rows written."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    sch = schemas()
-    order = sorted(include)
-    n = len(order)
+    sch = schemas()[t]
     n_buckets = max(1, math.ceil(n / BUCKET_REPORTS))
-    counts: dict[str, int] = {}
     bdir = work / "buckets"
     bdir.mkdir(exist_ok=True)
-    for t in TABLES:
-        # per spool file: the (offset, length, rank) of the rows of each included report
-        blocks: dict[int, list[tuple[int, int, int]]] = {}
-        for rank, rid in enumerate(order):
-            rec = include[rid]
-            w = (rec.get("rows") or {}).get(t)
-            if w:
-                blocks.setdefault(rec["spool"], []).append((w[0], w[1], rank))
-        ranked_schema = sch[t].append(pa.field("_rank", pa.int64()))
-        writers = [pa.ipc.new_stream(str(bdir / f"{t}.{b}.arrow"), ranked_schema, options=_ipc_options())
-                   for b in range(n_buckets)]
-        try:
-            for k in sorted(blocks):
+    ranked_schema = sch.append(pa.field("_rank", pa.int64()))
+    # Rows taken from the spool files wait in memory (one table per spool file, with the bucket
+    # of each row) until FLUSH_BYTES of them have gathered; then each bucket's share goes to its
+    # file in one write. What is left at the end is read from memory (a small batch never touches
+    # the bucket files). Per spool file one table, not one slice per bucket: a slice costs its
+    # own column objects (≈ 10 KB), more than the rows of a small table.
+    pending: list[Any] = []
+    pending_bucket: list[Any] = []
+    writers: dict[int, Any] = {}
+    buffered = 0
+
+    def by_bucket() -> Iterator[tuple[int, Any]]:
+        """The pending rows, bucket by bucket (and nothing pending after)."""
+        nonlocal buffered
+        if not pending:
+            return
+        bk = np.concatenate(pending_bucket)
+        o = np.argsort(bk, kind="stable")
+        big = pa.concat_tables(pending).take(pa.array(o))  # one copy, in bucket order
+        pending.clear()
+        pending_bucket.clear()
+        buffered = 0
+        bounds = np.searchsorted(bk[o], np.arange(n_buckets + 1))
+        for b in range(n_buckets):
+            if bounds[b + 1] > bounds[b]:
+                yield b, big.slice(int(bounds[b]), int(bounds[b + 1] - bounds[b]))
+
+    def flush() -> None:
+        for b, part in by_bucket():
+            if b not in writers:  # bucket files are short-lived and read back at once: not compressed
+                writers[b] = pa.ipc.new_stream(str(bdir / f"{t}.{b}.arrow"), ranked_schema)
+            writers[b].write_table(part)
+
+    try:
+        if len(blocks):
+            blocks = blocks[np.argsort(blocks[:, 0], kind="stable")]
+            ks, starts_at = np.unique(blocks[:, 0], return_index=True)
+            ends_at = np.append(starts_at[1:], len(blocks))
+            for k, i0, i1 in zip(ks.tolist(), starts_at.tolist(), ends_at.tolist()):
                 with pa.memory_map(str(work / "spool" / f"{k:06d}.{t}.arrow")) as src:
                     tab = pa.ipc.open_file(src).read_all()
-                bl = np.array(blocks[k], dtype=np.int64)
-                off, length, rank = bl[:, 0], bl[:, 1], bl[:, 2]
+                bl = blocks[i0:i1]
+                off, length, rank = bl[:, 1], bl[:, 2], bl[:, 3]
                 starts = np.repeat(off - np.concatenate(([0], np.cumsum(length)[:-1])), length)
                 rows = starts + np.arange(int(length.sum()))
                 ranks = np.repeat(rank, length)
-                bucket = (ranks * n_buckets) // max(n, 1)
-                o = np.argsort(bucket, kind="stable")
-                rows, ranks, bucket = rows[o], ranks[o], bucket[o]
                 part = tab.take(pa.array(rows)).append_column("_rank", pa.array(ranks, pa.int64()))
-                bounds = np.searchsorted(bucket, np.arange(n_buckets + 1))
-                for b in range(n_buckets):
-                    if bounds[b + 1] > bounds[b]:
-                        writers[b].write_table(part.slice(int(bounds[b]), int(bounds[b + 1] - bounds[b])))
-        finally:
-            for w in writers:
-                w.close()
-        total = 0
-        final = out / f"{t}.parquet"
-        tmp = out / f".{t}.parquet.tmp"
-        with pq.ParquetWriter(str(tmp), sch[t], compression="zstd", write_statistics=True) as pw:
-            for b in range(n_buckets):
+                pending.append(part)
+                pending_bucket.append((ranks * n_buckets) // max(n, 1))
+                buffered += part.nbytes
+                if buffered >= FLUSH_BYTES:
+                    flush()
+    finally:
+        for w in writers.values():
+            w.close()
+    left = dict(by_bucket())
+    total = 0
+    final = out / f"{t}.parquet"
+    tmp = out / f".{t}.parquet.tmp"
+    path_arr = pa.array(paths, pa.string()) if paths is not None else None
+    with pq.ParquetWriter(str(tmp), sch, compression="zstd", write_statistics=True) as pw:
+        for b in range(n_buckets):
+            got = [left.pop(b)] if b in left else []
+            if b in writers:
                 bp = bdir / f"{t}.{b}.arrow"
                 with pa.memory_map(str(bp)) as src:
-                    tab = pa.ipc.open_stream(src).read_all()
+                    got.insert(0, pa.ipc.open_stream(src).read_all())
                 bp.unlink()
-                if tab.num_rows == 0:
-                    continue
-                # numeric sort key: rank of the report id, then the row's position in its report
-                key = tab["_rank"].to_numpy() * (1 << 24)
-                if "seq" in tab.column_names:
-                    key = key + tab["seq"].to_numpy().astype(np.int64)
-                tab = tab.take(pa.array(np.argsort(key, kind="stable"))).drop_columns(["_rank"])
-                if t == "reports":
-                    tab = tab.set_column(tab.schema.get_field_index("path"), "path",
-                                         pa.array([paths[r] for r in tab["report_id"].to_pylist()], pa.string()))
-                pw.write_table(tab, row_group_size=ROW_GROUP_ROWS)
-                total += tab.num_rows
-        os.replace(tmp, final)
-        counts[t] = total
-    return counts
+            if not got or sum(x.num_rows for x in got) == 0:
+                continue
+            tab = pa.concat_tables(got)
+            # numeric sort key: rank of the report id, then the row's position in its report
+            key = tab["_rank"].to_numpy() * (1 << 24)
+            if "seq" in tab.column_names:
+                key = key + tab["seq"].to_numpy().astype(np.int64)
+            tab = tab.take(pa.array(np.argsort(key, kind="stable")))
+            if path_arr is not None:
+                tab = tab.set_column(tab.schema.get_field_index("path"), "path", path_arr.take(tab["_rank"]))
+            tab = tab.drop_columns(["_rank"])
+            pw.write_table(tab, row_group_size=ROW_GROUP_ROWS)
+            total += tab.num_rows
+    os.replace(tmp, final)
+    return total
 
 
-def write_duckdb(out: Path, entries: Iterable[dict[str, Any]]) -> Path:
-    """``out/gsnlp.duckdb``: the six tables from the Parquet files, plus ``inputs`` (the manifest)."""
+# the order in which write_duckdb loads the tables, and in which run_batch has them written:
+# the largest last (written first by one process while another writes the rest)
+LOAD_ORDER = ("reports", "sections", "figures", "clauses", "findings", "cells")
+
+
+def write_tables(work: Path, out: Path, include: dict[str, dict[str, Any]], paths: dict[str, str]) -> dict[str, int]:
+    """Write ``out/<table>.parquet`` for the report ids in ``include`` (report id -> its index record,
+    which says in which spool file and at which rows its data are), in this process.
+
+    ``paths`` gives the canonical input path of each report id (the reports table's ``path``).
+    Returns the number of rows per table.
+    """
+    blocks = table_blocks(include)
+    order = sorted(include)
+    return {t: write_table(work, out, t, blocks[t], len(order), [paths[r] for r in order] if t == "reports" else None)
+            for t in TABLES}
+
+
+def write_duckdb(out: Path, entries: Iterable[dict[str, Any]], ready: Callable[[str], None] | None = None) -> Path:
+    """``out/gsnlp.duckdb``: the six tables from the Parquet files, plus ``inputs`` (the manifest).
+
+    Tables are loaded in ``LOAD_ORDER``; ``ready(table)``, when given, is called before a table is
+    loaded and returns once its Parquet file is written (other processes may still be writing)."""
     try:
         import duckdb
     except ImportError as e:
@@ -205,21 +288,29 @@ def write_duckdb(out: Path, entries: Iterable[dict[str, Any]]) -> Path:
     try:
         con.execute("SET threads = 1")  # one thread: tables keep the Parquet row order
         # bounded memory whatever the corpus size: DuckDB writes blocks out instead of holding them
-        con.execute("SET memory_limit = '256MB'")
+        con.execute("SET memory_limit = '128MB'")
         con.execute("SET temp_directory = ?", [str(out / ".work" / "duckdb_tmp")])
-        for t in TABLES:
+        for t in LOAD_ORDER:
+            if ready is not None:
+                ready(t)
             con.execute(f"CREATE TABLE {t} AS SELECT * FROM read_parquet(?)", [str(out / f"{t}.parquet")])
-        rows = [{"path": e["path"], "sha256": e.get("sha256"), "report_id": e.get("report_id"),
-                 "status": e["status"], "duplicate_of": e.get("duplicate_of"),
-                 "reason_stage": (e.get("reason") or {}).get("stage"), "reason_code": (e.get("reason") or {}).get("code"),
-                 "reason_type": (e.get("reason") or {}).get("type"),
-                 "reason_message": (e.get("reason") or {}).get("message")} for e in entries]
-        inputs = pa.Table.from_pylist(rows, schema=pa.schema([(c, pa.string()) for c in (
-            "path", "sha256", "report_id", "status", "duplicate_of", "reason_stage", "reason_code", "reason_type",
-            "reason_message")]))
-        con.register("inputs_arrow", inputs)
-        con.execute("CREATE TABLE inputs AS SELECT * FROM inputs_arrow")
-        con.unregister("inputs_arrow")
+        cols = ("path", "sha256", "report_id", "status", "duplicate_of", "reason_stage", "reason_code",
+                "reason_type", "reason_message")
+        con.execute("CREATE TABLE inputs (" + ", ".join(f"{c} VARCHAR" for c in cols) + ")")
+        schema = pa.schema([(c, pa.string()) for c in cols])
+
+        def rows(e: dict[str, Any]) -> dict[str, Any]:
+            why = e.get("reason") or {}
+            return {"path": e["path"], "sha256": e.get("sha256"), "report_id": e.get("report_id"),
+                    "status": e["status"], "duplicate_of": e.get("duplicate_of"), "reason_stage": why.get("stage"),
+                    "reason_code": why.get("code"), "reason_type": why.get("type"),
+                    "reason_message": why.get("message")}
+
+        it = iter(entries)
+        while part := [rows(e) for _, e in zip(range(8192), it)]:  # in slices: no second copy of the manifest
+            con.register("inputs_arrow", pa.Table.from_pylist(part, schema=schema))
+            con.execute("INSERT INTO inputs SELECT * FROM inputs_arrow")
+            con.unregister("inputs_arrow")
         con.execute(VIEWS)
         con.execute("CHECKPOINT")
     finally:
@@ -244,6 +335,3 @@ WHERE c.table_id = 'applications'
 GROUP BY ALL;
 """
 
-
-def iter_index_lines(work: Path) -> Iterator[dict[str, Any]]:
-    yield from read_index(work).values()

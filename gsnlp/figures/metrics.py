@@ -41,7 +41,6 @@ def assign_metric(text: str, f: Any, ctx: dict[str, Any], figs: list[Any]) -> st
     subj = f.subject or ""
     pred = f.predicate or ctx.get("_pred_any") or ""
     left = ctx.get("_left", "")
-    sent_left = ctx.get("_sent_left", "")
     s_a, s_b = ctx.get("_sent", (f.start, f.end))
     sentence = text[s_a:s_b]
     local = left + subj

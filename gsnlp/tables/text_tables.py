@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from gsnlp.doc import Cell, Notice, Region, Section, Table
+from gsnlp.doc import Notice, Region, Section, Table
 from gsnlp.normalize import NormalizedText
 from gsnlp.segment.regions import mask
 from gsnlp.tables.align import align, complete

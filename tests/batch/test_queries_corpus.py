@@ -1,4 +1,4 @@
-"""The example queries of docs/queries.md, run against the bundled corpus batch."""
+"""The example queries of the README (section "Querying a batch"), run against the bundled corpus batch."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _queries() -> dict[str, str]:
-    text = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
     out = {}
     for block in re.findall(r"```sql\n(.*?)```", text, re.DOTALL):
         name = re.match(r"-- name: (\w+)", block)
-        assert name, f"every query in docs/queries.md starts with '-- name: …': {block[:60]}"
+        assert name, f"every query in the README starts with '-- name: …': {block[:60]}"
         out[name.group(1)] = block
     return out
 

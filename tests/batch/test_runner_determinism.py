@@ -89,3 +89,65 @@ def test_runner_buckets_do_not_change_the_rows(synth_in: Path, tmp_path: Path, m
     run_batch(synth_in, tmp_path / "four", workers=1, progress=False, database=False)
     for t in DATA_FILES:
         assert pq.read_table(tmp_path / "one" / f"{t}.parquet").equals(pq.read_table(tmp_path / "four" / f"{t}.parquet"))
+
+
+def test_runner_bucket_files_do_not_change_the_bytes(synth_in: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows that go through the bucket files (many buckets, a small in-memory buffer) and rows
+    that stay in memory give the same files."""
+    from gsnlp.batch import run_batch, store
+
+    monkeypatch.setattr(store, "BUCKET_REPORTS", 5)  # 12 reports: 3 buckets (3 row groups at least)
+    run_batch(synth_in, tmp_path / "mem", workers=1, progress=False, database=False)
+    monkeypatch.setattr(store, "FLUSH_BYTES", 2000)  # most rows go through the bucket files
+    run_batch(synth_in, tmp_path / "files", workers=1, progress=False, database=False, chunk=4)
+    for t in DATA_FILES:
+        assert (tmp_path / "mem" / f"{t}.parquet").read_bytes() == (tmp_path / "files" / f"{t}.parquet").read_bytes()
+
+
+def _workers_of(parent: int) -> list[int]:
+    """Pids of the pool workers: children of our children (the fork server's), from /proc."""
+    ppid = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    ours = {p for p, pp in ppid.items() if pp == parent}
+    return sorted(p for p, pp in ppid.items() if pp in ours)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the workers")
+def test_runner_worker_killed_mid_run_loses_nothing(synth_in: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed while chunks are in flight (as the OOM killer would): the chunks it and
+    its pool held are retried one input at a time, and the outputs are those of a clean run."""
+    import os
+    import signal
+
+    from gsnlp.batch import run_batch, runner
+
+    solo = []
+    real_pool = runner._pool
+
+    def counting_pool(workers: int, initargs: tuple) -> object:
+        if workers == 1:
+            solo.append(1)
+        return real_pool(workers, initargs)
+
+    monkeypatch.setattr(runner, "_pool", counting_pool)
+    killed: list[int] = []
+
+    def kill_one(rec: dict) -> None:
+        if not killed:
+            pids = _workers_of(os.getpid())
+            assert pids, "no worker process found"
+            os.kill(pids[0], signal.SIGKILL)
+            killed.append(pids[0])
+
+    clean = run_batch(synth_in, tmp_path / "clean", workers=1, progress=False)
+    hit = run_batch(synth_in, tmp_path / "hit", workers=2, progress=False, chunk=1, on_result=kill_one)
+    assert killed and solo, "the kill did not reach a pool with work left (the retry path did not run)"
+    assert (hit.n_in, hit.n_ok, hit.n_failed) == (clean.n_in, clean.n_ok, clean.n_failed) == (12, 12, 0)
+    assert _bytes(tmp_path / "hit") == _bytes(tmp_path / "clean")
