@@ -97,11 +97,8 @@ def batch(inp: Path, out: Path, workers: int, model: str, snap: Path, resume: bo
 
 
 def _sha(p: Path) -> str:
-    h = hashlib.sha256()
     with open(p, "rb") as fh:
-        for b in iter(lambda: fh.read(1 << 20), b""):
-            h.update(b)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def compare(a: Path, b: Path) -> dict:
