@@ -292,8 +292,10 @@ def plot(m: dict, res_dir: Path) -> None:
     txt = [r for r in m["runs"] if r["format"] == "txt"]
     b.bar([f"{r['corpus']}\nw={r['workers']}" for r in txt], [r["parent_peak_rss_mb"] for r in txt], label="parent",
           color="#66ccee")
-    b.bar([f"{r['corpus']}\nw={r['workers']}" for r in txt], [r["worker_peak_rss_mb"] for r in txt],
-          bottom=[r["parent_peak_rss_mb"] for r in txt], label="one worker", color="#228833")
+    # with 1 worker the parent does the work itself: one process, nothing to stack
+    b.bar([f"{r['corpus']}\nw={r['workers']}" for r in txt],
+          [r["worker_peak_rss_mb"] if r["workers"] > 1 else 0 for r in txt],
+          bottom=[r["parent_peak_rss_mb"] for r in txt], label="+ one worker (w=2)", color="#228833")
     b.set_ylabel("peak RSS, MB")
     b.set_title("peak memory by corpus size")
     b.legend(fontsize=8)

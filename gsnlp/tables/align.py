@@ -268,6 +268,16 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
             if back is not None:
                 pending = (tdef.rows[back], live[label_idx[-1] + 1 :], -1, live[label_idx[0]])
                 last = back
+            else:
+                vals = [c for c in live[label_idx[-1] + 1 :] if make_cell(c.text).kind == "number"]
+                if vals:
+                    # a row of numbers under a label the template does not have (a 2019-style
+                    # 其他处理 row in a 2021 table): not read into any cell, but never dropped silently
+                    notices.append(Notice("tables.row_unmatched",
+                                          f"table {tdef.id}: row {label.strip()!r} with values "
+                                          f"{' '.join(c.text.strip() for c in vals)} matches no row of the template; "
+                                          "its numbers are not in the table", live[label_idx[0]].start,
+                                          vals[-1].end, "warning"))
             continue
         last = m
         before = pointer

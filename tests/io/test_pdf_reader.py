@@ -105,3 +105,19 @@ def test_pdf_gold_docs_named_like_files() -> None:
         path = GOLD / "tables" / f"{name}.json"
         if path.exists():
             assert json.loads(path.read_text(encoding="utf-8"))["doc"] == name
+
+
+@pytest.mark.parametrize("name", PDFS)
+def test_pdf_row_outside_the_template_is_reported_not_dropped(name: str) -> None:
+    """洪泽 2023/2024 print a 2019-style （六）其他处理 row in the 2021 applications table: it fits
+    no template row (the gold has its three sub-rows absent), so its numbers are not in any
+    cell, and a warning names the row, its values and its place. 淮安 2024 has no such row."""
+    rep = read(corpus_file(name))
+    found = [w for w in rep.to_dict()["warnings"] if w["code"] == "tables.row_unmatched"]
+    if "洪泽" not in name:
+        assert found == []
+        return
+    assert len(found) == 1
+    w = found[0]
+    assert w["severity"] == "warning" and "（六）其他处理" in w["message"] and "0 0 0 0 0 0 0" in w["message"]
+    assert rep.text[w["start"]:w["end"]].startswith("（六）其他处理")
