@@ -31,6 +31,7 @@ ROW_GROUP_ROWS = 65536
 # bytes of rows held in memory between the spool files and the bucket files. With
 # BUCKET_REPORTS this bounds the memory of writing a table, whatever the number of reports
 FLUSH_BYTES = 16 << 20
+FLUSH_PARTS = 32  # and at most this many spool files' worth (each costs its column objects)
 
 
 def _ipc_options() -> Any:
@@ -213,7 +214,7 @@ def write_table(work: Path, out: Path, t: str, blocks: Any, n: int, paths: list[
                 pending.append(part)
                 pending_bucket.append((ranks * n_buckets) // max(n, 1))
                 buffered += part.nbytes
-                if buffered >= FLUSH_BYTES:
+                if buffered >= FLUSH_BYTES or len(pending) >= FLUSH_PARTS:
                     flush()
     finally:
         for w in writers.values():
