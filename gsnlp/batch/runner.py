@@ -133,7 +133,7 @@ def _chunk(task: tuple[int, list[str]]) -> dict[str, Any]:
     cpu["arrow_spool"] = time.process_time() - t0
     cpu["chunks_total"] = time.process_time() - c0
     # the worker's own peak memory (forkserver workers are not our children)
-    return {"records": records, "cpu": cpu, "rss_kb": _peak_rss_kb(), "me": _me(),
+    return {"records": records, "cpu": cpu, "me": _me(),
             "stages": _W["stages"].describe()}
 
 
@@ -253,7 +253,7 @@ def _results(tasks: list[tuple[int, list[str]]], pools: _Pools | None, initargs:
             yield solo.submit(_chunk, (next_id(), [rel])).result()
         except BrokenProcessPool:
             yield {"records": [{"path": rel, "sha256": None, "status": "failed", "timings": {},
-                                "reason": dict(_CRASHED)}], "rss_kb": 0, "cpu": {}}
+                                "reason": dict(_CRASHED)}], "cpu": {}}
         finally:
             solo.shutdown(wait=True)
 
@@ -404,8 +404,9 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, r
         described: dict[str, Any] | None = None  # which stages ran, as the workers say
         for res in _results(tasks, pools, initargs, lambda: spool.reserve(1)):
             described = described or res.get("stages")
-            worker_rss_kb = max(worker_rss_kb, res.get("rss_kb", 0))
             me = res.get("me")
+            if me:
+                worker_rss_kb = max(worker_rss_kb, me["rss_kb"])
             if me and pools is not None:
                 procs[me["pid"]] = max(procs.get(me["pid"], 0.0), me["cpu_s"])
             for k2, v in res.get("cpu", {}).items():
@@ -426,7 +427,7 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, r
                         n_processed += 1
                         line = {k: rec[k] for k in ("sha256", "status", "reason", "format", "stages", "spool", "rows")
                                 if k in rec}
-                        spool.add(line, None)
+                        spool.add(line)
                 if sha is not None:
                     seen.add(sha)
                 if on_result is not None:

@@ -10,8 +10,9 @@ It is what makes a run resumable: a hash whose latest index line has rows is don
 tables can be written by different processes), rows sorted by
 ``(report_id, seq)``: the included reports are range-partitioned by their rank in the sorted
 list of report ids into buckets of at most ``BUCKET_REPORTS`` (200) reports, each bucket is sorted
-in memory and appended to the Parquet writer. Memory is bounded by one spool file and one
-bucket, whatever the number of reports; the output depends only on the set of inputs.
+in memory and appended to the Parquet writer. Memory is bounded by the rows buffered between
+spool and bucket files (``FLUSH_BYTES``, ``FLUSH_PARTS``) and one bucket, whatever the number of
+reports; the output depends only on the set of inputs.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ FLUSH_PARTS = 32  # and at most this many spool files' worth (each costs its col
 
 
 def _ipc_options() -> Any:
-    """Spool and bucket files are LZ4-compressed: a tenth of the bytes to write and read back."""
+    """Spool files are LZ4-compressed: a tenth of the bytes to write and read back (bucket files,
+    read back at once, are not)."""
     import pyarrow as pa
 
     return pa.ipc.IpcWriteOptions(compression="lz4")
@@ -55,12 +57,6 @@ def write_spool(spool_dir: Path, k: int, batches: dict[str, Any]) -> None:
         os.replace(tmp, spool_dir / f"{k:06d}.{t}.arrow")
 
 
-def next_spool_id(work: Path) -> int:
-    """The first spool file number not used by an earlier (resumed) run."""
-    d = work / "spool"
-    return 1 + max((int(p.name.split(".")[0]) for p in d.glob("*.reports.arrow")), default=-1) if d.exists() else 0
-
-
 class Spool:
     """The index side of the spool: the workers write the spool files of each chunk
     (``write_spool``); this process reserves their numbers and appends the index lines, every
@@ -71,7 +67,8 @@ class Spool:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.index_path = work / "index.jsonl"
         self.flush_every = flush_every
-        self._k = next_spool_id(work)
+        # the first spool file number not used by an earlier (resumed) run
+        self._k = 1 + max((int(p.name.split(".")[0]) for p in self.dir.glob("*.reports.arrow")), default=-1)
         self._pending: list[dict[str, Any]] = []
 
     def reserve(self, n: int) -> int:
@@ -80,9 +77,9 @@ class Spool:
         self._k += n
         return k
 
-    def add(self, record: dict[str, Any], batches: Any = None) -> None:
+    def add(self, record: dict[str, Any]) -> None:
         """``record`` is the index line of one processed hash (with ``spool`` and ``rows`` when it
-        has rows, already written by a worker); ``batches`` is unused (kept for callers)."""
+        has rows, already written by a worker)."""
         self._pending.append(record)
         if len(self._pending) >= self.flush_every:
             self.flush()
@@ -129,10 +126,6 @@ def read_index(work: Path) -> dict[str, dict[str, Any]]:
                 rec[sys.intern(k)] = v
             out[rec["sha256"]] = rec
     return out
-
-
-def _spool_ids(work: Path) -> list[int]:
-    return sorted(int(p.name.split(".")[0]) for p in (work / "spool").glob("*.reports.arrow"))
 
 
 def table_blocks(include: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -252,19 +245,6 @@ def write_table(work: Path, out: Path, t: str, blocks: Any, n: int, paths: list[
 # the order in which write_duckdb loads the tables, and in which run_batch has them written:
 # the largest last (written first by one process while another writes the rest)
 LOAD_ORDER = ("reports", "sections", "figures", "clauses", "findings", "cells")
-
-
-def write_tables(work: Path, out: Path, include: dict[str, dict[str, Any]], paths: dict[str, str]) -> dict[str, int]:
-    """Write ``out/<table>.parquet`` for the report ids in ``include`` (report id -> its index record,
-    which says in which spool file and at which rows its data are), in this process.
-
-    ``paths`` gives the canonical input path of each report id (the reports table's ``path``).
-    Returns the number of rows per table.
-    """
-    blocks = table_blocks(include)
-    order = sorted(include)
-    return {t: write_table(work, out, t, blocks[t], len(order), [paths[r] for r in order] if t == "reports" else None)
-            for t in TABLES}
 
 
 def write_duckdb(out: Path, entries: Iterable[dict[str, Any]], ready: Callable[[str], None] | None = None) -> Path:

@@ -204,17 +204,12 @@ def table_layout(table: Table) -> Layout | None:
 
 def grid_addresses(layout: Layout) -> list[list[str | None]]:
     """The layout expanded to a grid: the address shown at each position (covered → None)."""
-    grid: dict[tuple[int, int], str | None] = {}
-    for r, row in enumerate(layout.rows):
-        c = 0
-        for cell in row:
-            while (r, c) in grid:
-                c += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    grid[(r + dr, c + dc)] = cell.address if dr == dc == 0 else None
-            c += cell.colspan
-    return [[grid.get((r, c)) for c in range(layout.width)] for r in range(len(layout.rows))]
+    grid: list[list[str | None]] = [[None] * layout.width for _ in layout.rows]
+    cells = (cell for row in layout.rows for cell in row)  # in the order place() returns them
+    for p, cell in zip(place(layout), cells):
+        if p.col < layout.width:
+            grid[p.row][p.col] = cell.address
+    return grid
 
 
 # ---------------------------------------------------------------- reports from gold files
