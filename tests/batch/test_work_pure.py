@@ -53,9 +53,14 @@ def test_work_rows_fit_the_declared_schemas() -> None:
     pytest.importorskip("pyarrow")
     from gsnlp.batch import process_bytes, schemas, to_batches
 
-    b = to_batches(process_bytes(SEED.read_bytes(), "001.txt"))
+    r = process_bytes(SEED.read_bytes(), "001.txt")
+    b = to_batches(r)
     for t, batch in b.items():
         assert batch.schema == schemas()[t]
+        # every row names exactly the schema's fields: the Arrow conversion (from_pylist) would
+        # turn a missing key into a null and drop an extra one without a word
+        names = set(schemas()[t].names)
+        assert r.rows[t] and all(set(row) == names for row in r.rows[t]), t
 
 
 def test_work_records_which_stages_ran() -> None:
