@@ -76,3 +76,9 @@ class SchemaError(GsnlpError, ValueError):
     """A JSON document does not follow the expected gsnlp schema."""
 
     code = "E500"
+
+
+class BatchError(GsnlpError, RuntimeError):
+    """A batch run could not write its outputs (the inputs themselves are accounted for)."""
+
+    code = "E600"

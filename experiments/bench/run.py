@@ -85,7 +85,8 @@ def batch(inp: Path, out: Path, workers: int, model: str, snap: Path, resume: bo
         raise subprocess.CalledProcessError(proc.returncode, cmd)
     stats = json.loads((out / "run_stats.json").read_text())
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    ours = stats["parent_cpu_s"] + stats.get("workers_cpu_s", 0.0)
+    fin = stats.get("final_cpu_s", {})
+    ours = stats["parent_cpu_s"] + stats.get("workers_cpu_s", 0.0) + (fin.get("tables") or 0.0) + (fin.get("db") or 0.0)
     stats["wall_with_startup_s"] = round(wall, 3)
     stats["loadavg_1min_during"] = {"mean": round(sum(loads) / len(loads), 2), "max": round(max(loads), 2)}
     stats["machine_busy_cpu_s"] = round(busy, 2)
@@ -221,13 +222,18 @@ def cpu_ms(r: dict) -> dict[str, float]:
     out["rows (in the stages)"] = _ms(wc.get("rows_in_stages", 0.0), n)
     out["read+hash"] = _ms(wc.get("read_hash", 0.0), n)
     out["arrow+spool"] = _ms(wc.get("arrow_spool", 0.0), n)
-    total = r["parent_cpu_s"] + r.get("workers_cpu_s", 0.0)
+    fin = r.get("final_cpu_s", {})
+    tables, db = fin.get("tables") or 0.0, fin.get("db") or 0.0
+    total = r["parent_cpu_s"] + r.get("workers_cpu_s", 0.0) + tables + db
     if r["workers"] > 1:
-        # worker CPU outside the chunks: the final sort into Parquet (and start-up)
-        out["workers: final tables"] = _ms(r.get("workers_cpu_s", 0.0) - wc.get("chunks_total", 0.0), n)
+        # worker CPU outside the chunks (start-up, waiting on the queue)
+        out["workers: outside chunks"] = _ms(r.get("workers_cpu_s", 0.0) - wc.get("chunks_total", 0.0), n)
         out["parent"] = _ms(r["parent_cpu_s"], n)
     else:  # one process does everything: what is not a chunk is the parent's own work
         out["parent"] = _ms(r["parent_cpu_s"] - wc.get("chunks_total", 0.0), n)
+    # the final step's own processes: Parquet table writers, the DuckDB database
+    out["final: Parquet writers"] = _ms(tables, n)
+    out["final: database"] = _ms(db, n)
     out["total"] = _ms(total, n)
     return out
 
@@ -235,8 +241,8 @@ def cpu_ms(r: dict) -> dict[str, float]:
 def table(m: dict, res_dir: Path) -> None:
     lines = [("| corpus | workers | n_in | n_ok | n_failed | end to end (reports/s) | wall s | final write s | "
               "load avg (mean / max) | others' cores busy | CPU ms per report | CPU-bound estimate (reports/s) | "
-              "peak RSS parent MB | peak RSS worker MB | peak RSS before the final write, parent / worker MB |"),
-             "|" + "---|" * 15]
+              "peak RSS MB: parent / worker / table writer / database | parent's peak before the final step MB |"),
+             "|" + "---|" * 14]
     for r in m["runs"]:
         c = cpu_ms(r)
         est = round(1000 * min(r["workers"], 2) / c["total"], 1) if c["total"] else None
@@ -244,8 +250,8 @@ def table(m: dict, res_dir: Path) -> None:
         lines.append(f"| {r['corpus']} | {r['workers']} | {r['manifest']['n_in']} | {r['manifest']['n_ok']} | "
                      f"{r['manifest']['n_failed']} | **{r['reports_per_s']}** | {r['wall_s']} | {r['write_s']} | "
                      f"{la.get('mean')} / {la.get('max')} | {r.get('others_cores')} | {c['total']} | {est} | "
-                     f"{r['parent_peak_rss_mb']} | {r['worker_peak_rss_mb']} | "
-                     f"{r['peak_rss_mb_processing']['parent']} / {r['peak_rss_mb_processing']['worker']} |")
+                     f"{r['parent_peak_rss_mb']} / {r['worker_peak_rss_mb'] or '–'} / {r['writer_peak_rss_mb']} / "
+                     f"{r['db_peak_rss_mb']} | {r['peak_rss_mb_processing']['parent']} |")
     keys: list[str] = []
     for r in m["runs"]:
         keys += [k for k in cpu_ms(r) if k not in keys]
@@ -289,15 +295,17 @@ def plot(m: dict, res_dir: Path) -> None:
     a.set_ylabel("reports / second, end to end")
     a.legend(fontsize=8)
     a.set_title("throughput")
-    txt = [r for r in m["runs"] if r["format"] == "txt"]
-    b.bar([f"{r['corpus']}\nw={r['workers']}" for r in txt], [r["parent_peak_rss_mb"] for r in txt], label="parent",
-          color="#66ccee")
-    # with 1 worker the parent does the work itself: one process, nothing to stack
-    b.bar([f"{r['corpus']}\nw={r['workers']}" for r in txt],
-          [r["worker_peak_rss_mb"] if r["workers"] > 1 else 0 for r in txt],
-          bottom=[r["parent_peak_rss_mb"] for r in txt], label="+ one worker (w=2)", color="#228833")
+    # peak RSS of each kind of process against the number of reports (2 workers): flat lines
+    txt = sorted((r for r in m["runs"] if r["format"] == "txt" and r["workers"] == 2), key=lambda r: r["n_in"])
+    xs = [r["n_in"] for r in txt]
+    for key, label, color in (("parent_peak_rss_mb", "parent", "#66ccee"), ("worker_peak_rss_mb", "worker", "#228833"),
+                              ("writer_peak_rss_mb", "table writer", "#ccbb44"), ("db_peak_rss_mb", "database", "#aa3377")):
+        b.plot(xs, [r[key] for r in txt], marker="o", label=label, color=color)
+    b.set_xscale("log")
+    b.set_xlabel("reports (TXT, 2 workers)")
+    b.set_ylim(bottom=0)
     b.set_ylabel("peak RSS, MB")
-    b.set_title("peak memory by corpus size")
+    b.set_title("peak memory of each process by corpus size")
     b.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(res_dir / "throughput.png", dpi=120)

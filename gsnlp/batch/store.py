@@ -4,15 +4,18 @@ Parquet files and a DuckDB database.
 The spool (``OUT/.work/``) holds one Arrow IPC file per table per chunk of reports, written by
 the worker that processed the chunk (``write_spool``), and an index (``index.jsonl``, one line
 per processed content hash, appended by the parent after the chunk's spool files are closed).
-It is what makes a run resumable: a hash whose latest index line has rows is done.
+It is what makes a run resumable: a hash whose latest index line has rows is done. ``Index``
+reads it back compactly (sorted 128-bit keys and line offsets; the lines stay on disk).
 
 ``write_table`` turns the spool into ``OUT/<table>.parquet`` (one call per table, so the six
-tables can be written by different processes), rows sorted by
-``(report_id, seq)``: the included reports are range-partitioned by their rank in the sorted
-list of report ids into buckets of at most ``BUCKET_REPORTS`` (200) reports, each bucket is sorted
-in memory and appended to the Parquet writer. Memory is bounded by the rows buffered between
-spool and bucket files (``FLUSH_BYTES``, ``FLUSH_PARTS``) and one bucket, whatever the number of
-reports; the output depends only on the set of inputs.
+tables can be written by different processes; ``run_batch`` runs it in fresh processes, see
+``gsnlp.batch._procs``), rows sorted by ``(report_id, seq)``: the included reports
+(``save_include``) are range-partitioned by their rank in the sorted list of report ids into
+buckets of at most ``BUCKET_REPORTS`` (200) reports, each bucket is sorted in memory and
+appended to the Parquet writer. Memory is bounded by the rows buffered between spool and bucket
+files (``FLUSH_BYTES``, ``FLUSH_PARTS``) and one bucket, whatever the number of reports; the
+output depends only on the set of inputs. ``write_duckdb`` loads the database from the Parquet
+files and the manifest entries, each table as soon as its file is complete.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from __future__ import annotations
 import json
 import math
 import os
-import sys
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +73,12 @@ class Spool:
         # the first spool file number not used by an earlier (resumed) run
         self._k = 1 + max((int(p.name.split(".")[0]) for p in self.dir.glob("*.reports.arrow")), default=-1)
         self._pending: list[dict[str, Any]] = []
+        # a line cut by a crash must not swallow the first line appended now
+        self._newline = False
+        if self.index_path.exists() and self.index_path.stat().st_size:
+            with open(self.index_path, "rb") as fh:
+                fh.seek(-1, os.SEEK_END)
+                self._newline = fh.read(1) != b"\n"
 
     def reserve(self, n: int) -> int:
         """The first of ``n`` fresh spool file numbers."""
@@ -88,73 +97,164 @@ class Spool:
         if not self._pending:
             return
         with open(self.index_path, "a", encoding="utf-8") as fh:
+            if self._newline:
+                fh.write("\n")
+                self._newline = False
             fh.writelines(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in self._pending)
             fh.flush()
             os.fsync(fh.fileno())
         self._pending = []
 
 
-def read_index(work: Path) -> dict[str, dict[str, Any]]:
-    """sha256 -> its latest index record (a later line wins: a retried failure, a re-run).
-
-    The records are kept compact, as the whole index is in memory at the end of a run: keys and
-    short values interned, ``stages`` a shared tuple, and ``rows`` (a ``{table: [offset,
-    length]}`` object in the file) a flat tuple ``(offset, length) * len(TABLES)`` in
-    ``TABLES`` order, length 0 where the report has no rows in that table."""
-    out: dict[str, dict[str, Any]] = {}
-    p = work / "index.jsonl"
-    if not p.exists():
-        return out
-    shared: dict[Any, Any] = {}
-    with open(p, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                r = json.loads(line)
-            except json.JSONDecodeError:  # a line cut by a crash: that hash is simply redone
-                continue
-            rec: dict[str, Any] = {}
-            for k, v in r.items():
-                if k == "rows" and v is not None:
-                    v = tuple(x for t in TABLES for x in (v.get(t) or (0, 0)))
-                elif k == "stages" and v is not None:
-                    v = shared.setdefault(tuple(v), tuple(v))
-                elif k in ("status", "format") and isinstance(v, str):
-                    v = sys.intern(v)
-                rec[sys.intern(k)] = v
-            out[rec["sha256"]] = rec
-    return out
+KEY_LEN = 32  # hex digits of the sha256 kept as the key (128 bits; the report id is the first 64)
 
 
-def table_blocks(include: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Per table, where the rows of the included reports are: an int64 array of
-    ``(spool file, offset, length, rank)`` rows, ``rank`` the position of the report id in
-    sorted order. Compact, so that another process can be given it."""
+class Index:
+    """sha256 -> its latest line of ``index.jsonl`` (a later line wins: a retried failure, a
+    re-run), without holding the lines: the keys sorted (the first ``KEY_LEN`` hex digits of the
+    hash, 32 bytes) and the byte offset of each key's latest line (8 bytes); ``record(j)`` reads a
+    line back. A line cut by a crash is
+    skipped (that hash is simply redone). Use as a context manager (it keeps the file open)."""
+
+    def __init__(self, work: Path) -> None:
+        import numpy as np
+
+        self.path = work / "index.jsonl"
+        keys = bytearray()
+        offs = array("q")
+        done = bytearray()
+        if self.path.exists():
+            with open(self.path, "rb") as fh:
+                pos = 0
+                for line in fh:
+                    n = len(line)
+                    try:
+                        r = json.loads(line)
+                        sha = r["sha256"]
+                        ok = len(sha) == 64 and sha.isascii()
+                    except (ValueError, KeyError, TypeError):
+                        ok = False
+                    if ok:
+                        keys += sha[:KEY_LEN].encode("ascii")
+                        offs.append(pos)
+                        done.append(r.get("status") != "failed" and r.get("spool") is not None)
+                    pos += n
+        # no copy of the keys but the sorted one (32 bytes + 17 per line while sorting)
+        dt = f"S{KEY_LEN}"
+        order = np.argsort(np.frombuffer(keys, dtype=dt), kind="stable")  # equal keys: file order, last = latest
+        k = np.frombuffer(keys, dtype=dt)[order]
+        del keys
+        o = np.frombuffer(offs, dtype=np.int64)[order]
+        d = np.frombuffer(done, dtype=np.bool_)[order]
+        del order, offs, done
+        last = np.append(k[1:] != k[:-1], True) if len(k) else np.zeros(0, dtype=np.bool_)
+        if not last.all():  # a hash with more than one line (retried, re-run): keep the latest
+            k, o, d = k[last], o[last], d[last]
+        self.keys, self.offsets, self._done = k, o, d
+        self._fh: Any = None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def done(self) -> Any:
+        """The sorted keys whose latest line has rows: what a resumed run skips."""
+        return self.keys[self._done]
+
+    def find(self, sha: str) -> int:
+        """The position of ``sha`` among the keys, -1 when it has no line."""
+        return find_key(self.keys, sha)
+
+    def record(self, j: int) -> dict[str, Any]:
+        if self._fh is None:
+            self._fh = open(self.path, "rb")
+        self._fh.seek(int(self.offsets[j]))
+        return json.loads(self._fh.readline())
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def find_key(keys: Any, sha: str) -> int:
+    """Position of ``sha`` in sorted keys (``Index.keys``), or -1."""
     import numpy as np
 
-    acc: dict[str, list[tuple[int, int, int, int]]] = {t: [] for t in TABLES}
-    for rank, rid in enumerate(sorted(include)):
-        rec = include[rid]
-        rows = rec.get("rows")
-        if rows:
-            for i, t in enumerate(TABLES):
-                if rows[2 * i + 1]:
-                    acc[t].append((rec["spool"], rows[2 * i], rows[2 * i + 1], rank))
-    return {t: np.array(v, dtype=np.int64).reshape(-1, 4) for t, v in acc.items()}
+    b = sha[:KEY_LEN].encode("ascii")
+    i = int(np.searchsorted(keys, b))
+    return i if i < len(keys) and keys[i] == b else -1
 
 
-def write_table(work: Path, out: Path, t: str, blocks: Any, n: int, paths: list[str] | None = None) -> int:
-    """Write ``out/<t>.parquet`` from the spool: ``blocks`` as given by ``table_blocks``, ``n``
-    the number of included reports, ``paths`` (reports table only) the canonical input path of
-    each, by rank. Returns the number of rows written."""
+def new_include(n: int) -> Any:
+    """The array ``save_include`` writes, for ``n`` included reports, zeros: column 0 the spool
+    file of each report (by rank: sorted report id), then ``(offset, length)`` of its rows in each
+    table (``TABLES`` order). int32 and column-major, so that a table writer maps the file and
+    reads only its own columns."""
+    import numpy as np
+
+    return np.zeros((n, 1 + 2 * len(TABLES)), dtype=np.int32, order="F")
+
+
+def save_include(work: Path, include: Any) -> Path:
+    """``.work/include.npy`` (see ``new_include``)."""
+    import numpy as np
+
+    p = work / "include.npy"
+    np.save(p, include)
+    return p
+
+
+def table_blocks(include: Path, t: str) -> Any:
+    """Where the rows of table ``t`` of the included reports are: an int64 array of
+    ``(spool file, offset, length, rank)`` rows (reports without rows in ``t`` left out)."""
+    import numpy as np
+
+    a = np.load(include, mmap_mode="r")
+    i = TABLES.index(t)
+    length = np.asarray(a[:, 2 + 2 * i], dtype=np.int64)
+    rank = np.nonzero(length)[0]
+    return np.column_stack([np.asarray(a[:, 0], dtype=np.int64)[rank], np.asarray(a[:, 1 + 2 * i], dtype=np.int64)[rank],
+                            length[rank], rank]).reshape(-1, 4)
+
+
+def _bucket_count(n: int) -> int:
+    """Buckets of ``BUCKET_REPORTS`` reports, each an open file while the spool is read: the limit
+    on open files is raised to fit them where the system allows; where it does not (≈ 200,000
+    reports and more under a hard limit of 1,024), buckets hold more reports instead."""
+    want = max(1, math.ceil(n / BUCKET_REPORTS))
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        need = want + 64  # spool files, the Parquet writer, Python's own
+        if soft != resource.RLIM_INFINITY and soft < need:
+            new = need if hard == resource.RLIM_INFINITY else min(need, hard)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
+            soft = new
+        if soft != resource.RLIM_INFINITY and soft < need:
+            return max(1, min(want, soft - 64))
+    except (ImportError, ValueError, OSError):
+        pass
+    return want
+
+
+def write_table(work: Path, out: Path, t: str, include: Path, n: int, paths: Path | None = None) -> dict[str, int]:
+    """Write ``out/<t>.parquet`` from the spool: ``include`` as written by ``save_include``, ``n``
+    the number of included reports, ``paths`` (reports table only) a file of the canonical input
+    path of each report, one JSON string per line, by rank. Returns the number of rows written
+    (``rows``), of buckets and of bucket files written (``buckets``, ``bucket_files``)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     sch = schemas()[t]
-    n_buckets = max(1, math.ceil(n / BUCKET_REPORTS))
+    n_buckets = _bucket_count(n)
     bdir = work / "buckets"
     bdir.mkdir(exist_ok=True)
     ranked_schema = sch.append(pa.field("_rank", pa.int64()))
@@ -190,6 +290,7 @@ def write_table(work: Path, out: Path, t: str, blocks: Any, n: int, paths: list[
                 writers[b] = pa.ipc.new_stream(str(bdir / f"{t}.{b}.arrow"), ranked_schema)
             writers[b].write_table(part)
 
+    blocks = table_blocks(include, t)
     try:
         if len(blocks):
             blocks = blocks[np.argsort(blocks[:, 0], kind="stable")]
@@ -212,92 +313,107 @@ def write_table(work: Path, out: Path, t: str, blocks: Any, n: int, paths: list[
     finally:
         for w in writers.values():
             w.close()
+    n_files = len(writers)
     left = dict(by_bucket())
     total = 0
     final = out / f"{t}.parquet"
     tmp = out / f".{t}.parquet.tmp"
-    path_arr = pa.array(paths, pa.string()) if paths is not None else None
-    with pq.ParquetWriter(str(tmp), sch, compression="zstd", write_statistics=True) as pw:
-        for b in range(n_buckets):
-            got = [left.pop(b)] if b in left else []
-            if b in writers:
-                bp = bdir / f"{t}.{b}.arrow"
-                with pa.memory_map(str(bp)) as src:
-                    got.insert(0, pa.ipc.open_stream(src).read_all())
-                bp.unlink()
-            if not got or sum(x.num_rows for x in got) == 0:
-                continue
-            tab = pa.concat_tables(got)
-            # numeric sort key: rank of the report id, then the row's position in its report
-            key = tab["_rank"].to_numpy() * (1 << 24)
-            if "seq" in tab.column_names:
-                key = key + tab["seq"].to_numpy().astype(np.int64)
-            tab = tab.take(pa.array(np.argsort(key, kind="stable")))
-            if path_arr is not None:
-                tab = tab.set_column(tab.schema.get_field_index("path"), "path", path_arr.take(tab["_rank"]))
-            tab = tab.drop_columns(["_rank"])
-            pw.write_table(tab, row_group_size=ROW_GROUP_ROWS)
-            total += tab.num_rows
+    # the canonical paths (reports table), read bucket by bucket: bucket b holds ranks [lo(b), lo(b + 1))
+    path_fh = open(paths, encoding="utf-8") if paths is not None else None  # noqa: SIM115
+    try:
+        with pq.ParquetWriter(str(tmp), sch, compression="zstd", write_statistics=True) as pw:
+            for b in range(n_buckets):
+                got = [left.pop(b)] if b in left else []
+                if b in writers:
+                    bp = bdir / f"{t}.{b}.arrow"
+                    with pa.memory_map(str(bp)) as src:
+                        got.insert(0, pa.ipc.open_stream(src).read_all())
+                    bp.unlink()
+                lo, hi = -(-b * n // n_buckets), -(-(b + 1) * n // n_buckets)
+                path_arr = None
+                if path_fh is not None:
+                    path_arr = pa.array([json.loads(path_fh.readline()) for _ in range(hi - lo)], pa.string())
+                if not got or sum(x.num_rows for x in got) == 0:
+                    continue
+                tab = pa.concat_tables(got)
+                # numeric sort key: rank of the report id, then the row's position in its report
+                key = tab["_rank"].to_numpy() * (1 << 24)
+                if "seq" in tab.column_names:
+                    key = key + tab["seq"].to_numpy().astype(np.int64)
+                tab = tab.take(pa.array(np.argsort(key, kind="stable")))
+                if path_arr is not None:
+                    local = pa.array(tab["_rank"].to_numpy() - lo)
+                    tab = tab.set_column(tab.schema.get_field_index("path"), "path", path_arr.take(local))
+                tab = tab.drop_columns(["_rank"])
+                pw.write_table(tab, row_group_size=ROW_GROUP_ROWS)
+                total += tab.num_rows
+    finally:
+        if path_fh is not None:
+            path_fh.close()
     os.replace(tmp, final)
-    return total
+    return {"rows": total, "buckets": n_buckets, "bucket_files": n_files}
 
 
-# the order in which write_duckdb loads the tables, and in which run_batch has them written:
-# the largest last (written first by one process while another writes the rest)
+# the order in which run_batch has the tables written (the largest first, by one process, while
+# another writes the rest in this order); write_duckdb loads each as soon as it is announced
 LOAD_ORDER = ("reports", "sections", "figures", "clauses", "findings", "cells")
+DB_MEMORY_LIMIT = "64MB"
+INPUT_COLUMNS = ("path", "sha256", "report_id", "status", "duplicate_of", "reason_stage", "reason_code",
+                 "reason_type", "reason_message")
 
 
-def write_duckdb(out: Path, entries: Iterable[dict[str, Any]], ready: Callable[[str], None] | None = None) -> Path:
-    """``out/gsnlp.duckdb``: the six tables from the Parquet files, plus ``inputs`` (the manifest).
+def write_duckdb(out: Path, entries: Path, announced: Iterable[str]) -> Path:
+    """``out/gsnlp.duckdb``: the six tables from the Parquet files, plus ``inputs`` from
+    ``entries`` (the manifest entries, one JSON object per line).
 
-    Tables are loaded in ``LOAD_ORDER``; ``ready(table)``, when given, is called before a table is
-    loaded and returns once its Parquet file is written (other processes may still be writing)."""
+    ``announced`` yields the names of the tables (and ``inputs``) as their files become complete,
+    in any order; each is loaded when it is announced. Run by ``gsnlp.batch._dbload`` in a process
+    of its own: DuckDB's memory (bounded by ``DB_MEMORY_LIMIT`` plus ≈ 80 MB of its own, whatever
+    the number of rows) is then not added to the batch's parent."""
     try:
         import duckdb
     except ImportError as e:
         from gsnlp.errors import MissingExtraError
 
         raise MissingExtraError("the batch database", "data", "duckdb") from e
-    import pyarrow as pa
 
     db = out / "gsnlp.duckdb"
     tmp = out / ".gsnlp.duckdb.tmp"
     for p in (tmp, Path(str(tmp) + ".wal")):
         if p.exists():
             p.unlink()
+    want = {*TABLES, "inputs"}
     con = duckdb.connect(str(tmp))
     try:
-        con.execute("SET threads = 1")  # one thread: tables keep the Parquet row order
+        con.execute("SET threads = 1")  # one thread: tables keep the Parquet (and manifest) row order
         # bounded memory whatever the corpus size: DuckDB writes blocks out instead of holding them
-        con.execute("SET memory_limit = '128MB'")
+        con.execute(f"SET memory_limit = '{DB_MEMORY_LIMIT}'")
         con.execute("SET temp_directory = ?", [str(out / ".work" / "duckdb_tmp")])
-        for t in LOAD_ORDER:
-            if ready is not None:
-                ready(t)
-            con.execute(f"CREATE TABLE {t} AS SELECT * FROM read_parquet(?)", [str(out / f"{t}.parquet")])
-        cols = ("path", "sha256", "report_id", "status", "duplicate_of", "reason_stage", "reason_code",
-                "reason_type", "reason_message")
-        con.execute("CREATE TABLE inputs (" + ", ".join(f"{c} VARCHAR" for c in cols) + ")")
-        schema = pa.schema([(c, pa.string()) for c in cols])
-
-        def rows(e: dict[str, Any]) -> dict[str, Any]:
-            why = e.get("reason") or {}
-            return {"path": e["path"], "sha256": e.get("sha256"), "report_id": e.get("report_id"),
-                    "status": e["status"], "duplicate_of": e.get("duplicate_of"), "reason_stage": why.get("stage"),
-                    "reason_code": why.get("code"), "reason_type": why.get("type"),
-                    "reason_message": why.get("message")}
-
-        it = iter(entries)
-        while part := [rows(e) for _, e in zip(range(8192), it)]:  # in slices: no second copy of the manifest
-            con.register("inputs_arrow", pa.Table.from_pylist(part, schema=schema))
-            con.execute("INSERT INTO inputs SELECT * FROM inputs_arrow")
-            con.unregister("inputs_arrow")
+        for t in announced:
+            if t not in want:
+                raise ValueError(f"unexpected or repeated table {t!r}; expected one of {sorted(want)}")
+            want.discard(t)
+            if t == "inputs":
+                cols = {c: "VARCHAR" for c in ("path", "sha256", "report_id", "status", "duplicate_of")}
+                cols["reason"] = "STRUCT(stage VARCHAR, code VARCHAR, type VARCHAR, message VARCHAR)"
+                con.execute("CREATE TABLE inputs AS SELECT path, sha256, report_id, status, duplicate_of, "
+                            "reason.stage AS reason_stage, reason.code AS reason_code, reason.type AS reason_type, "
+                            "reason.message AS reason_message FROM read_json(?, format = 'newline_delimited', "
+                            "columns = " + _struct_literal(cols) + ")", [str(entries)])
+            else:
+                con.execute(f"CREATE TABLE {t} AS SELECT * FROM read_parquet(?)", [str(out / f"{t}.parquet")])
+        if want:
+            raise ValueError(f"the run ended before these tables were ready: {sorted(want)}")
         con.execute(VIEWS)
         con.execute("CHECKPOINT")
     finally:
         con.close()
     os.replace(tmp, db)
     return db
+
+
+def _struct_literal(cols: dict[str, str]) -> str:
+    return "{" + ", ".join(f"'{k}': '{v}'" for k, v in cols.items()) + "}"
 
 
 # Convenience views: the applications table as one row per report and row, numbers as columns.

@@ -34,7 +34,10 @@ def bad_batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     (src / "bad_utf8.txt").write_bytes(text.encode("utf-8")[:-1] + b"\xff\xfe\xfa" + "二、".encode())
     out = tmp_path_factory.mktemp("bad-out")
     s = run_batch(src, out, workers=2, progress=False)
-    return out, s.manifest
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert list(s.entries()) == m["entries"]  # the streamed reader sees what a JSON parser sees
+    assert {k: v for k, v in m.items() if k != "entries"} == s.manifest
+    return out, m
 
 
 def test_runner_counts_every_input(bad_batch: tuple[Path, dict]) -> None:

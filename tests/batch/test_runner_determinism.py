@@ -84,9 +84,12 @@ def test_runner_buckets_do_not_change_the_rows(synth_in: Path, tmp_path: Path, m
 
     from gsnlp.batch import run_batch, store
 
-    run_batch(synth_in, tmp_path / "one", workers=1, progress=False, database=False)
+    one = run_batch(synth_in, tmp_path / "one", workers=1, progress=False, database=False)
     monkeypatch.setattr(store, "BUCKET_REPORTS", 3)  # 12 reports: 4 buckets
-    run_batch(synth_in, tmp_path / "four", workers=1, progress=False, database=False)
+    four = run_batch(synth_in, tmp_path / "four", workers=1, progress=False, database=False)
+    # the setting reached the writer processes
+    assert {w["buckets"] for w in one.stats["tables_written"].values()} == {1}
+    assert {w["buckets"] for w in four.stats["tables_written"].values()} == {4}
     for t in DATA_FILES:
         assert pq.read_table(tmp_path / "one" / f"{t}.parquet").equals(pq.read_table(tmp_path / "four" / f"{t}.parquet"))
 
@@ -98,9 +101,11 @@ def test_runner_bucket_files_do_not_change_the_bytes(synth_in: Path, tmp_path: P
     from gsnlp.batch import run_batch, store
 
     monkeypatch.setattr(store, "BUCKET_REPORTS", 5)  # 12 reports: 3 buckets (3 row groups at least)
-    run_batch(synth_in, tmp_path / "mem", workers=1, progress=False, database=False)
+    mem = run_batch(synth_in, tmp_path / "mem", workers=1, progress=False, database=False)
     monkeypatch.setattr(store, "FLUSH_BYTES", 2000)  # most rows go through the bucket files
-    run_batch(synth_in, tmp_path / "files", workers=1, progress=False, database=False, chunk=4)
+    files = run_batch(synth_in, tmp_path / "files", workers=1, progress=False, database=False, chunk=4)
+    assert all(w["bucket_files"] == 0 for w in mem.stats["tables_written"].values())
+    assert files.stats["tables_written"]["cells"]["bucket_files"] == 3
     for t in DATA_FILES:
         assert (tmp_path / "mem" / f"{t}.parquet").read_bytes() == (tmp_path / "files" / f"{t}.parquet").read_bytes()
 
