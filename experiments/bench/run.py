@@ -298,8 +298,9 @@ def plot(m: dict, res_dir: Path) -> None:
     # peak RSS of each kind of process against the number of reports (2 workers): flat lines
     txt = sorted((r for r in m["runs"] if r["format"] == "txt" and r["workers"] == 2), key=lambda r: r["n_in"])
     xs = [r["n_in"] for r in txt]
-    for key, label, color in (("parent_peak_rss_mb", "parent", "#66ccee"), ("worker_peak_rss_mb", "worker", "#228833"),
-                              ("writer_peak_rss_mb", "table writer", "#ccbb44"), ("db_peak_rss_mb", "database", "#aa3377")):
+    kinds = (("parent_peak_rss_mb", "parent", "#66ccee"), ("worker_peak_rss_mb", "worker", "#228833"),
+             ("writer_peak_rss_mb", "table writer", "#ccbb44"), ("db_peak_rss_mb", "database", "#aa3377"))
+    for key, label, color in kinds:
         b.plot(xs, [r[key] for r in txt], marker="o", label=label, color=color)
     b.set_xscale("log")
     b.set_xlabel("reports (TXT, 2 workers)")

@@ -2,8 +2,9 @@
 
 Accounting: every file under the input folder is an input and gets one manifest entry, ``ok``
 or ``failed`` with its reason, so ``n_in = n_ok + n_failed`` always. Identical contents make
-one report (the entry of each other copy names the first path as ``duplicate_of``). Resume: a content hash whose result is already in the spool is not processed again
-(failures are retried).
+one report (the entry of each other copy names the first path as ``duplicate_of``). Resume: a
+content hash whose result is already in the spool is not processed again (failures are
+retried).
 Determinism: data files hold no timestamps, ids derive from content, rows are sorted; run
 statistics (times, worker count, memory) go to ``run_stats.json``, which is not data.
 Memory: the parent keeps the paths packed and a few numpy arrays (≈ 0.1–0.2 KB per input);

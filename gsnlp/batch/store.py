@@ -219,8 +219,9 @@ def table_blocks(include: Path, t: str) -> Any:
     i = TABLES.index(t)
     length = np.asarray(a[:, 2 + 2 * i], dtype=np.int64)
     rank = np.nonzero(length)[0]
-    return np.column_stack([np.asarray(a[:, 0], dtype=np.int64)[rank], np.asarray(a[:, 1 + 2 * i], dtype=np.int64)[rank],
-                            length[rank], rank]).reshape(-1, 4)
+    spool = np.asarray(a[:, 0], dtype=np.int64)[rank]
+    offset = np.asarray(a[:, 1 + 2 * i], dtype=np.int64)[rank]
+    return np.column_stack([spool, offset, length[rank], rank]).reshape(-1, 4)
 
 
 def _bucket_count(n: int) -> int:
