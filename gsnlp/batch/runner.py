@@ -563,9 +563,8 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, r
     a terminal". ``chunk`` inputs make one task (and one spool file); ``flush_every`` index
     lines are appended at a time. Neither changes the outputs.
 
-    Memory: this process keeps the list of input paths and a few bytes per input and per content
-    hash (numpy arrays); what comes back for each input, the manifest entries and the index go
-    through files in ``out_dir/.work``. The database is loaded by a process of its own.
+    Memory: see the module docstring (packed paths and numpy arrays here; per-input results,
+    index and manifest entries in ``out_dir/.work``; tables and database written by fresh processes).
     """
     from gsnlp import __version__
     from gsnlp.errors import InputError, UnknownNameError
@@ -605,7 +604,6 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, r
     timings: dict[str, float] = {s: 0.0 for s in STAGE_NAMES}
     wcpu: dict[str, float] = {}
     n_skipped = worker_rss_kb = 0
-    pooled = workers > 1
     procs: dict[int, float] = {}  # worker pid -> its CPU seconds (the latest it reported)
     bar = _Progress(n_in, sys.stderr.isatty() if progress is None else progress)
     db: _Child | None = None
@@ -646,7 +644,6 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, r
             described = load_stages(stages, theme_model).describe()
         t_process = time.perf_counter() - t_start
         parent_kb_processing = _peak_rss_kb()
-        worker_kb_processing = worker_rss_kb
 
         t0 = time.perf_counter()
         if pools is not None:  # the processing workers are done: their memory goes back now
@@ -707,12 +704,12 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, r
              # peak RSS of each kind of process: this one, a processing worker, a table writer,
              # the database process (the last two fresh processes, started after the processing)
              "parent_peak_rss_mb": round(_peak_rss_kb() / 1024, 1),
-             "worker_peak_rss_mb": round(worker_rss_kb / 1024, 1) if pooled else None,
+             "worker_peak_rss_mb": round(worker_rss_kb / 1024, 1) if pools is not None else None,
              "writer_peak_rss_mb": round(max(k["rss_kb"] for k in kid_stats) / 1024, 1),
              "db_peak_rss_mb": round(db_stats["rss_kb"] / 1024, 1) if db_stats else None,
-             # the parent's peak by the end of the processing
+             # the peaks by the end of the processing (a worker's is its peak: it ends there)
              "peak_rss_mb_processing": {"parent": round(parent_kb_processing / 1024, 1),
-                                        "worker": round(worker_kb_processing / 1024, 1)},
+                                        "worker": round(worker_rss_kb / 1024, 1)},
              "parent_cpu_s": round(time.process_time() - c_start, 3),
              # every processing worker's CPU seconds, from its start (stage loading excluded: done
              # once in the fork server) to its last task

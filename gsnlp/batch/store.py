@@ -355,12 +355,19 @@ def write_table(work: Path, out: Path, t: str, include: Path, n: int, paths: Pat
     return {"rows": total, "buckets": n_buckets, "bucket_files": n_files}
 
 
-# the order in which run_batch has the tables written (the largest first, by one process, while
-# another writes the rest in this order); write_duckdb loads each as soon as it is announced
+# the order in which run_batch hands the tables to its writer processes: the largest (last here)
+# first, then the others in this order; write_duckdb loads each as soon as it is announced
 LOAD_ORDER = ("reports", "sections", "figures", "clauses", "findings", "cells")
 DB_MEMORY_LIMIT = "64MB"
-INPUT_COLUMNS = ("path", "sha256", "report_id", "status", "duplicate_of", "reason_stage", "reason_code",
-                 "reason_type", "reason_message")
+# the inputs table from the manifest entries (one JSON object per line), the reason flattened
+_INPUTS_SQL = """
+CREATE TABLE inputs AS
+SELECT path, sha256, report_id, status, duplicate_of, reason.stage AS reason_stage, reason.code AS reason_code,
+       reason.type AS reason_type, reason.message AS reason_message
+FROM read_json(?, format = 'newline_delimited', columns = {
+    'path': 'VARCHAR', 'sha256': 'VARCHAR', 'report_id': 'VARCHAR', 'status': 'VARCHAR', 'duplicate_of': 'VARCHAR',
+    'reason': 'STRUCT(stage VARCHAR, code VARCHAR, type VARCHAR, message VARCHAR)'})
+"""
 
 
 def write_duckdb(out: Path, entries: Path, announced: Iterable[str]) -> Path:
@@ -368,8 +375,8 @@ def write_duckdb(out: Path, entries: Path, announced: Iterable[str]) -> Path:
     ``entries`` (the manifest entries, one JSON object per line).
 
     ``announced`` yields the names of the tables (and ``inputs``) as their files become complete,
-    in any order; each is loaded when it is announced. Run by ``gsnlp.batch._dbload`` in a process
-    of its own: DuckDB's memory (bounded by ``DB_MEMORY_LIMIT`` plus ≈ 80 MB of its own, whatever
+    in any order; each is loaded when it is announced. Run by ``gsnlp.batch._procs db`` in a
+    process of its own: DuckDB's memory (bounded by ``DB_MEMORY_LIMIT`` plus ≈ 80 MB of its own, whatever
     the number of rows) is then not added to the batch's parent."""
     try:
         import duckdb
@@ -395,12 +402,7 @@ def write_duckdb(out: Path, entries: Path, announced: Iterable[str]) -> Path:
                 raise ValueError(f"unexpected or repeated table {t!r}; expected one of {sorted(want)}")
             want.discard(t)
             if t == "inputs":
-                cols = {c: "VARCHAR" for c in ("path", "sha256", "report_id", "status", "duplicate_of")}
-                cols["reason"] = "STRUCT(stage VARCHAR, code VARCHAR, type VARCHAR, message VARCHAR)"
-                con.execute("CREATE TABLE inputs AS SELECT path, sha256, report_id, status, duplicate_of, "
-                            "reason.stage AS reason_stage, reason.code AS reason_code, reason.type AS reason_type, "
-                            "reason.message AS reason_message FROM read_json(?, format = 'newline_delimited', "
-                            "columns = " + _struct_literal(cols) + ")", [str(entries)])
+                con.execute(_INPUTS_SQL, [str(entries)])
             else:
                 con.execute(f"CREATE TABLE {t} AS SELECT * FROM read_parquet(?)", [str(out / f"{t}.parquet")])
         if want:
@@ -411,10 +413,6 @@ def write_duckdb(out: Path, entries: Path, announced: Iterable[str]) -> Path:
         con.close()
     os.replace(tmp, db)
     return db
-
-
-def _struct_literal(cols: dict[str, str]) -> str:
-    return "{" + ", ".join(f"'{k}': '{v}'" for k, v in cols.items()) + "}"
 
 
 # Convenience views: the applications table as one row per report and row, numbers as columns.
