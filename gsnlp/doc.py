@@ -45,14 +45,18 @@ class Section:
     end: int
     body_start: int
     number: str | None = None
+    origin: str = "heading"  # "heading" (its heading was found) or "model" (placed by the segmenter model)
+    confidence: float | None = None  # the model's mean probability over the span (origin "model")
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "start": self.start, "end": self.end,
-                "body_start": self.body_start, "number": self.number}
+                "body_start": self.body_start, "number": self.number, "origin": self.origin,
+                "confidence": self.confidence}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Section:
-        return cls(d["id"], d["title"], d["start"], d["end"], d.get("body_start", d["start"]), d.get("number"))
+        return cls(d["id"], d["title"], d["start"], d["end"], d.get("body_start", d["start"]), d.get("number"),
+                   d.get("origin", "heading"), d.get("confidence"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,12 @@ class Cell:
     end: int | None = None
     candidates: tuple[str, ...] = ()
     where: dict[str, Any] | None = None
+    doubt: str | None = None
+    """Why this reading is not certain (``None``: read without doubt): ``recovered`` (a cell put
+    back from outside its row), ``fuzzy_label`` (the row label matched a variant loosely),
+    ``aligned`` (columns placed by an alignment guess), ``split`` (a run-together split chosen by
+    the arithmetic among several), ``ocr`` (an OCR reading the arithmetic could not confirm), …
+    A check never accuses the report on a cell with a doubt; it shows a reader notice instead."""
 
     def __post_init__(self) -> None:
         if self.kind not in CELL_KINDS:
@@ -87,13 +97,15 @@ class Cell:
             d["candidates"] = list(self.candidates)
         if self.where:
             d["where"] = self.where
+        if self.doubt:
+            d["doubt"] = self.doubt
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Cell:
         v = d.get("value")
         return cls(d["kind"], d.get("raw", ""), None if v is None else Decimal(v), d.get("start"), d.get("end"),
-                   tuple(d.get("candidates", ())), d.get("where"))
+                   tuple(d.get("candidates", ())), d.get("where"), d.get("doubt"))
 
 
 ABSENT = Cell("absent")
@@ -138,21 +150,37 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """A warning or info about the reading, with its place (``start``/``end`` into the text)."""
+    """A warning or info about the reading, with its place (``start``/``end`` into the text).
+
+    The structured fields say what it is about — ``table`` (a table id), ``row`` (a row id),
+    ``column`` (a column id), ``cells`` (full cell addresses) — so that code matches on them,
+    never on the wording of ``message``.
+    """
 
     code: str
     message: str
     start: int | None = None
     end: int | None = None
     severity: str = "warning"
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    cells: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "severity": self.severity, "message": self.message, "start": self.start,
-                "end": self.end}
+        d: dict[str, Any] = {"code": self.code, "severity": self.severity, "message": self.message,
+                             "start": self.start, "end": self.end}
+        for k in ("table", "row", "column"):
+            if getattr(self, k) is not None:
+                d[k] = getattr(self, k)
+        if self.cells:
+            d["cells"] = list(self.cells)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Notice:
-        return cls(d["code"], d["message"], d.get("start"), d.get("end"), d.get("severity", "warning"))
+        return cls(d["code"], d["message"], d.get("start"), d.get("end"), d.get("severity", "warning"),
+                   d.get("table"), d.get("row"), d.get("column"), tuple(d.get("cells", ())))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,8 @@ TABLE_NAMES = {"active_disclosure": "表二（主动公开）", "applications": 
                "review_litigation": "表四（行政复议、行政诉讼）"}
 KIND_NAMES = {"blank": "空白", "not_applicable": "标为不适用", "text": "为文字", "absent": "缺失",
               "ambiguous": "数字连写、拆分不唯一"}
+DOUBT_NAMES = {"recovered": "从行外找回", "fuzzy_label": "行名模糊匹配", "aligned": "列位置为推断",
+               "split": "连写数字的拆分由算术推定", "ocr": "OCR识别未经算术确认", "shifted": "单元格可能错位"}
 ACTIVE_COLUMN_LABELS = {"issued": "本年制发件数", "repealed": "本年废止件数", "in_force": "现行有效件数",
                         "decisions": "处理决定数量", "amount": "收费金额", "newly_made": "本年新制作数量",
                         "newly_published": "本年新公开数量", "total_published": "对外公开总数量",
@@ -145,9 +147,50 @@ class Context:
                 details: dict[str, Any] | None = None) -> Finding:
         if lenient:
             message += "（宽松模式：空白单元格按0计）"
+        evidence = tuple(evidence)
+        if status == "fail":
+            doubts = self.doubts(evidence)
+            if doubts:  # our reading is in doubt: a reader notice, never an accusation (RULES.md)
+                where = "；".join(f"{self.label(a)}（{DOUBT_NAMES.get(r, r)}）" for a, r in sorted(doubts.items()))
+                message += f"（读取存疑：{where}。这是读取上的疑问，不是报告的错误，请核对原文。）"
+                origin = "extraction"
+                details = {**(details or {}), "doubts": dict(sorted(doubts.items()))}
+            if origin == "extraction":
+                severity = "info"
         return Finding(self.doc, self.rule, status, severity or self.severity, message, expected, observed,
-                       tuple(evidence), origin if status == "fail" or origin == "extraction" else None, kind,
+                       evidence, origin if status == "fail" or origin == "extraction" else None, kind,
                        instance, lenient, details or {})
+
+    def doubts(self, evidence: Iterable[Evidence]) -> dict[str, str]:
+        """Cell address -> the reading doubt of each cited cell of this report that carries one."""
+        out: dict[str, str] = {}
+        for e in evidence:
+            if e.kind == "cell" and e.ref and e.doc is None:
+                c = self.cell(e.ref)
+                if c.doubt:
+                    out[e.ref] = c.doubt
+        return out
+
+    def _decided_despite(self, lhs: Sequence[str], rhs: Sequence[str],
+                         missing: Sequence[str]) -> tuple[str, str, Decimal, Decimal] | None:
+        """sum(lhs) = sum(rhs) with some cells unknown: a table's counts are non-negative, so the
+        equation fails whatever the unknowns when every unknown stands on one side and the known
+        numbers of that side already exceed the other side (fully known). None: not decided."""
+        unknown_ok = {"blank", "not_applicable", "absent", "ambiguous"}
+        if any(self.cell(a).kind not in unknown_ok for a in missing):
+            return None  # text (减4 …) may stand for a negative number
+        miss = set(missing)
+        for side, other, names in ((lhs, rhs, ("等式左边", "等式右边")), (rhs, lhs, ("等式右边", "等式左边"))):
+            if miss.isdisjoint(other):
+                known = [self.cell(a).value for a in side if a not in miss]
+                other_vals = [self.cell(a).value for a in other]
+                if any(v is None for v in known + other_vals):
+                    return None
+                k = sum((v for v in known if v is not None), Decimal(0))
+                o = sum((v for v in other_vals if v is not None), Decimal(0))
+                if k > o and all(v >= 0 for v in known + other_vals if v is not None):
+                    return names[0], names[1], k, o
+        return None
 
     def not_assessable(self, instance: str, missing: Sequence[str], evidence: Iterable[Evidence] = (),
                        what: str = "") -> Finding:
@@ -164,7 +207,16 @@ class Context:
         vals, missing, lenient = self.values(list(lhs) + list(rhs))
         ev = [self.cell_evidence(a, roles[0]) for a in lhs] + [self.cell_evidence(a, roles[1]) for a in rhs]
         if vals is None:
-            return self.not_assessable(instance, missing, ev, what)
+            decided = self._decided_despite(lhs, rhs, missing)
+            if decided is None:
+                return self.not_assessable(instance, missing, ev, what)
+            known_side, other_side, left, right = decided
+            names = "、".join(self.label(a) for a in missing[:3]) + (f"等{len(missing)}格" if len(missing) > 3 else "")
+            msg = (f"{what}不成立：已填数字的一侧（{known_side}）之和已达 {fmt(left)}，超过另一侧（{other_side}）"
+                   f"的 {fmt(right)}；{names}不是数字，但它们取任何非负整数都不能使等式成立。")
+            return self.finding("fail", msg, instance=instance, expected=left, observed=right, evidence=ev,
+                                origin="source", severity=severity,
+                                details={"decided_with_unknowns": list(missing)})
         left = sum((vals[a] for a in lhs), Decimal(0))
         right = sum((vals[a] for a in rhs), Decimal(0))
         if left == right:
@@ -227,14 +279,14 @@ def guess_origin(report: Report, lhs: Sequence[str], rhs: Sequence[str]) -> tupl
     def total(over: dict[str, Decimal]) -> Decimal:
         return sum((sign[a] * over.get(a, cells[a].value or Decimal(0)) for a in sign), Decimal(0))
 
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for a in list(cells):
         table_id, _, rest = a.partition("/")
         row = rest.rpartition("/")[0]
         t = report.tables.get(table_id)
         if t is None or (table_id, row) in seen:
             continue
-        seen.add((table_id, row))  # type: ignore[arg-type]
+        seen.add((table_id, row))
         try:
             cols = table_def(t.template, table_id).row(row).columns
         except Exception:

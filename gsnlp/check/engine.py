@@ -7,17 +7,18 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from gsnlp.check.agency import agency_key
-from gsnlp.check.context import KIND_NAMES, Context, YearsContext
+from gsnlp.check.context import KIND_NAMES, TABLE_NAMES, Context, YearsContext
 from gsnlp.check.finding import SEVERITY_RANK, Finding
 from gsnlp.check.registry import all_rules
 from gsnlp.doc import Report
+from gsnlp.tables.template import table_def
 
 COMPLETENESS_RULE = "completeness.v1"
 
 
 def _figures(report: Report) -> tuple[list[Any] | None, str | None]:
     try:
-        from gsnlp.figures import extract_report  # type: ignore[attr-defined]
+        from gsnlp.figures import extract_report
     except ImportError as e:
         return None, f"叙述数字抽取器不可用（{e}）"
     try:
@@ -26,45 +27,107 @@ def _figures(report: Report) -> tuple[list[Any] | None, str | None]:
         return None, f"叙述数字抽取器不可用（{e}）"
 
 
-def _completeness(ctx: Context) -> list[Finding]:
-    """One finding per table row whose cells some rule needed but which are not numbers."""
-    rows: dict[str, list[str]] = defaultdict(list)
+def _completeness(ctx: Context, second_opinion: dict[str, list[Finding]] | None = None) -> list[Finding]:
+    """One finding per table whose cells some rule needed but which are not numbers, the cells
+    grouped by row; with it, where blank cells were among them, the lenient second opinion
+    (``second_opinion``: what those rules say if the blanks are zeros), shown beside the strict
+    result and never replacing it."""
+    by_table: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for addr in ctx.incomplete:
         if ":" in addr:  # a cell of another report (cy.*): reported with that report
             continue
-        rows[addr.rsplit("/", 1)[0]].append(addr)
+        table_id, _, rest = addr.partition("/")
+        by_table[table_id][rest.rpartition("/")[0]].append(addr)
     out = []
     ctx.rule, ctx.severity = COMPLETENESS_RULE, "warning"
-    for row, addrs in sorted(rows.items()):
-        if row.endswith("*") or addrs[0].endswith("/*"):
-            table_id = row.split("/")[0]
-            out.append(ctx.finding("fail", f"报告没有可核对的{table_id}统计表，相关规则均无法核对。",
-                                   instance=row, kind="completeness", origin="source",
-                                   details={"rules": sorted(set().union(*(ctx.incomplete[a] for a in addrs)))}))
+    for table_id, rows in sorted(by_table.items()):
+        addrs = sorted(a for row in rows.values() for a in row)
+        rules = sorted(set().union(*(ctx.incomplete[a] for a in addrs)))
+        if any(a.endswith("/*") for a in addrs) or "*" in rows:
+            out.append(ctx.finding("fail", f"报告没有可核对的{TABLE_NAMES.get(table_id, table_id)}，相关规则均无法核对。",
+                                   instance=f"table {table_id}", kind="completeness", origin="source",
+                                   details={"rules": rules}))
             continue
         kinds = sorted({ctx.cell(a).kind for a in addrs})
-        rules = sorted(set().union(*(ctx.incomplete[a] for a in addrs)))
-        desc = "、".join(KIND_NAMES.get(k, k) for k in kinds)
+        parts = []
+        for row in _template_order(ctx, table_id, rows):
+            row_addrs = rows[row]
+            rk = sorted({ctx.cell(a).kind for a in row_addrs})
+            what = "、".join(KIND_NAMES.get(k, k) for k in rk)
+            label = ctx.label(row_addrs[0]).split("「", 1)[-1]
+            label = label.split("」行", 1)[0] if "」行" in label else label.split("·", 1)[0]
+            parts.append(f"「{label}」{len(row_addrs)}格{what}")
         origin = "extraction" if "ambiguous" in kinds else "source"
-        first = ctx.label(addrs[0])
-        msg = (f"{first}等{len(addrs)}个单元格{desc}（不是数字），规则 {', '.join(rules)} 因此无法核对。"
-               if len(addrs) > 1 else f"{first}{desc}（不是数字），规则 {', '.join(rules)} 因此无法核对。")
+        msg = (f"{TABLE_NAMES.get(table_id, table_id)}有{len(addrs)}个单元格不是数字（{'；'.join(parts)}），"
+               f"规则 {', '.join(rules)} 的相应部分因此无法核对。")
+        details: dict[str, Any] = {"rules": rules, "cells": addrs, "rows": {r: sorted(a) for r, a in sorted(rows.items())}}
         if ctx.blank_as_zero:
             msg += "（宽松模式只把空白读作0，其余仍无法核对）"
-        out.append(ctx.finding("fail", msg, instance=row, kind="completeness", origin=origin,
-                               evidence=[ctx.cell_evidence(a, "missing") for a in sorted(addrs)],
-                               expected="number", observed=desc, details={"rules": rules, "cells": sorted(addrs)}))
-    # the lenient mode never drops a blank silently: each row read as 0 is on record
-    zrows: dict[str, list[str]] = defaultdict(list)
+        elif second_opinion and "blank" in kinds:
+            opinion = second_opinion.get(table_id, [])
+            if opinion:
+                bad = [f for f in opinion if f.status == "fail"]
+                held = [f for f in opinion if f.status == "pass"]
+                if bad:
+                    msg += (f"若把空白按0计：{len(held)}项成立，{len(bad)}项不成立（"
+                            + "；".join(f"{f.rule_id} {f.instance}" for f in bad[:5])
+                            + ("等" if len(bad) > 5 else "") + "）。")
+                elif held:
+                    msg += f"若把空白按0计：这些核对全部成立（{len(held)}项）。"
+                details["if_blank_zero"] = [{"rule": f.rule, "instance": f.instance, "status": f.status,
+                                             "message": f.message} for f in opinion]
+        out.append(ctx.finding("fail", msg, instance=f"table {table_id}", kind="completeness", origin=origin,
+                               evidence=[ctx.cell_evidence(a, "missing") for a in addrs],
+                               expected="number", observed="、".join(KIND_NAMES.get(k, k) for k in kinds),
+                               details=details))
+    # the lenient mode never drops a blank silently: each table's cells read as 0 are on record
+    ztabs: dict[str, list[str]] = defaultdict(list)
     for addr in ctx.zeroed:
-        zrows[addr.rsplit("/", 1)[0]].append(addr)
-    for row, addrs in sorted(zrows.items()):
+        ztabs[addr.partition("/")[0]].append(addr)
+    for table_id, addrs in sorted(ztabs.items()):
+        addrs = sorted(addrs)
         zr = sorted(set().union(*(ctx.zeroed[a] for a in addrs)))
         out.append(ctx.finding("fail", f"{ctx.label(addrs[0])}等{len(addrs)}个空白单元格按0计算（--blank-as-zero），"
-                               f"规则 {', '.join(zr)} 的结论依赖这一假定。", instance=f"{row} blank_as_zero",
+                               f"规则 {', '.join(zr)} 的结论依赖这一假定。", instance=f"table {table_id} blank_as_zero",
                                kind="completeness", severity="info", origin="source", lenient=True,
-                               evidence=[ctx.cell_evidence(a, "read_as_zero") for a in sorted(addrs)],
-                               expected="number", observed="blank", details={"rules": zr, "cells": sorted(addrs)}))
+                               evidence=[ctx.cell_evidence(a, "read_as_zero") for a in addrs],
+                               expected="number", observed="blank", details={"rules": zr, "cells": addrs}))
+    return out
+
+
+def _template_order(ctx: Context, table_id: str, rows: dict[str, list[str]]) -> list[str]:
+    """The row ids of ``rows`` in the order of the template (unknown ones last, by name)."""
+    try:
+        order = {r.id: i for i, r in enumerate(table_def(ctx.template(table_id) or "2021", table_id).rows)}
+    except (KeyError, ValueError):
+        order = {}
+    return sorted(rows, key=lambda r: (order.get(r, len(order)), r))
+
+
+def _second_opinion(report: Report, ctx: Context, selected: Sequence[Any], strict: list[Finding],
+                    figures: Sequence[Any] | None) -> dict[str, list[Finding]]:
+    """Table id -> what the rules that stopped at a blank cell of that table say when blanks are 0
+    (only the instances the strict reading could not assess)."""
+    blank_rules: dict[str, set[str]] = defaultdict(set)
+    for addr, names in ctx.incomplete.items():
+        if ":" not in addr and ctx.cell(addr).kind == "blank":
+            blank_rules[addr.partition("/")[0]].update(names)
+    if not blank_rules:
+        return {}
+    wanted = set().union(*blank_rules.values())
+    undecided = {(f.rule, f.instance) for f in strict if f.status == "not_assessable"}
+    lctx = Context(report, True, figures)
+    lenient: dict[tuple[str, str], Finding] = {}
+    for r in selected:
+        if r.name not in wanted or (r.needs_figures and figures is None):
+            continue
+        lctx.rule, lctx.severity = r.name, r.severity
+        for f in r.func(lctx):
+            if (f.rule, f.instance) in undecided:
+                lenient[(f.rule, f.instance)] = f
+    out: dict[str, list[Finding]] = {}
+    for table_id, names in blank_rules.items():
+        out[table_id] = [f for (rn, _), f in sorted(lenient.items()) if rn in names]
     return out
 
 
@@ -87,7 +150,9 @@ def check_report(report: Report, *, rules: Iterable[str] | None = None, blank_as
             out.append(ctx.finding("not_assessable", f"无法核对叙述与表格：{fig_error}。", instance="report"))
             continue
         out.extend(r.func(ctx))
-    out.extend(_completeness(ctx))
+    opinion = None if blank_as_zero else _second_opinion(report, ctx, selected, out, figures)
+    ctx.rule, ctx.severity = COMPLETENESS_RULE, "warning"
+    out.extend(_completeness(ctx, opinion))
     return out
 
 

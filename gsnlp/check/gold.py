@@ -73,7 +73,7 @@ def read_with_gold(source: str | Path, gold_file: str | Path, *, use_reader: boo
         try:
             import gsnlp
 
-            rep = gsnlp.read(source)  # type: ignore[attr-defined]
+            rep = gsnlp.read(source)
         except Exception:
             rep = None
     if rep is None:

@@ -8,6 +8,8 @@ not all numbers (or whose base is 0) is left out, never guessed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -37,13 +39,16 @@ def _v(report: Report, addr: str) -> Decimal | None:
     return c.value if c is not None and c.kind == "number" else None
 
 
-def _ratio(report: Report, id_: str, label: str, num: list[str], den_plus: list[str],
-           den_minus: list[str] = ()) -> Indicator | None:  # type: ignore[assignment]
-    vals = {a: _v(report, a) for a in [*num, *den_plus, *den_minus]}
-    if any(v is None for v in vals.values()):
-        return None
-    n = sum((vals[a] for a in num), Decimal(0))  # type: ignore[misc]
-    d = sum((vals[a] for a in den_plus), Decimal(0)) - sum((vals[a] for a in den_minus), Decimal(0))  # type: ignore[misc]
+def _ratio(report: Report, id_: str, label: str, num: Sequence[str], den_plus: Sequence[str],
+           den_minus: Sequence[str] = ()) -> Indicator | None:
+    vals: dict[str, Decimal] = {}
+    for a in [*num, *den_plus, *den_minus]:
+        v = _v(report, a)
+        if v is None:
+            return None
+        vals[a] = v
+    n = sum((vals[a] for a in num), Decimal(0))
+    d = sum((vals[a] for a in den_plus), Decimal(0)) - sum((vals[a] for a in den_minus), Decimal(0))
     if d <= 0:
         return None
     return Indicator(id_, label, (n / d).quantize(Decimal("0.0001")), n, d, tuple(vals))

@@ -201,12 +201,12 @@ def _cell_what(f: Any) -> str:
         return f"表二 {parts[1]}/{parts[2]}"
     if len(parts) == 3 and parts[0] == "review_litigation":
         return f"表四 {parts[1]}/{parts[2]}"
-    return {"applications_legal_persons": "表三本年新收申请中法人或其他组织各列之和",
+    return str({"applications_legal_persons": "表三本年新收申请中法人或其他组织各列之和",
             "applications_granted_or_partial": "表三予以公开与部分公开之和",
             "applications_denied": "表三不予公开各项之和", "applications_unavailable": "表三无法提供各项之和",
             "applications_not_processed": "表三不予处理各项之和", "applications_other": "表三其他处理各项之和",
             "litigation_total": "表四行政诉讼两块总计之和", "review_litigation_cases": "表四复议与诉讼总计之和",
-            "review_litigation_corrected": "表四结果纠正之和"}.get(f.metric, f.metric)
+            "review_litigation_corrected": "表四结果纠正之和"}.get(f.metric, f.metric))
 
 
 @rule("nt.applications_received.v1", severity="error", title="正文“收到/受理申请N件”与表三本年新收一致", needs_figures=True)
@@ -427,7 +427,7 @@ def _drop_nested(text: str, parts: list[Any]) -> list[Any]:
 
 _HEADING = re.compile(r"[（(][一二三四五六七八九十]+[)）]|(?<![\d.])[一二三四五六七八九十]、|\n\s*\d+[、.．]")
 _TOPICAL = re.compile(r"其中[，,：:]?\s*涉及")
-_FAMILY = {
+_FAMILY: dict[str, Callable[[str], bool]] = {
     "applications/new_received/total": lambda m: m.startswith("applications/new_received/") or
     m == "applications_legal_persons",
     "applications/total_processed/total": lambda m: m in _PARTITIONS["applications/total_processed/total"] or

@@ -149,7 +149,7 @@ _OPEN_Q_RX = re.compile("[" + "".join(k for k in _OPEN_Q if k != "\"") + "]")
 
 def _quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans inside “…” and 《…》 (names, slogans, titles: numbers there are not figures)."""
-    out = []
+    out: list[tuple[int, int]] = []
     i = start
     while True:
         m = _OPEN_Q_RX.search(text, i, end)

@@ -14,6 +14,18 @@ from gsnlp.figures.lexicon import lexicon
 if TYPE_CHECKING:
     from gsnlp.figures.extractor import Figure
 
+
+def _fstart(f: Figure) -> int:
+    """The start of a narrative figure (always set: only table-cell figures lack a span)."""
+    assert f.start is not None
+    return f.start
+
+
+def _fend(f: Figure) -> int:
+    assert f.end is not None
+    return f.end
+
+
 _SENT_END = "。！？!?\n"
 _CLAUSE_END = "。！？!?\n；;"
 _PART = re.compile(r"其中|包括|[（(，,、]\s*含|[，,]\s*涉及|^\s*[（(]")
@@ -84,19 +96,19 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
     for f, ctx in zip(figs, ctxs):
         parent = None
         qualifies = None
-        gap_start = prev.end if prev is not None else max(0, f.start - 40)
-        gap = text[gap_start:f.start]
+        gap_start = _fend(prev) if prev is not None else max(0, _fstart(f) - 40)
+        gap = text[gap_start:_fstart(f)]
         # drop totals whose parts have ended
         # a 其中 list may run on across "；" while its items are bare "label N unit" (no verb of
         # their own): 其中涉及…信息9条；保障性住房信息7条；食品安全信息1条
         kept = []
         for t, e in stack:
-            if f.start < e:
+            if _fstart(f) < e:
                 kept.append((t, e))
-            elif text[e:e + 1] in "；;" and not re.search(r"[。！？!?\n]", text[e:f.start]) and \
+            elif text[e:e + 1] in "；;" and not re.search(r"[。！？!?\n]", text[e:_fstart(f)]) and \
                     not ctx.get("_pred_local") and f.unit == t.unit and f.kind == t.kind and \
                     out and out[-1].parent == t.id:
-                kept.append((t, _until(text, f.start, span_hi(f.start), _CLAUSE_END)))
+                kept.append((t, _until(text, _fstart(f), span_hi(_fstart(f)), _CLAUSE_END)))
         stack = kept
         if any(w in gap for w in lx.aside_markers):  # 另外/此外: what follows is not a part
             stack = []
@@ -108,11 +120,11 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
             # the total: the last count before the marker with the same unit
             total = None
             for g in reversed(out):
-                if g.end > marker_pos:
+                if _fend(g) > marker_pos:
                     continue
-                if marker_pos - g.end > 120:
+                if marker_pos - _fend(g) > 120:
                     break
-                between = text[g.end:marker_pos]
+                between = text[_fend(g):marker_pos]
                 if between.count("）") + between.count(")") > between.count("（") + between.count("("):
                     continue  # g stands inside a bracket that closed before the marker
                 if g.polarity == "positive" and g.kind == f.kind and (
@@ -122,24 +134,24 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
                 if g.kind in ("percent", "rate") or g.unit != f.unit:
                     continue
             if total is not None:
-                hi = span_hi(f.start)
-                ob = _open_bracket_between(text, total.end, f.start)
+                hi = span_hi(_fstart(f))
+                ob = _open_bracket_between(text, _fend(total), _fstart(f))
                 if ob is not None:
                     end = _close_bracket(text, ob + 1, hi)
                 elif text[gap_start + m.end():gap_start + m.end() + 1] in "：:" or (
                         text[marker_pos - 1:marker_pos] in _SENT_END + "") or m.group(0) == "其中" and \
                         text[max(0, marker_pos - 1):marker_pos] in "。":
-                    end = _until(text, f.start, hi, _SENT_END)
+                    end = _until(text, _fstart(f), hi, _SENT_END)
                 else:
-                    end = _until(text, f.start, hi, _CLAUSE_END)
+                    end = _until(text, _fstart(f), hi, _CLAUSE_END)
                 stack = [(t, e) for t, e in stack if t.id != total.id] + [(total, end)]
         # "在…的1853条政府信息中，A 324条；B 207条…": parts follow a total that ends "…中，"
         if prev is not None and prev.kind in ("count", "amount") and prev.polarity == "positive" and \
-                re.match(r"[^，,。；;：:]{0,16}中[，,：:]", text[prev.end:prev.end + 20]) and \
+                re.match(r"[^，,。；;：:]{0,16}中[，,：:]", text[_fend(prev):_fend(prev) + 20]) and \
                 not any(t.id == prev.id for t, _ in stack):
-            stack.append((prev, _until(text, prev.end, span_hi(prev.end), _SENT_END)))
+            stack.append((prev, _until(text, _fend(prev), span_hi(_fend(prev)), _SENT_END)))
         if stack and f.polarity == "positive" and f.kind in ("count", "amount"):
-            t, _e = stack[-1]
+            t, _end = stack[-1]
             left_kinds = set(_REVIEW.findall(ctx.get("_left", "")))
             total_kinds = set(_REVIEW.findall(t.subject or ""))
             # 行政复议351件，其中…；行政诉讼46件: a litigation count is no part of a review total
@@ -150,10 +162,10 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
             if re.fullmatch(r"\s*[，,（(]?\s*(?:占|占比|占比为|比例为|，占)?\s*", gap):
                 qualifies = prev.id
         # list item: the last 一是/（一）/1、 marker before the figure in its paragraph
-        p_a = text.rfind("\n", 0, f.start) + 1
+        p_a = text.rfind("\n", 0, _fstart(f)) + 1
         item = None
-        # the markers are two characters that cannot overlap: the last one ending by f.start
-        k = bisect_right(list_ends, f.start) - 1
+        # the markers are two characters that cannot overlap: the last one ending by _fstart(f)
+        k = bisect_right(list_ends, _fstart(f)) - 1
         if k >= 0 and list_marks[k][0] >= p_a:
             item = list_marks[k][1]
         if parent is None and qualifies is None and item is None and f.parent is None and f.qualifies is None \
@@ -182,7 +194,7 @@ def _share_total(shares: dict[str, Figure], kids: dict[str, list[Figure]], out: 
         return None
     for j in range(run[0] - 1, -1, -1):
         t = out[j]
-        if first.start - t.end > _TOTAL_WINDOW:
+        if _fstart(first) - _fend(t) > _TOTAL_WINDOW:
             break
         if t.polarity != "positive" or t.unit != first.unit or t.kind != first.kind or t.value <= 0:
             continue
@@ -194,7 +206,8 @@ def _share_total(shares: dict[str, Figure], kids: dict[str, list[Figure]], out: 
         ok = True
         for g in parts:
             p = shares[g.id]
-            half = Decimal(1).scaleb(p.value.as_tuple().exponent) / 2
+            exp = p.value.as_tuple().exponent
+            half = Decimal(1).scaleb(exp if isinstance(exp, int) else 0) / 2
             rounding += half
             if abs(g.value / t.value * 100 - p.value) > half + _SHARE_SLACK:
                 ok = False
@@ -212,13 +225,13 @@ def _topic_total(text: str, out: list[Figure], ctxs: list[dict[str, Any]], run: 
     """The total a run's sentence names at its start (主动公开的政府信息，…): the nearest earlier
     count of the same unit whose own clause has that verb (not one that only shares it as an
     item of a list: 其中主动公开…2026条，作为依申请公开…46条，不予公开…1854条)."""
-    sa = max(text.rfind(ch, 0, first.start) for ch in "。！？!?\n") + 1
-    m = _TOPIC_LEAD.match(text, sa, first.start)
+    sa = max(text.rfind(ch, 0, _fstart(first)) for ch in "。！？!?\n") + 1
+    m = _TOPIC_LEAD.match(text, sa, _fstart(first))
     if m is None:
         return None
     for j in range(run[0] - 1, -1, -1):
         t = out[j]
-        if first.start - t.end > _TOTAL_WINDOW:
+        if _fstart(first) - _fend(t) > _TOTAL_WINDOW:
             break
         if t.polarity == "positive" and t.unit == first.unit and t.kind == first.kind and \
                 t.predicate == m.group(1) and ctxs[j].get("_pred_local"):
@@ -242,7 +255,7 @@ def _sum_links(text: str, figs: list[Figure], ctxs: list[dict[str, Any]]) -> lis
             continue
         if runs and runs[-1]:
             g = out[runs[-1][-1]]
-            gap = text[g.end:f.start]
+            gap = text[_fend(g):_fstart(f)]
             if g.unit == f.unit and len(gap) <= _RUN_GAP and not re.search(r"[！？；;]", gap):
                 runs[-1].append(i)
                 continue
@@ -283,13 +296,13 @@ def _sum_links(text: str, figs: list[Figure], ctxs: list[dict[str, Any]]) -> lis
         linked = out_of_window = False
         for j in range(run[0] - 1, -1, -1):
             t = out[j]
-            if first.start - t.end > _TOTAL_WINDOW:
+            if _fstart(first) - _fend(t) > _TOTAL_WINDOW:
                 out_of_window = True
                 break
             if t.polarity != "positive" or t.unit != first.unit or t.kind != first.kind:
                 continue
-            if any(_REVIEW.search(text[max(0, out[i].start - 12):out[i].start]) for i in run) and \
-                    not _REVIEW.search(text[max(0, t.start - 20):t.start]):
+            if any(_REVIEW.search(text[max(0, _fstart(out[i]) - 12):_fstart(out[i])]) for i in run) and \
+                    not _REVIEW.search(text[max(0, _fstart(t) - 20):_fstart(t)]):
                 continue  # review/litigation counts are not parts of an application total
             have = sum(g.value for g in kids.get(t.id, ()))
             if (len(run) >= 2 and total_run == t.value) or (have and total_run + have == t.value):
@@ -308,12 +321,12 @@ def _sum_links(text: str, figs: list[Figure], ctxs: list[dict[str, Any]]) -> lis
                     set_parent(i, t.id)
                 continue
         if not linked and not out_of_window:
-            head = text[max(0, first.start - 60):first.start]
+            head = text[max(0, _fstart(first) - 60):_fstart(first)]
             m = _CATEGORY_HEAD.search(head)
             if m and len(run) >= 3:
                 for j in range(run[0] - 1, -1, -1):
                     t = out[j]
-                    if first.start - t.end > _TOTAL_WINDOW:
+                    if _fstart(first) - _fend(t) > _TOTAL_WINDOW:
                         break
                     if t.parent is None and t.unit == first.unit and t.polarity == "positive" and \
                             t.subject == "主动公开信息" and "主动公开" in m.group(0):

@@ -1,0 +1,77 @@
+"""RULES.md: blank cells are unknown non-negative integers; a rule is decided whenever no value of
+the blanks could change its outcome. Reading doubts make reader notices, never accusations.
+Completeness is one finding per table, with the lenient second opinion beside it."""
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from gsnlp.check import check_report
+from gsnlp.check.testing import make_report
+
+
+def by(findings, rule, instance=None):
+    return [f for f in findings if f.rule.startswith(rule) and (instance is None or f.instance == instance)]
+
+
+def test_parts_already_above_a_total_fail_whatever_the_blank_parts() -> None:
+    # review block: upheld 3 + corrected blank + other 0 + pending 0 = total 2 cannot hold for any corrected >= 0
+    rep = make_report({"review_litigation/review/upheld": "3", "review_litigation/review/corrected": "",
+                       "review_litigation/review/total": "2"})
+    f = by(check_report(rep, rules=["t4.block_total"]), "t4.block_total", "block review")[0]
+    assert f.status == "fail" and f.origin == "source"
+    assert (f.expected, f.observed) == (Decimal(3), Decimal(2))
+    assert f.details["decided_with_unknowns"] == ["review_litigation/review/corrected"]
+
+
+def test_parts_below_the_total_with_a_blank_part_stay_not_assessable() -> None:
+    rep = make_report({"review_litigation/review/upheld": "1", "review_litigation/review/corrected": "",
+                       "review_litigation/review/total": "2"})
+    f = by(check_report(rep, rules=["t4.block_total"]), "t4.block_total", "block review")[0]
+    assert f.status == "not_assessable"
+
+
+def test_unknowns_on_both_sides_are_not_decided() -> None:
+    rep = make_report({"review_litigation/review/upheld": "5", "review_litigation/review/corrected": "",
+                       "review_litigation/review/total": ""})
+    f = by(check_report(rep, rules=["t4.block_total"]), "t4.block_total", "block review")[0]
+    assert f.status == "not_assessable"
+
+
+def test_text_cell_is_never_taken_as_non_negative() -> None:
+    rep = make_report({"review_litigation/review/upheld": "3", "review_litigation/review/corrected": "减1",
+                       "review_litigation/review/total": "2"})
+    f = by(check_report(rep, rules=["t4.block_total"]), "t4.block_total", "block review")[0]
+    assert f.status == "not_assessable"
+
+
+def test_a_cell_read_with_doubt_makes_a_reader_notice_not_an_accusation() -> None:
+    rep = make_report({"applications/new_received/total": "5", "applications/new_received/natural_person": "5"})
+    t = rep.tables["applications"]
+    c = replace(t.cells["new_received/total"], doubt="recovered")
+    rep = replace(rep, tables={**rep.tables, "applications": replace(t, cells={**t.cells, "new_received/total": c})})
+    f = by(check_report(rep, rules=["t3.identity"]), "t3.identity", "column total")[0]
+    assert f.status == "fail" and f.origin == "extraction" and f.severity == "info"
+    assert f.details["doubts"] == {"applications/new_received/total": "recovered"}
+    assert "读取存疑" in f.message
+
+
+def test_one_completeness_finding_per_table_grouped_by_row_with_second_opinion() -> None:
+    rep = make_report({"applications/new_received/commercial": "", "applications/new_received/research": "",
+                       "applications/carried_over/total": ""})
+    out = check_report(rep, rules=["t3"])
+    comp = [f for f in out if f.rule == "completeness.v1"]
+    assert len(comp) == 1 and comp[0].instance == "table applications"
+    assert set(comp[0].details["rows"]) == {"new_received", "carried_over"}
+    opinion = comp[0].details["if_blank_zero"]
+    assert opinion and all(o["status"] == "pass" for o in opinion)  # every cell is 0: the blanks as 0 hold
+    assert "若把空白按0计" in comp[0].message
+
+
+def test_second_opinion_names_what_fails_when_blanks_are_zeros() -> None:
+    rep = make_report({"applications/new_received/natural_person": "4", "applications/new_received/total": "",
+                       "applications/total_processed/natural_person": "4", "applications/granted/natural_person": "4"})
+    comp = [f for f in check_report(rep, rules=["t3.cross_foot"]) if f.rule == "completeness.v1"][0]
+    bad = [o for o in comp.details["if_blank_zero"] if o["status"] == "fail"]
+    assert [o["instance"] for o in bad] == ["row new_received"]
+    assert "不成立" in comp.message
