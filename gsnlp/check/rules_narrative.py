@@ -116,6 +116,19 @@ def compare(ctx: Context, fig: Any, cells: Sequence[str], what: str, *,
     vals, missing, lenient = ctx.values(all_cells)
     ev = [_fig_ev(ctx, fig)] + [ctx.cell_evidence(a, "table") for a in cells]
     if vals is None:
+        by_parts = _total_from_parts(ctx, cells, missing)
+        if by_parts is not None:
+            part_cells, table = by_parts
+            stated = fig.scaled if hasattr(fig, "scaled") else fig.value
+            ev = [_fig_ev(ctx, fig)] + [ctx.cell_evidence(a, "table") for a in part_cells]
+            note = f"表中{what}留空，按该行各分项之和{fmt(table)}核对"
+            ok = (stated == table) if relation == "=" else (stated <= table)
+            if ok:
+                return ctx.finding("pass", f"叙述“{claim}”与{what}一致（{note}）。", instance=inst, expected=table,
+                                   observed=stated, evidence=ev, details={"definition": "sum_of_parts"})
+            return ctx.finding("fail", f"叙述与表格不一致：正文写“{claim}”，而{note}，为{fmt(table)}。",
+                               instance=inst, expected=table, observed=stated, evidence=ev, origin="source",
+                               details={"definition": "sum_of_parts", "total_blank": cells[0]})
         na = ctx.not_assessable(inst, missing, ev, f"叙述“{claim}”与表格")
         amb = [ctx.cell(a) for a in missing if ctx.cell(a).kind == "ambiguous"]
         if len(cells) == 1 and amb and amb[0].candidates and str(fig.value) not in amb[0].candidates:
@@ -157,6 +170,26 @@ def compare(ctx: Context, fig: Any, cells: Sequence[str], what: str, *,
     return ctx.finding("fail", f"叙述与表格不一致：正文写“{claim}”，而表中{what}为{fmt(table)}（应{rel}{fmt(table)}）。",
                        instance=inst, expected=table, observed=stated, evidence=ev, origin=origin, lenient=lenient,
                        details={"scope": scope})
+
+
+def _total_from_parts(ctx: Context, cells: Sequence[str], missing: Sequence[str]) -> tuple[list[str], Decimal] | None:
+    """A table total left blank while its parts are filled: (the part cells, their sum); else None."""
+    if len(cells) != 1 or list(missing) != list(cells) or ctx.cell(cells[0]).kind != "blank":
+        return None
+    table_id, _, rest = cells[0].partition("/")
+    row, _, col = rest.rpartition("/")
+    if col != "total":
+        return None
+    if table_id == "applications":
+        parts = [f"applications/{row}/{c}" for c in ("natural_person", *LEGAL_PERSON_COLUMNS)]
+    elif table_id == "review_litigation":
+        parts = [f"review_litigation/{row}/{c}" for c in ("upheld", "corrected", "other", "pending")]
+    else:
+        return None
+    cs = [ctx.cell(a) for a in parts]
+    if any(c.kind != "number" or c.value is None or c.doubt for c in cs):
+        return None
+    return parts, sum((c.value for c in cs if c.value is not None), Decimal(0))
 
 
 def _says_carried(ctx: Context, fig: Any) -> bool:
