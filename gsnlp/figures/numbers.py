@@ -7,37 +7,22 @@ extractor already matched: its whole-sentence ``transform`` corrupts words (一�
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+_ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def parse_arabic(raw: str) -> Decimal:
     """'1,295' / '１２' / '98.26' / ' 27 ' -> Decimal, exactly as written (no rounding)."""
     s = raw.translate(_FULLWIDTH).replace(",", "").replace(" ", "").replace("\u3000", "")
+    if not _ASCII_NUMBER.fullmatch(s):  # only ASCII and full-width decimal digits make numbers (not ③, ٣, ²)
+        raise ValueError(f"not a number: {raw!r}")
     try:
         return Decimal(s)
     except InvalidOperation:
         raise ValueError(f"not a number: {raw!r}") from None
-
-
-def _cn_small(s: str) -> int:
-    total, digit = 0, None
-    for ch in s:
-        if ch in _CN_DIGITS:
-            if digit is not None:  # digit sequence 二〇二三: positional
-                digit = digit * 10 + _CN_DIGITS[ch]
-            else:
-                digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            total += (1 if digit is None else digit) * _CN_UNITS[ch]
-            digit = None
-        else:
-            raise ValueError(ch)
-    return total + (digit or 0)
 
 
 def _common() -> dict[str, int]:
@@ -64,32 +49,26 @@ _COMMON = _common()
 def parse_chinese(raw: str) -> Decimal:
     """'一百零三' -> 103, '两' -> 2, '十二' -> 12, '三万五千' -> 35000.
 
-    Uses cn2an when installed (only on this matched span), else a small exact parser.
+    The common numerals come from a table (cn2an's values); any other goes to cn2an (a hard
+    dependency of the ``figures`` extra), on this matched span only.
     """
     s = raw.strip()
     if s in _COMMON:
         return Decimal(_COMMON[s])
     try:
         import cn2an
-
-        return Decimal(int(cn2an.cn2an(s.replace("两", "二"), "smart")))
     except ImportError:
-        pass
-    except Exception:  # noqa: BLE001 - fall back to our parser, which raises a clear error
-        pass
-    total, rest = 0, s
-    for big, mult in sorted(_CN_BIG.items(), key=lambda kv: -kv[1]):
-        if big in rest:
-            head, rest = rest.split(big, 1)
-            total += _cn_small(head or "一") * mult
+        from gsnlp.errors import MissingExtraError
+
+        raise MissingExtraError("reading Chinese numerals", "figures", "cn2an") from None
     try:
-        return Decimal(total + _cn_small(rest))
-    except ValueError:
-        raise ValueError(f"not a Chinese numeral: {raw!r}") from None
+        return Decimal(int(cn2an.cn2an(s.replace("两", "二"), "smart")))
+    except (ValueError, KeyError, TypeError, IndexError) as e:
+        raise ValueError(f"not a Chinese numeral: {raw!r} ({e})") from None
 
 
 def parse_number(raw: str) -> Decimal:
     s = raw.translate(_FULLWIDTH).strip()
-    if s and (s[0].isdigit()):
+    if s and "0" <= s[0] <= "9":
         return parse_arabic(s)
     return parse_chinese(s)
