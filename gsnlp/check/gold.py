@@ -3,7 +3,6 @@ check tests and of the injection benchmark, independent of the table parser's ac
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import replace
 from decimal import Decimal
@@ -39,45 +38,14 @@ def gold_tables(gold: dict[str, Any]) -> dict[str, Table]:
     return out
 
 
-def _fallback_read(path: Path) -> Report:
-    data = path.read_bytes()
-    text = data.decode("utf-8-sig", errors="replace")
-    src = Source(str(path), hashlib.sha256(data).hexdigest(), path.suffix.lstrip(".") or "txt", "utf-8")
-    sections: tuple[Any, ...] = ()
-    meta = Meta()
-    try:  # the segmenters exist before the full reader does
-        from gsnlp.segment.regions import find_regions
-        from gsnlp.segment.sections import find_sections
+def read_with_gold(source: str | Path, gold_file: str | Path) -> Report:
+    """The report at ``source`` read by ``gsnlp.read``, with its tables replaced by the gold
+    tables. Template and year from the gold/manifest win."""
+    import gsnlp
 
-        regions = find_regions(text)
-        secs, _ = find_sections(text, regions)
-        sections = tuple(secs)
-        try:
-            from gsnlp.segment.meta import read_meta
-
-            meta, _ = read_meta(text, regions, sections[0].start if sections else 0)
-        except Exception:
-            pass
-    except Exception:
-        pass
-    return Report(text, src, meta, sections)
-
-
-def read_with_gold(source: str | Path, gold_file: str | Path, *, use_reader: bool = True) -> Report:
-    """The report at ``source`` read by ``gsnlp.read`` (or a plain-text fallback), with its
-    tables replaced by the gold tables. Template and year from the gold/manifest win."""
     source, gold_file = Path(source), Path(gold_file)
     gold = json.loads(gold_file.read_text(encoding="utf-8"))
-    rep: Report | None = None
-    if use_reader:
-        try:
-            import gsnlp
-
-            rep = gsnlp.read(source)
-        except Exception:
-            rep = None
-    if rep is None:
-        rep = _fallback_read(source)
+    rep = gsnlp.read(source)
     tables = gold_tables(gold)
     # keep the reader's table positions (for drawing and evidence) but the gold values
     for tid, t in list(tables.items()):
