@@ -255,6 +255,50 @@ def _digits(c: Cell) -> str | None:
     return raw if c.kind == "number" and raw.isdigit() else None
 
 
+def _row_parts_total(t: Table, row: str, cols: Sequence[str]) -> tuple[Decimal, Decimal] | None:
+    cs = [t.cells.get(f"{row}/{c}") for c in cols]
+    if any(c is None or c.kind != "number" or c.value is None for c in cs):
+        return None
+    vals = [c.value for c in cs if c is not None and c.value is not None]
+    return sum(vals[:-1], Decimal(0)), vals[-1]
+
+
+def _drifted_total(report: Report, lhs: Sequence[str], rhs: Sequence[str]) -> str:
+    """A row total that moved into a neighbouring row: one row's parts sum to S with a total of 0,
+    and the row next to it in the template has parts of 0 with a total of S. Moving the one
+    number makes both rows hold, so the layout (a shifted cell), not the report's arithmetic, is
+    in doubt. Returns the explanation, or "" when no such drift explains a row of the relation."""
+    rows = {(a.partition("/")[0], a.partition("/")[2].rpartition("/")[0]) for a in list(lhs) + list(rhs)}
+    for table_id, row in rows:
+        t = report.tables.get(table_id)
+        if t is None or not t.found:
+            continue
+        try:
+            tdef = table_def(t.template, table_id)
+            order = [r.id for r in tdef.rows]
+            cols = list(tdef.row(row).columns)
+        except (KeyError, ValueError):
+            continue
+        if row not in order or not cols or cols[-1] != "total":
+            continue
+        here = _row_parts_total(t, row, cols)
+        if here is None:
+            continue
+        i = order.index(row)
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(order):
+                continue
+            there = _row_parts_total(t, order[j], cols)
+            if there is None:
+                continue
+            (p1, t1), (p2, t2) = here, there
+            if (p1 > 0 and t1 == 0 and p2 == 0 and t2 == p1) or (p2 > 0 and t2 == 0 and p1 == 0 and t1 == p2):
+                a, b = (tdef.row(x).label for x in ((row, order[j]) if t1 == 0 else (order[j], row)))
+                return (f"「{a}」行各列之和为{fmt(max(p1, p2))}而总计为0，相邻的「{b}」行各列为0而总计为"
+                        f"{fmt(max(t1, t2))}：很可能是总计错位到了相邻一行（表格排版或读取错位），请核对原表。")
+    return ""
+
+
 def guess_origin(report: Report, lhs: Sequence[str], rhs: Sequence[str]) -> tuple[str, str]:
     """``("extraction", why)`` when our reading of the cells is suspect, else ``("source", "")``.
 
@@ -271,6 +315,9 @@ def guess_origin(report: Report, lhs: Sequence[str], rhs: Sequence[str]) -> tupl
             row = rest.rpartition("/")[0]
             if len(t.splits.get(row, [])) > 1:
                 return "extraction", f"该行数字连写，存在{len(t.splits[row])}种拆分，读取可能有误。"
+    drift = _drifted_total(report, lhs, rhs)
+    if drift:
+        return "extraction", drift
     sign = {a: Decimal(1) for a in lhs}
     for a in rhs:
         sign[a] = sign.get(a, Decimal(0)) - 1

@@ -34,7 +34,9 @@ def gold_tables(gold: dict[str, Any]) -> dict[str, Table]:
             cells[addr] = Cell(kind, c.get("raw", v if v is not None else ""),
                                Decimal(v) if kind == "number" and v is not None else None,
                                candidates=tuple(c.get("candidates", ())))
-        out[tid] = Table(tid, tmpl, cells, found=any(c.kind != "absent" for c in cells.values()))
+        # a report may mix templates (table 二 of 2019, table 三 of 2021): ``table_templates`` says so
+        t_tmpl = gold.get("table_templates", {}).get(tid, tmpl)
+        out[tid] = Table(tid, t_tmpl, cells, found=any(c.kind != "absent" for c in cells.values()))
     return out
 
 

@@ -93,3 +93,23 @@ def test_narrative_against_the_sum_of_the_parts_when_the_total_is_left_blank() -
                         "applications/new_received/commercial": "1"}, text=text)
     g = by(check_report(rep2, rules=["nt.applications_received"], figures=figs), "nt.applications_received")[0]
     assert g.status == "fail" and g.expected == Decimal(4) and g.observed == Decimal(5)
+
+
+def test_regulations_of_a_department_fail_whatever_the_split_of_a_run_together_row() -> None:
+    from gsnlp.check.testing import gold_report
+
+    # 国有资产管理局 2019: the 规章 row reads "1411" (1|4|11, 14|1|1, 1|41|1): every reading makes 规章
+    f = by(check_report(gold_report("平潭综合实验区国有资产管理局_2019.txt"), rules=["t2.regulation_power"]),
+           "t2.regulation_power")[0]
+    assert f.status == "fail" and "都大于0" in f.message
+
+
+def test_a_2020_report_in_the_2019_layout_is_correct_and_a_2021_one_is_not() -> None:
+    from dataclasses import replace as rp
+
+    from gsnlp.check.testing import gold_report
+
+    rep = gold_report("平潭综合实验区财政金融局_2020.txt")  # 2019 layout, year 2020
+    assert by(check_report(rep, rules=["t2.template_version"]), "t2.template_version")[0].status == "pass"
+    later = rp(rep, meta=rp(rep.meta, year=2021))
+    assert by(check_report(later, rules=["t2.template_version"]), "t2.template_version")[0].status == "fail"
