@@ -102,8 +102,15 @@ def _claim_text(ctx: Context, fig: Any, before: int = 30) -> str:
     else:
         cut = max(left.rfind(ch) for ch in "。；;\n")
         a = a + cut + 1 if cut >= 0 else a
-    while a < fig.start and (text[a].isdigit() or text[a] in "，,、"):
-        a += 1  # never start inside a number
+    while a < fig.start and text[a] in "，,、 \u3000":
+        a += 1
+    while 0 < a < fig.start and (text[a - 1].isdigit() or text[a - 1] in ".．"):
+        a -= 1  # never start inside a number (2012年… is quoted whole, not as 年…)
+    while 0 < a < fig.start and re.match(r"[\u4e00-\u9fff]", text[a - 1]) and re.match(r"[\u4e00-\u9fff]", text[a]) \
+            and fig.start - a < before + 12:
+        a -= 1  # nor inside a word: back to the start of the clause's first word
+        if text[a - 1] in "。；;\n，,：:、（(“\"《":
+            break
     return re.sub(r"\s+", "", text[a:fig.end])
 
 

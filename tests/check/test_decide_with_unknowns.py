@@ -113,3 +113,17 @@ def test_a_2020_report_in_the_2019_layout_is_correct_and_a_2021_one_is_not() -> 
     assert by(check_report(rep, rules=["t2.template_version"]), "t2.template_version")[0].status == "pass"
     later = rp(rep, meta=rp(rep.meta, year=2021))
     assert by(check_report(later, rules=["t2.template_version"]), "t2.template_version")[0].status == "fail"
+
+
+def test_messages_quote_whole_phrases_never_from_the_middle_of_a_word_or_number() -> None:
+    import re
+
+    import gsnlp
+    from gsnlp_corpus import corpus_file
+
+    rep = gsnlp.read(corpus_file("平潭综合实验区_2012.txt"))
+    quotes = [q for f in check_report(rep, rules=["nt.breakdown_sum"]) if f.status == "fail"
+              for q in re.findall(r"“([^”]+)”", f.message)]
+    assert "2012年主动公开政府信息1913条" in quotes
+    assert "在平潭综合实验区管委会网站主动公开的1913条" in quotes
+    assert not any(q.startswith(("年", "潭")) for q in quotes)
