@@ -138,7 +138,18 @@ class Context:
         return hit[1]
 
     def span_evidence(self, start: int, end: int, role: str | None = "claim") -> Evidence:
-        return Evidence("span", None, start, end, self.report.text[start:end], None, None, role)
+        return Evidence("span", None, start, end, self.report.text[start:end], None, None, role,
+                        self._page_of(start))
+
+    def _page_of(self, pos: int) -> dict[str, Any] | None:
+        """``{"page": n}`` for a position in the text of a paged source (PDF, OCR): the reader
+        records where each page starts (``Report.extra["page_starts"]``, offsets, page 1 first)."""
+        starts = self.report.extra.get("page_starts")
+        if not starts:
+            return None
+        from bisect import bisect_right
+
+        return {"page": max(1, bisect_right(starts, pos))}
 
     # ---- findings ----------------------------------------------------------------------
     def finding(self, status: str, message: str, *, instance: str = "", expected: Value = None,
