@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from gsnlp.doc import Cell, Meta, Report, Source, Table
+from gsnlp.doc import Cell, Report, Table
 from gsnlp.errors import SchemaError
 from gsnlp.tables.template import TABLE_IDS
 
