@@ -267,19 +267,36 @@ class Report:
     def table_spans(self) -> list[tuple[int, int]]:
         return [(t.start, t.end) for t in self.tables.values() if t.found and t.start is not None and t.end is not None]
 
-    def narrative_spans(self) -> Iterator[tuple[str, int, int]]:
-        """(section id, start, end) of the narrative: section bodies minus tables and non-report regions."""
+    def narrative_spans(self) -> Iterator[tuple[str | None, int, int]]:
+        """The narrative, defined once: the whole text minus the template tables and the regions
+        that are not the report (crawler header, page chrome, footers, markup), each piece as
+        (section id, start, end); ``None`` outside every section (the preamble is narrative too).
+        Figures, checks, themes and renderers all read the narrative from here."""
+        n = len(self.text)
         cut = sorted(self.table_spans() + [(r.start, r.end) for r in self.regions])
-        for s in self.sections:
-            pos = s.body_start
-            for a, b in cut:
-                if b <= pos or a >= s.end:
+        free: list[tuple[int, int]] = []
+        pos = 0
+        for a, b in cut:
+            if a > pos:
+                free.append((pos, a))
+            pos = max(pos, b)
+        if pos < n:
+            free.append((pos, n))
+        bounds = sorted((sec.start, sec.end, sec.id) for sec in self.sections)
+        for a, b in free:
+            cur = a
+            for s0, s1, sid in bounds:
+                if s1 <= cur or s0 >= b:
                     continue
-                if a > pos:
-                    yield s.id, pos, a
-                pos = max(pos, b)
-            if pos < s.end:
-                yield s.id, pos, s.end
+                if s0 > cur:
+                    yield None, cur, s0
+                    cur = s0
+                end = min(b, s1)
+                if end > cur:
+                    yield sid, cur, end
+                cur = max(cur, end)
+            if cur < b:
+                yield None, cur, b
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -53,6 +53,7 @@ class Figure:
     item: int | None = None
     metric: str | None = None
     section: str | None = None
+    metric_p: float | None = None  # the binding model's probability of ``metric`` (None: rules only)
 
     @property
     def negated(self) -> bool:
@@ -69,7 +70,7 @@ class Figure:
             "approx": self.approx, "subject": self.subject, "predicate": self.predicate,
             "channel": self.channel, "scope": self.scope, "period": self.period, "polarity": self.polarity,
             "parent": self.parent, "qualifies": self.qualifies, "item": self.item, "metric": self.metric,
-            "section": self.section,
+            "section": self.section, "metric_p": self.metric_p,
         }
 
     @classmethod
@@ -79,6 +80,7 @@ class Figure:
             d.get("kind", "count"), d.get("scale"), d.get("approx"), d.get("subject"), d.get("predicate"),
             d.get("channel"), d.get("scope"), d.get("period"), d.get("polarity", "positive"), d.get("parent"),
             d.get("qualifies"), d.get("item"), d.get("metric"), d.get("section"),
+            None if d.get("metric_p") is None else float(d["metric_p"]),
         )
 
 
@@ -556,10 +558,15 @@ def _context(text: str, c: _Cand, lo: int, hi: int, prev_end: int = -1) -> dict[
 # public API
 
 def extract(text: str, spans: Iterable[tuple[str | None, int, int]] | None = None, doc: str = "",
-            *, metrics: bool = True) -> list[Figure]:
+            *, metrics: bool = True, binding: str = "both",
+            collect: list[tuple[str, list[str], str | None]] | None = None) -> list[Figure]:
     """Every narrative figure of ``text`` inside ``spans`` ((section id, start, end), offsets into
-    ``text``); the whole text when ``spans`` is None. Figures are in text order with ids f1, f2 …"""
-    from gsnlp.figures.metrics import assign_metric
+    ``text``); the whole text when ``spans`` is None. Figures are in text order with ids f1, f2 …
+
+    ``binding`` chooses how metrics are bound (``gsnlp.figures.binding``): ``rules``, ``model``
+    or ``both`` (default; without the shipped model file, rules only). ``collect``, when given,
+    receives (figure id, mention features, rule metric) for every figure (model training)."""
+    from gsnlp.figures.metrics import assign_metric, attach_outcomes
     from gsnlp.figures.structure import link
 
     if spans is None:
@@ -603,44 +610,32 @@ def extract(text: str, spans: Iterable[tuple[str | None, int, int]] | None = Non
             figs[k] = replace(f, predicate=p.predicate, subject=label or None,
                               channel=f.channel or p.channel, scope=f.scope or p.scope, period=f.period or p.period)
     if metrics:
+        from gsnlp.figures.binding import combine, load_model, mention_features
+
+        model = load_model() if binding != "rules" or collect is not None else None
+        if binding not in ("rules", "model", "both"):
+            raise ValueError(f"binding {binding!r}: expected rules, model or both")
         out = []
+        assigned: dict[str, str | None] = {}
         for f, ctx in zip(figs, ctxs):
+            ctx["_parent_metric"] = assigned.get(f.parent or "")
             m = assign_metric(text, f, ctx, figs)
-            out.append(f if m is None and f.metric is None else replace(f, metric=m))
-        figs = out
+            assigned[f.id] = m  # the rules read the parent's rule metric (so do the model's features)
+            p: float | None = None
+            if model is not None or collect is not None:
+                feats = mention_features(text, f, ctx, ctx["_parent_metric"])
+                if collect is not None:
+                    collect.append((f.id, feats, m))
+                if model is not None and binding != "rules":
+                    m, p = combine(m, model.proba(feats), model, binding)
+            out.append(f if m is None and f.metric is None and p is None else replace(f, metric=m, metric_p=p))
+        figs = attach_outcomes(out, ctxs)
     return figs
 
 
 def report_spans(report: Any) -> list[tuple[str | None, int, int]]:
-    """The narrative of a Report: its whole text minus template tables and non-report regions
-    (crawler header, page chrome, footers, markup), each piece labelled with its section id
-    (None before the first section: the preamble is narrative too)."""
-    n = len(report.text)
-    cut = sorted([(a, b) for a, b in report.table_spans()] + [(r.start, r.end) for r in report.regions])
-    free: list[tuple[int, int]] = []
-    pos = 0
-    for a, b in cut:
-        if a > pos:
-            free.append((pos, a))
-        pos = max(pos, b)
-    if pos < n:
-        free.append((pos, n))
-    bounds = sorted((sec.start, sec.end, sec.id) for sec in report.sections)
-    out: list[tuple[str | None, int, int]] = []
-    for a, b in free:
-        cur = a
-        for s0, s1, sid in bounds:
-            if s1 <= cur or s0 >= b:
-                continue
-            if s0 > cur:
-                out.append((None, cur, s0))
-                cur = s0
-            end = min(b, s1)
-            out.append((sid, cur, end))
-            cur = end
-        if cur < b:
-            out.append((None, cur, b))
-    return [sp for sp in out if sp[2] > sp[1]]
+    """The narrative of a Report (``Report.narrative_spans``: the one definition)."""
+    return list(report.narrative_spans())
 
 
 def extract_report(report: Any, *, narrative: bool = True) -> list[Figure]:

@@ -261,11 +261,12 @@ def report_from_gold(gold: dict[str, Any], *, paragraphs: int = 3) -> Report:
         sections.append(Section(sid, dict(SECTION_HEADINGS)[sid], s, e, b))
     tables = {}
     for tid in TABLE_IDS:
+        t_tmpl = gold.get("table_templates", {}).get(tid, template)  # a report may mix templates
         cells = {a: _gold_cell(c) for a, c in gold["tables"].get(tid, {}).items()}
-        for a in table_def(template, tid).addresses():
+        for a in table_def(t_tmpl, tid).addresses():
             cells.setdefault(a, Cell("absent"))
         found = any(c.kind != "absent" for c in cells.values())
-        tables[tid] = Table(tid, template, cells, found)
+        tables[tid] = Table(tid, t_tmpl, cells, found)
     sha = hashlib.sha256(json.dumps(gold, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     return Report(text, Source(doc, sha, "gold"), Meta(agency, year, template=template, title=title),
                   tuple(sections), tables)
