@@ -12,10 +12,13 @@ _LOW = re.compile(r"(县|镇|乡|街道|旗|苏木|区(?!域))")
 
 
 def agency_key(name: str | None) -> str | None:
-    """Group key: the name without the government suffix, OCR-tolerant for 沭/沐."""
+    """Group key: the canonical name (``gsnlp.agency``: alias table of typos, prefixes and
+    renames) without the government suffix."""
+    from gsnlp.agency import canonical_agency
+
     if not name:
         return None
-    k = re.sub(r"\s+", "", name).lstrip("#*>-_ ")
+    k = canonical_agency(name) or ""
     k = re.sub(r"(人民政府|管理委员会|管委会)$", "", k)
     k = k.replace("沐阳", "沭阳")
     # 淮安市洪泽区 and 洪泽区 are one agency: drop the higher-level place before a county or district

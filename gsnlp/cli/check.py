@@ -1,6 +1,13 @@
-"""`gsnlp check FILE...`: consistency checks (RULES.md) with findings as a table, JSONL, CSV or
-an auditor's HTML report. Exit 3 when a failing finding reaches ``--fail-on``; 1 on bad input
-(the other files are still checked)."""
+"""`gsnlp check INPUT...`: consistency checks (RULES.md) with findings as a table, JSONL, CSV or
+an auditor's HTML report (one page per report, ``index.html`` with the overview across
+reports, one page per agency across its years).
+
+Inputs are report files, folders, ``-`` (standard input) or gsnlp's parse JSON/JSONL. Reports
+are identified by content (``report_id``), never by file name. Each input is checked on its
+own: a bad input (exit 1) or a bug (exit 70, traceback on stderr) never hides the results of
+the others. Exit 3 when a failing finding reaches ``--fail-on``; 2 on a usage error (an
+unknown ``--rule`` lists the known ones).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +18,18 @@ import sys
 from collections.abc import Iterable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-FIELDS = ("doc", "rule", "instance", "status", "severity", "kind", "origin", "expected", "observed", "lenient",
-          "evidence", "message")
+from gsnlp.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from gsnlp.doc import Report
+
+EXIT_INTERNAL = 70
+FIELDS = ("report_id", "path", "agency", "agency_canonical", "year", "doc", "rule", "instance", "status", "severity",
+          "kind", "origin", "expected", "observed", "lenient", "evidence", "message")
 
 
 class Format(str, Enum):
@@ -33,20 +46,19 @@ class Level(str, Enum):
     never = "never"  # report findings, never exit 3 (a run over a corpus, not a gate)
 
 
-def load_report(path: Path) -> Any:
-    """A Report from a source file (``gsnlp.read``) or from a report JSON (``gsnlp.report/1``)."""
-    from gsnlp.doc import Report
+def load_report(path: Path | str) -> Any:
+    """One Report from a source file or a report JSON (with or without text); the first of a JSONL."""
+    from gsnlp.cli.inputs import read_inputs
 
-    if path.suffix == ".json":
-        return Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    import gsnlp
+    for inp in read_inputs([path]):
+        if inp.error is not None:
+            raise inp.error
+        if inp.internal is not None:
+            raise RuntimeError(inp.internal)
+        return inp.report
+    from gsnlp.errors import EmptyInputError
 
-    read = getattr(gsnlp, "read", None)
-    if read is None:
-        from gsnlp.errors import GsnlpError
-
-        raise GsnlpError("the reader gsnlp.read is not available in this build", origin=str(path))
-    return read(path)
+    raise EmptyInputError("holds no report", origin=str(path))
 
 
 def _flat(v: Any) -> str:
@@ -63,24 +75,37 @@ def _evidence_str(ev: list[dict[str, Any]]) -> str:
         where = f"@{e['start']}-{e['end']}" if e.get("start") is not None else ""
         doc = f"{e['doc']}:" if e.get("doc") else ""
         if e["kind"] == "cell":
-            parts.append(f"{doc}{e['ref']}={e.get('value') if e.get('value') is not None else e.get('cell_kind')}{where}")
+            v = e.get("value") if e.get("value") is not None else e.get("cell_kind")
+            parts.append(f"{doc}{e['ref']}={v}{where}")
         else:
             t = (e.get("text") or "").replace("\n", " ")
             parts.append(f"{doc}“{t[:30]}”{where}")
     return "; ".join(parts)
 
 
-def write_jsonl(findings: Iterable[Any], out: io.TextIOBase | Any) -> None:
-    for f in findings:
-        out.write(json.dumps(f.to_dict(), ensure_ascii=False) + "\n")
+def report_columns(rep: Any, path: str | None = None) -> dict[str, Any]:
+    """The identity columns every output row of a report carries."""
+    from gsnlp.agency import canonical_agency
+    from gsnlp.cli.inputs import report_id
+
+    return {"report_id": report_id(rep), "path": path or rep.source.path, "agency": rep.meta.agency,
+            "agency_canonical": canonical_agency(rep.meta.agency), "year": rep.meta.year}
 
 
-def write_csv(findings: Iterable[Any], out: Any) -> None:
-    w = csv.writer(out)
+def finding_row(f: Any, ident: dict[str, Any]) -> dict[str, Any]:
+    return {**ident, **f.to_dict()}
+
+
+def write_jsonl(rows: Iterable[dict[str, Any]], out: Any) -> None:
+    for d in rows:
+        out.write(json.dumps(d, ensure_ascii=False) + "\n")
+
+
+def write_csv(rows: Iterable[dict[str, Any]], out: Any) -> None:
+    w = csv.writer(out, lineterminator="\r\n")
     w.writerow(FIELDS)
-    for f in findings:
-        d = f.to_dict()
-        w.writerow([_evidence_str(d["evidence"]) if k == "evidence" else _flat(d[k]) for k in FIELDS])
+    for d in rows:
+        w.writerow([_evidence_str(d["evidence"]) if k == "evidence" else _flat(d.get(k)) for k in FIELDS])
 
 
 def write_table(results: dict[str, list[Any]], out: Any, show_pass: bool = False,
@@ -106,76 +131,186 @@ def write_table(results: dict[str, list[Any]], out: Any, show_pass: bool = False
             ind = indicators(rep)
             if ind:  # reported, never pass/fail (RULES.md)
                 out.write("  indicators: " + "; ".join(
-                    f"{i.label} {i.value:.1%}" if i.denominator is not None else f"{i.label} {i.value}" for i in ind) + "\n")
+                    f"{i.label} {i.value:.1%}" if i.denominator is not None else f"{i.label} {i.value}"
+                    for i in ind) + "\n")
 
 
-def run_check(files: Sequence[Path], fmt: Format = Format.table, out_dir: Path | None = None,
+def list_rules(out: Any) -> None:
+    """Every rule: versioned id, scope, severity, Chinese title (its one-line explanation)."""
+    from gsnlp.check.registry import all_rules
+
+    for r in all_rules():
+        out.write(f"{r.name}\t{r.scope}\t{r.severity}\t{r.title}\n")
+
+
+def validate_rules(rules: Sequence[str] | None) -> str | None:
+    """None when every selector names a rule, an id or a family; else the usage message."""
+    if not rules:
+        return None
+    from gsnlp.check.registry import all_rules
+
+    known = all_rules()
+    names = {r.name for r in known} | {r.id for r in known} | {r.family for r in known}
+    bad = [r for r in rules if r not in names]
+    if bad:
+        return (f"unknown rule {bad[0]!r}; known rules: {', '.join(r.name for r in known)}; "
+                f"families: {', '.join(sorted({r.family for r in known}))} (gsnlp check --list-rules)")
+    return None
+
+
+def _html_out_problem(fmt: Format, out: Path | None) -> str | None:
+    if fmt is Format.html:
+        if out is None:
+            return "--format html writes a folder; give it with -o DIR"
+        if out.exists() and not out.is_dir():
+            return f"-o {out}: html writes a folder (index.html and one page per report), but this is a file"
+        return None
+    if out is not None and out.is_dir():
+        return f"-o {out} is a folder; --format {fmt.value} writes one file (give a file name)"
+    return None
+
+
+def run_check(files: Sequence[Path | str], fmt: Format = Format.table, out_path: Path | None = None,
               fail_on: Level = Level.error, blank_as_zero: bool = False, rules: list[str] | None = None,
-              show_pass: bool = False) -> int:
+              show_pass: bool = False, excel: bool = False) -> int:
     """The command body, importable (the CLI is a thin wrapper). Returns the exit code."""
-    from gsnlp.check import at_or_above, check_reports
-    from gsnlp.cli.common import expand
-    from gsnlp.errors import GsnlpError
+    import traceback
 
-    files = expand(Path(p) for p in files)  # a directory stands for the report files under it
-    reports = []
+    from gsnlp import pipeline
+    from gsnlp.check import at_or_above
+    from gsnlp.cli.inputs import read_inputs, unique_names
+
+    problem = validate_rules(rules) or _html_out_problem(fmt, out_path)
+    if problem:
+        typer.echo(f"gsnlp check: error: {problem}", err=True)
+        return EXIT_USAGE
+    # the check stage extracts the narrative figures itself when a selected rule needs them
+    opts = pipeline.options(("check",), rules=_scoped(rules, "report"), blank_as_zero=blank_as_zero)
+    inputs = unique_names(list(read_inputs(files)))
     bad: list[tuple[str, str]] = []
-    for p in files:
+    n_internal = 0
+    shown: set[str] = set()
+    results: dict[str, list[Any]] = {}
+    checked: list[tuple[str, Report]] = []  # (path as given, report)
+    for inp in inputs:
+        if inp.error is not None:
+            bad.append((inp.path, str(inp.error)))
+            typer.echo(f"gsnlp check: {inp.error}", err=True)
+            continue
+        if inp.internal is not None:
+            n_internal += 1
+            bad.append((inp.path, f"internal error: {inp.internal.splitlines()[0]}"))
+            typer.echo(f"gsnlp check: {inp.path}: internal error (a bug in gsnlp):\n{inp.internal}", err=True)
+            continue
+        rep = inp.report
+        if rep is None:  # pragma: no cover - an Input has a report, an error or a traceback
+            continue
         try:
-            reports.append(load_report(Path(p)))
-        except (GsnlpError, OSError, ValueError, UnicodeError) as e:
-            bad.append((str(p), str(e)))
-            typer.echo(f"gsnlp check: {p}: {e}", err=True)
-    try:
-        results = check_reports(reports, rules=rules, blank_as_zero=blank_as_zero)
-    except GsnlpError as e:  # e.g. an unknown rule name
-        typer.echo(f"gsnlp check: {e}", err=True)
-        return 1
+            results[rep.doc_id] = list(pipeline.run(rep, opts, path=inp.path).findings or [])
+            checked.append((inp.path, rep))
+        except Exception as e:  # noqa: BLE001 - one report's bug never hides the others' results
+            from gsnlp.errors import GsnlpError
+
+            if isinstance(e, GsnlpError):
+                bad.append((inp.path, str(e)))
+                typer.echo(f"gsnlp check: {inp.path}: {e}", err=True)
+            else:
+                n_internal += 1
+                bad.append((inp.path, f"internal error: {type(e).__name__}: {e}"))
+                tb = traceback.format_exc()
+                if tb in shown:  # the same bug again: one line, the traceback was printed once
+                    typer.echo(f"gsnlp check: {inp.path}: internal error (same traceback as above): "
+                               f"{type(e).__name__}: {e}", err=True)
+                else:
+                    shown.add(tb)
+                    typer.echo(f"gsnlp check: {inp.path}: internal error (a bug in gsnlp):\n{tb}", err=True)
+    yr = _scoped(rules, "years")
+    if rules is None or yr:
+        try:
+            for f in pipeline.cross_year([r for _, r in checked], rules=yr, blank_as_zero=blank_as_zero):
+                results.setdefault(f.doc, []).append(f)
+        except Exception:  # noqa: BLE001
+            n_internal += 1
+            typer.echo(f"gsnlp check: cross-year rules: internal error (a bug in gsnlp):\n{traceback.format_exc()}",
+                       err=True)
+    reports = [r for _, r in checked]
+    idents = {r.doc_id: report_columns(r, p) for p, r in checked}
     all_findings = [f for fs in results.values() for f in fs]
     if fmt is Format.html:
-        if out_dir is None:
-            typer.echo("gsnlp check: --format html needs -o DIR", err=True)
-            return 2
+        assert out_path is not None
         from gsnlp.render.audit_html import write_audit
 
-        pages = write_audit(reports, results, out_dir, failed_inputs=bad)
-        typer.echo(f"gsnlp check: wrote {len(pages)} report pages and index.html to {out_dir}", err=True)
+        pages = write_audit(reports, results, out_path, failed_inputs=bad,
+                            sources={r.doc_id: p for p, r in checked})
+        typer.echo(f"gsnlp check: wrote {len(pages)} report pages and index.html to {out_path}", err=True)
     else:
-        ext = {"table": "txt", "jsonl": "jsonl", "csv": "csv"}[fmt.value]
         buf = io.StringIO()
+        rows = (finding_row(f, idents.get(doc, {})) for doc, fs in results.items() for f in fs)
         if fmt is Format.jsonl:
-            write_jsonl(all_findings, buf)
+            write_jsonl(rows, buf)
         elif fmt is Format.csv:
-            write_csv(all_findings, buf)
+            write_csv(rows, buf)
         else:
             write_table(results, buf, show_pass, {r.doc_id: r for r in reports})
-        if out_dir is not None:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            (out_dir / f"findings.{ext}").write_text(buf.getvalue(), encoding="utf-8")
+        text = buf.getvalue()
+        if out_path is not None:
+            out_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(out_path, "w", encoding="utf-8-sig" if excel and fmt is Format.csv else "utf-8",
+                      newline="") as fh:
+                fh.write(text)
         else:
-            sys.stdout.write(buf.getvalue())
+            if excel and fmt is Format.csv:
+                sys.stdout.write("\ufeff")
+            sys.stdout.write(text)
             sys.stdout.flush()
-    typer.echo(f"gsnlp check: {len(files)} in, {len(reports)} checked, {len(bad)} failed to read", err=True)
+    typer.echo(f"gsnlp check: {len(inputs)} in, {len(checked)} checked, {len(bad)} failed"
+               f"{f' ({n_internal} internal errors)' if n_internal else ''}", err=True)
+    if n_internal:
+        return EXIT_INTERNAL
     if bad:
-        return 1
+        return EXIT_BAD_INPUT
     if fail_on is not Level.never and at_or_above(all_findings, fail_on.value):
-        return 3
+        return EXIT_FINDINGS
     return 0
+
+
+def _scoped(rules: list[str] | None, scope: str) -> list[str] | None:
+    """The selectors that name a rule of ``scope`` (None: every rule)."""
+    if rules is None:
+        return None
+    from gsnlp.check.registry import all_rules
+
+    rs = all_rules(scope)
+    return [s for s in rules if any(s in (r.name, r.id, r.family) for r in rs)]
 
 
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check(
-        files: list[Path] = typer.Argument(..., help="report files (txt, html, pdf, docx, md), report JSON, or folders of them"),
-        format: Format = typer.Option(Format.table, "--format", "-f", help="table | jsonl | csv | html"),
-        output: Path | None = typer.Option(None, "-o", "--output", help="output directory: findings.txt/.jsonl/.csv, or one page per report and index.html for html "
-                                             "(required for html); stdout when left out"),
-        fail_on: Level = typer.Option(Level.error, "--fail-on", help="exit 3 when a failing finding reaches this severity (never: do not)"),
+        files: list[str] = typer.Argument(None, help="report files (txt, html, pdf, docx, md), parse JSON/JSONL, "
+                                          "folders of them, or - for standard input"),
+        format: Format = typer.Option(Format.table, "--format", "-f", case_sensitive=False,
+                                      help="table | jsonl | csv | html (case-insensitive)"),
+        output: Path | None = typer.Option(None, "-o", "--output", help="a FILE for table/jsonl/csv; a FOLDER for "
+                                           "html (index.html, one page per report and per agency); stdout when "
+                                           "left out"),
+        fail_on: Level = typer.Option(Level.error, "--fail-on", case_sensitive=False,
+                                      help="exit 3 when a failing finding reaches this severity (never: do not)"),
         blank_as_zero: bool = typer.Option(False, "--blank-as-zero",
                                            help="lenient: read blank cells as 0 (findings say so)"),
-        rule: list[str] | None = typer.Option(None, "--rule", help="only these rules, ids or families (t3, nt.zero_claims)"),
+        rule: list[str] | None = typer.Option(None, "--rule", help="only these rules, ids or families (t3, "
+                                              "nt.zero_claims); see --list-rules"),
         show_pass: bool = typer.Option(False, "--show-pass", help="table format: list passing findings too"),
+        excel: bool = typer.Option(False, "--excel", help="csv: UTF-8 with a BOM, so that Excel reads Chinese"),
+        list_rules_: bool = typer.Option(False, "--list-rules", help="print every rule id with its Chinese title "
+                                         "and exit"),
     ) -> None:
         """Check reports against the consistency rules (RULES.md)."""
-        code = run_check(files, format, output, fail_on, blank_as_zero, rule, show_pass)
+        if list_rules_:
+            list_rules(sys.stdout)
+            raise typer.Exit(0)
+        if not files:
+            typer.echo("gsnlp check: error: give report files, folders or - (see gsnlp check --help)", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        code = run_check(files, format, output, fail_on, blank_as_zero, rule, show_pass, excel)
         raise typer.Exit(code)

@@ -80,8 +80,10 @@ def register(app: typer.Typer) -> None:
     def classify(
         files: list[Path] = typer.Argument(..., help="Report files or folders."),
         model: str | None = typer.Option(None, "--model", "-m",
-                                            help="Model name under models/ or a model folder (default themes-default)."),
-        fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or jsonl (one clause per line)."),
+                                         help="Model name under models/ or a model folder (default "
+                                         "themes-default)."),
+        fmt: Format = typer.Option(Format.table, "--format", "-f", case_sensitive=False,
+                                   help="table or jsonl (one clause per line)."),
         output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     ) -> None:
         """Label each clause of section 五 (problems and improvements) with a role and themes."""

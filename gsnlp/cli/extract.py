@@ -14,14 +14,16 @@ import io
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
-from gsnlp.cli.common import EXIT_BAD_INPUT, Output, dumps, each, expand
+from gsnlp.cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_USAGE, Output, dumps
+from gsnlp.errors import GsnlpError
 
-FIELDS = ("doc", "id", "value", "unit", "scale", "kind", "start", "end", "text", "subject", "predicate", "channel",
-          "scope", "period", "polarity", "parent", "qualifies", "item", "metric", "section")
+FIELDS = ("report_id", "path", "agency", "agency_canonical", "year", "doc", "id", "value", "unit", "approx", "scale",
+          "kind", "start", "end", "text", "subject", "predicate", "channel", "scope", "period", "polarity", "parent",
+          "qualifies", "item", "metric", "section")
 
 
 class Format(str, Enum):
@@ -58,44 +60,81 @@ def _table(rows: list[dict[str, Any]]) -> str:
         return out.getvalue()
 
 
-def run(files: list[Path], *, narrative: bool, fmt: Format | None, output: Path | None) -> int:
-    """Importable body of the command; returns the exit code."""
-    paths = expand(files)
+def run(files: list[Path] | list[str], *, narrative: bool, fmt: Format | None, output: Path | None,
+        excel: bool = False) -> int:
+    """Importable body of the command; returns the exit code (1 bad input, 70 a bug; the rest still run)."""
+    import traceback
+
+    from gsnlp.cli.check import report_columns
+    from gsnlp.cli.inputs import read_inputs, unique_names
+    from gsnlp.figures import extract_report
+
+    if output is not None and output.is_dir():
+        print(f"gsnlp extract: error: -o {output} is a folder; give a file name", file=sys.stderr)
+        return EXIT_USAGE
     rows: list[dict[str, Any]] = []
-    failed = 0
-    for _p, figs, err in each(paths, lambda p: figures_of(p, narrative=narrative)):
-        if err is not None:
+    not_numbers: dict[str, int] = {}
+    failed = internal = n = 0
+    for inp in unique_names(list(read_inputs(files))):
+        n += 1
+        if inp.report is None:
             failed += 1
+            if inp.internal is not None:
+                internal += 1
+                print(f"gsnlp extract: {inp.path}: internal error (a bug in gsnlp):\n{inp.internal}", file=sys.stderr)
+            else:
+                print(f"gsnlp: error: {inp.error}", file=sys.stderr)
             continue
-        rows.extend(figs or [])
+        ident = report_columns(inp.report, inp.path)
+        if not narrative:  # table cells that are not numbers are no figures: say so, never drop them silently
+            for t in inp.report.tables.values():
+                for c in t.cells.values() if t.found else ():
+                    if c.kind not in ("number", "absent"):
+                        not_numbers[c.kind] = not_numbers.get(c.kind, 0) + 1
+        try:
+            rows.extend({**ident, **f.to_dict()} for f in extract_report(inp.report, narrative=narrative))
+        except GsnlpError as e:
+            failed += 1
+            print(f"gsnlp: error: {e}", file=sys.stderr)
+        except Exception:  # noqa: BLE001 - a bug in one report never hides the others
+            failed += 1
+            internal += 1
+            print(f"gsnlp extract: {inp.path}: internal error (a bug in gsnlp):\n{traceback.format_exc()}",
+                  file=sys.stderr)
     if fmt is None:
         fmt = Format.table if output is None and sys.stdout.isatty() else Format.jsonl
-    with Output(output) as out:
+    with Output(output, bom=excel and fmt is Format.csv) as out:
         if fmt is Format.jsonl:
             for r in rows:
                 out.write(dumps(r) + "\n")
         elif fmt is Format.csv:
-            w = csv.DictWriter(out, fieldnames=list(FIELDS), extrasaction="ignore", lineterminator="\n")
+            w = csv.DictWriter(out, fieldnames=list(FIELDS), extrasaction="ignore", lineterminator="\r\n")
             w.writeheader()
             for r in rows:
                 w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in FIELDS})
         else:
             out.write(_table(rows))
-    print(f"gsnlp extract: {len(paths)} file(s), {len(paths) - failed} ok, {failed} failed, {len(rows)} figure(s)",
-          file=sys.stderr)
-    return EXIT_BAD_INPUT if failed else 0
+    print(f"gsnlp extract: {n} input(s), {n - failed} ok, {failed} failed, {len(rows)} figure(s)", file=sys.stderr)
+    if not_numbers:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(not_numbers.items()))
+        print(f"gsnlp extract: {sum(not_numbers.values())} table cells are not numbers ({kinds}) and are not figures; "
+              "every cell with its kind: gsnlp export -f csv", file=sys.stderr)
+    return EXIT_INTERNAL if internal else EXIT_BAD_INPUT if failed else 0
 
 
 def register(app: typer.Typer) -> None:
     @app.command("extract")
     def extract_cmd(
-        files: list[Path] = typer.Argument(..., help="Report files (TXT, MD, HTML, DOCX, PDF, report JSON) or folders."),
+        files: list[str] = typer.Argument(..., help="Report files (TXT, MD, HTML, DOCX, PDF), parse JSON/JSONL, "
+                                          "folders, or - for standard input."),
         narrative: bool = typer.Option(False, "--narrative", help="Only the narrative (text outside tables)."),
-        fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="table (default on a terminal), jsonl "
+        fmt: Format | None = typer.Option(None, "--format", "-f", case_sensitive=False,
+                                          help="table (default on a terminal), jsonl "
                                              "(default in a pipe) or csv."),
-        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here instead of stdout."),
+        output: Path | None = typer.Option(None, "-o", "--output", help="Write this FILE instead of stdout."),
+        excel: bool = typer.Option(False, "--excel", help="csv: UTF-8 with a BOM, so that Excel reads Chinese"),
     ) -> None:
         """Extract the figures a report states: value, unit, span, subject, predicate, metric, parent."""
-        code = run(files, narrative=narrative, fmt=fmt, output=output)
+        code = run(files, narrative=narrative, fmt=fmt, output=output, excel=excel)
         if code:
             raise typer.Exit(code)

@@ -1,22 +1,52 @@
-"""Entry point of the ``gsnlp`` console script."""
+"""Entry point of the ``gsnlp`` console script.
+
+Start-up is kept cheap: ``gsnlp --version`` answers before typer (and the pydantic/rich it
+pulls) is imported, and a command imports only its own module (a lazy command registry).
+``gsnlp.cli.main.app`` is the full typer app with every command, built on first access.
+
+Exit codes (every command): 0 success, 1 bad input or configuration, 2 usage, 3 ``check``
+findings at or above ``--fail-on``, 70 an internal error (a bug in gsnlp: anything that is
+not a ``GsnlpError``); the traceback goes to stderr.
+"""
 
 from __future__ import annotations
 
 import importlib
 import sys
+from typing import TYPE_CHECKING, Any
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Read Chinese government information-disclosure annual reports into checked data.")
+HELP = "Read Chinese government information-disclosure annual reports into checked data."
 
-# Command modules; a module that is absent (not yet built) or whose optional dependency is
-# missing is skipped here and reported when its command is asked for.
-COMMANDS = ("parse", "extract", "check", "classify", "train", "batch", "dataset", "synth")
+# command -> one-line help shown by ``gsnlp --help`` (the module is imported only when the command runs)
+COMMANDS: dict[str, str] = {
+    "parse": "Parse reports: metadata, sections and the three template tables.",
+    "extract": "Extract the figures a report states.",
+    "check": "Check reports against the consistency rules.",
+    "export": "Export reports as one row per report: Excel workbook or CSV tables.",
+    "classify": "Classify section-五 clauses into themes.",
+    "label": "Export section-五 clauses to Label Studio and import the labels.",
+    "train": "Train models.",
+    "batch": "Parse, extract, check and classify every report under a folder.",
+    "dataset": "Build Hugging Face datasets from reports.",
+    "synth": "Generate synthetic reports with gold annotations.",
+}
+
+EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug, never a verdict on the input
 
 
-def _register_all() -> None:
-    for name in COMMANDS:
+def build_app(only: str | None = None) -> typer.Typer:
+    """The typer app with every command, or with ``only`` that command (cheaper to import)."""
+    import typer
+
+    app = typer.Typer(add_completion=False, no_args_is_help=True, help=HELP)
+
+    from gsnlp.cli._root import root
+
+    app.callback(invoke_without_command=True)(root)
+    for name in COMMANDS if only is None else (only,):
         try:
             mod = importlib.import_module(f"gsnlp.cli.{name}")
         except ModuleNotFoundError as e:
@@ -24,28 +54,76 @@ def _register_all() -> None:
                 continue
             raise
         mod.register(app)
+    return app
 
 
-@app.callback()
-def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
-    if version:
-        from gsnlp import __version__
-
-        typer.echo(__version__)
-        raise typer.Exit(0)
+_APP: Any = None
 
 
-_register_all()
+def __getattr__(name: str) -> Any:  # ``from gsnlp.cli.main import app``: the full app, built once
+    global _APP
+    if name == "app":
+        if _APP is None:
+            _APP = build_app()
+        return _APP
+    raise AttributeError(name)
 
 
-def main() -> None:
-    # UTF-8 always, whatever the terminal says
-    for stream in (sys.stdout, sys.stderr):
+def _command_of(argv: list[str]) -> str | None:
+    for a in argv:
+        if not a.startswith("-"):
+            return a if a in COMMANDS else None
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns (and exits with) the exit code."""
+    for stream in (sys.stdout, sys.stderr):  # UTF-8 always, whatever the terminal says
         try:
-            stream.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
+            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         except (AttributeError, ValueError):
             pass
-    app()
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args in (["--version"], ["-V"]):  # before typer: the cheapest answer
+        from gsnlp import __version__
+
+        sys.stdout.write(__version__ + "\n")
+        sys.stdout.flush()
+        if argv is None:
+            sys.exit(0)
+        return 0
+    app = build_app(_command_of(args))
+    code = run_app(app, args)
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+def run_app(app: typer.Typer, args: list[str]) -> int:
+    """Invoke a typer app the way the console script does, mapping every outcome to an exit code."""
+    import traceback
+
+    import typer
+
+    from gsnlp.errors import GsnlpError
+
+    try:
+        rv = typer.main.get_command(app).main(args=args, prog_name="gsnlp", standalone_mode=True)
+        return rv if isinstance(rv, int) else 0
+    except SystemExit as e:  # click's own handling of usage errors (2), --help (0) and typer.Exit
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except GsnlpError as e:
+        sys.stderr.write(f"gsnlp: error: {e}\n")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:  # noqa: BLE001 - a bug: its own exit code, the traceback for the report
+        traceback.print_exc()
+        sys.stderr.write("gsnlp: internal error (a bug in gsnlp, not a problem with the input); "
+                         f"exit {EXIT_INTERNAL}\n")
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
-from gsnlp.cli.common import EXIT_BAD_INPUT, Output, dumps, each, expand
+from gsnlp.cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_USAGE, Output, dumps
 
 
 class ParseFormat(str, Enum):
@@ -28,29 +29,44 @@ def report_json(report, *, with_text: bool = False) -> dict[str, Any]:
 def register(app: typer.Typer) -> None:
     @app.command("parse")
     def parse_cmd(
-        files: list[Path] = typer.Argument(..., help="Report files (TXT, MD, HTML, DOCX, PDF) or folders."),
-        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here instead of stdout."),
-        fmt: ParseFormat = typer.Option(ParseFormat.json, "--format", "-f", help="json: one object (a list for "
+        files: list[str] = typer.Argument(..., help="Report files (TXT, MD, HTML, DOCX, PDF), folders, or - for "
+                                          "standard input."),
+        output: Path | None = typer.Option(None, "-o", "--output", help="Write here instead of stdout."),
+        fmt: ParseFormat = typer.Option(ParseFormat.json, "--format", "-f", case_sensitive=False,
+                                        help="json: one object (a list for "
                                         "several files); jsonl: one object per line."),
         with_text: bool = typer.Option(False, "--with-text", help="Include the source text (lossless JSON)."),
     ) -> None:
         """Parse reports: metadata, sections and the three template tables, every cell with its source span."""
-        from gsnlp.io import read
+        from gsnlp.cli.common import error_object
+        from gsnlp.cli.inputs import read_inputs
 
-        paths = expand(files)
-        failed = 0
+        failed = internal = 0
         objs = []
-        for _p, rep, err in each(paths, read):
-            if err is not None:
-                failed += 1
-                objs.append(err)
+        for inp in read_inputs(files):
+            if inp.report is not None:
+                objs.append(report_json(inp.report, with_text=with_text))
+                continue
+            failed += 1
+            if inp.error is not None:
+                print(f"gsnlp: error: {inp.error}", file=sys.stderr)
+                objs.append(error_object(inp.path, inp.error))
             else:
-                objs.append(report_json(rep, with_text=with_text))
+                internal += 1
+                print(f"gsnlp parse: {inp.path}: internal error (a bug in gsnlp):\n{inp.internal}", file=sys.stderr)
+                obj = error_object(inp.path, RuntimeError((inp.internal or "").splitlines()[0]))
+                obj["error"]["internal"] = True
+                objs.append(obj)
+        if output is not None and output.is_dir():
+            print(f"gsnlp parse: error: -o {output} is a folder; give a file name", file=sys.stderr)
+            raise typer.Exit(EXIT_USAGE)
         with Output(output) as out:
             if fmt is ParseFormat.jsonl:
                 for o in objs:
                     out.write(dumps(o) + "\n")
             else:
                 out.write(dumps(objs[0] if len(objs) == 1 else objs, indent=1) + "\n")
+        if internal:
+            raise typer.Exit(EXIT_INTERNAL)
         if failed:
             raise typer.Exit(EXIT_BAD_INPUT)

@@ -49,7 +49,8 @@ def _gold_dirs(root: Path) -> list[Path]:
     return out
 
 
-def collect(input_dir: str | Path, *, stages: tuple[str, ...] | None = None, theme_model: str | None = None) -> Collected:
+def collect(input_dir: str | Path, *, stages: tuple[str, ...] | None = None,
+            theme_model: str | None = None) -> Collected:
     """Run every report under ``input_dir`` through ``process_bytes``; keep rows, texts and gold."""
     from gsnlp.batch import list_inputs, load_stages, process_bytes
 
@@ -96,22 +97,12 @@ def _card(name: str, summary: str, dd: Any, features: Any, extra: str = "") -> s
 
 
 def _builders() -> dict[str, Callable[[Collected], tuple[Any, str]]]:
-    from gsnlp.datasets import cells, figures, findings
+    from gsnlp.datasets import cells, clauses, figures, findings
 
-    return {"cells": cells.build, "figures": figures.build, "findings": findings.build}
+    return {"cells": cells.build, "figures": figures.build, "findings": findings.build, "clauses": clauses.build}
 
 
 BUILDERS = ("cells", "figures", "clauses", "findings")
-
-
-def _clauses() -> tuple[Any, str] | None:
-    try:
-        from gsnlp.datasets import themes
-    except ImportError:
-        return None
-    dd = themes.build_dataset()
-    card = themes.CARD.read_text(encoding="utf-8") if themes.CARD.exists() else "# gsnlp clauses\n"
-    return dd, card
 
 
 def build_all(input_dir: str | Path, out_dir: str | Path, *, names: tuple[str, ...] = BUILDERS,
@@ -130,24 +121,19 @@ def build_all(input_dir: str | Path, out_dir: str | Path, *, names: tuple[str, .
         datasets.disable_progress_bars()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    c = collect(input_dir, stages=stages, theme_model=theme_model) if set(names) - {"clauses"} else Collected()
+    c = collect(input_dir, stages=stages, theme_model=theme_model)
     built = _builders()
     summary: dict[str, Any] = {"schema": "gsnlp.datasets/1", "datasets": {}, "failed_inputs": c.failed}
     for name in names:
-        if name == "clauses":
-            got = _clauses()
-            if got is None:
-                summary["datasets"][name] = {"skipped": "gsnlp.datasets.themes is not available"}
-                continue
-            dd, card = got
-        elif name in built:
+        if name in built:
             dd, card = built[name](c)
         else:
             from gsnlp.errors import UnknownNameError
 
             raise UnknownNameError("dataset", name, BUILDERS)
         d = out / name
-        dd.save_to_disk(str(d))
+        # an empty split needs one (empty) shard, else load_from_disk cannot read it back
+        dd.save_to_disk(str(d), num_shards={k: 1 for k, v in dd.items() if len(v) == 0})
         (d / "parquet").mkdir(exist_ok=True)
         for split, ds in dd.items():
             ds.to_parquet(str(d / "parquet" / f"{split}.parquet"))
@@ -165,4 +151,7 @@ def make_dict(rows: list[dict[str, Any]], features: Any, key: str = "id") -> Any
     parts: dict[str, list[dict[str, Any]]] = {"train": [], "test": []}
     for r in rows:
         parts[split_of(r["report_id"])].append(r)
-    return DatasetDict({k: Dataset.from_list(v, features=features) for k, v in parts.items()})
+    # an empty split is built from empty columns: Dataset.from_list([]) has no columns ("Keys mismatch")
+    return DatasetDict({k: Dataset.from_list(v, features=features) if v
+                        else Dataset.from_dict({name: [] for name in features}, features=features)
+                        for k, v in parts.items()})

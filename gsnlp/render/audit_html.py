@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,8 @@ ol.findings{padding-left:1.5em} ol.findings li{margin:6px 0;padding:6px 8px;back
 li.sev-error{border-color:#c62828!important} li.sev-warning{border-color:#ef6c00!important}
 li.sev-info{border-color:#1565c0!important}
 .rule{font-family:monospace;font-size:.85em;color:#444}
-.ev-links a,.back a{font-size:.8em;margin-right:6px;text-decoration:none;background:#eef;padding:0 4px;border-radius:3px}
+.ev-links a,.back a{font-size:.8em;margin-right:6px;text-decoration:none;background:#eef;padding:0 4px;
+ border-radius:3px}
 .origin-extraction{color:#6a1b9a;font-weight:bold}
 table.tpl{border-collapse:collapse;background:#fff;font-size:.85em;margin:8px 0}
 table.tpl th,table.tpl td{border:1px solid #bbb;padding:2px 6px;text-align:center}
@@ -74,6 +75,19 @@ if(el){var d=el.closest('details');if(d)d.open=true;}});
 """
 
 
+TABLE_ZH = {"active_disclosure": "表二 主动公开政府信息情况", "applications": "表三 收到和处理政府信息公开申请情况",
+            "review_litigation": "表四 行政复议、行政诉讼情况"}
+
+
+def _rule_title(rule: str) -> str:
+    """The Chinese title of a rule (its one-line explanation); "" for an unknown rule."""
+    from gsnlp.check.registry import RULES, _load
+
+    _load()
+    r = RULES.get(rule)
+    return r.title if r is not None else ""
+
+
 def esc(s: Any) -> str:
     return html.escape("" if s is None else str(s), quote=True)
 
@@ -95,8 +109,9 @@ def _val(v: Any) -> str:
 
 
 class _Page:
-    def __init__(self, report: Report, findings: Sequence[Finding]) -> None:
+    def __init__(self, report: Report, findings: Sequence[Finding], source_href: str | None = None) -> None:
         self.report = report
+        self.source_href = source_href
         order = {"fail": 0, "not_assessable": 1, "pass": 2}
         self.findings = sorted(findings, key=lambda f: (order[f.status], -SEVERITY_RANK[f.severity], f.rule))
         self.fid = {id(f): f"f-{i + 1}" for i, f in enumerate(self.findings)}
@@ -123,6 +138,40 @@ class _Page:
                     self.span_findings[self.span_of[key]].append(f)
 
     # ---- pieces ----
+    def cell_page(self, address: str) -> int | None:
+        """The PDF page of a cell (from the reader's ``where``), None when unknown."""
+        tid, _, rest = address.partition("/")
+        t = self.report.tables.get(tid)
+        c = t.cells.get(rest) if t is not None else None
+        w = c.where if c is not None else None
+        pg = w.get("page") if isinstance(w, dict) else None
+        return pg if isinstance(pg, int) else None
+
+    def span_page(self, offset: int) -> int | None:
+        """The PDF page of a text offset, when the reader recorded where each page starts
+        (``extra["page_starts"]``: the text offset of each page, in order)."""
+        starts = self.report.extra.get("page_starts") if isinstance(self.report.extra, dict) else None
+        if not isinstance(starts, list) or not starts:
+            return None
+        page = None
+        for i, st in enumerate(starts, 1):
+            if isinstance(st, int) and st <= offset:
+                page = i
+        return page
+
+    def unknown_rows(self) -> str:
+        """Rows of the source that fit no template row (their numbers are in no table)."""
+        ws = [w for w in self.report.warnings if w.code in ("tables.row_unmatched", "tables.extra_cells")]
+        if not ws:
+            return ""
+        items = []
+        for w in ws:
+            src = (self.report.text[w.start:w.end] if w.start is not None and w.end is not None else "").strip()
+            items.append(f'<li><code class="src">{esc(src) or "（无原文位置）"}</code><br>'
+                         f'<span class="small">{esc(w.message)}</span></li>')
+        return (f'<h2>模板中没有的行（{len(ws)}）</h2><p class="small">报告表格里有以下各行，但它们与模板的任何一行都'
+                f'对不上；其中的数字没有进入上面的表格，也没有参与核对。</p><ul id="unknown-rows">{"".join(items)}</ul>')
+
     def _backlinks(self, fs: Iterable[Finding]) -> str:
         seen = []
         for f in fs:
@@ -149,20 +198,26 @@ class _Page:
             elif e.kind == "cell" and e.ref:
                 v = _val(e.value) if e.value is not None else (e.cell_kind or "")
                 short = e.ref.split("/", 1)[1] if "/" in e.ref else e.ref
+                pg = self.cell_page(e.ref)
                 links.append(f'<a href="#{cell_id(e.ref)}" class="ev-link cell-link" title="{esc(e.ref)}">'
-                             f'{esc(short)} = {esc(v)}</a>')
+                             f'{esc(short)} = {esc(v)}{f" · 第{pg}页" if pg else ""}</a>')
             elif e.kind == "span" and e.start is not None and e.end is not None and e.end > e.start:
                 sid = self.span_of.get((e.start, e.end))
                 if sid:
                     t = self.report.text[e.start:e.end].replace("\n", " ")
-                    links.append(f'<a href="#{sid}" class="ev-link span-link">“{esc(t[:24])}{"…" if len(t) > 24 else ""}”</a>')
+                    pg = self.span_page(e.start)
+                    more = "…" if len(t) > 24 else ""
+                    links.append(f'<a href="#{sid}" class="ev-link span-link">“{esc(t[:24])}{more}”'
+                                 f'{f" · 第{pg}页" if pg else ""}</a>')
         origin = (f' · 可能来源：<span class="origin-{f.origin}">{ORIGIN_ZH[f.origin]}</span>' if f.origin else "")
         exp = (f' · 应为 <b>{esc(_val(f.expected))}</b>，实为 <b>{esc(_val(f.observed))}</b>'
                if f.status == "fail" and (f.expected is not None or f.observed is not None) else "")
         lenient = ' · <i>宽松模式（空白按0）</i>' if f.lenient else ""
         return (f'<li id="{self.fid[id(f)]}" class="finding sev-{f.severity} st-{f.status}" data-rule="{esc(f.rule)}" '
                 f'data-status="{f.status}"><span class="badge b-{f.severity if f.status == "fail" else "na"}">'
-                f'{SEV_ZH[f.severity]}·{STATUS_ZH[f.status]}</span> {esc(f.message)}<br>'
+                f'{SEV_ZH[f.severity]}·{STATUS_ZH[f.status]}</span> '
+                f'<b class="rule-title">{esc(_rule_title(f.rule))}</b>'
+                f'<br>{esc(f.message)}<br>'
                 f'<span class="rule">{esc(f.rule)} {esc(f.instance)}</span>{exp}{origin}{lenient}'
                 f'<div class="ev-links">{"".join(links)}</div></li>')
 
@@ -184,7 +239,8 @@ class _Page:
             shown = "?" + esc("|".join(c.candidates[:4]))
         else:
             shown = {"blank": "（空）", "absent": "（缺）"}.get(c.kind, esc(c.raw or c.kind))
-        title = f' title="{esc(addr)}"'
+        pg = self.cell_page(addr)
+        title = f' title="{esc(addr)}{f" · 第{pg}页" if pg else ""}"'
         back = f'<div class="back">{self._backlinks(fs)}</div>' if fs else ""
         return f'<td id="{cell_id(addr)}" class="{" ".join(classes)}"{title}>{shown}{back}</td>'
 
@@ -195,7 +251,8 @@ class _Page:
         cols = [c for c, _ in APPLICANT_COLUMNS]
         head = ('<tr><th rowspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</th>'
                 '<th colspan="7">申请人情况</th></tr><tr><th rowspan="2">自然人</th><th colspan="5">法人或其他组织</th>'
-                '<th rowspan="2">总计</th></tr><tr>' + "".join(f"<th>{l}</th>" for c, l in APPLICANT_COLUMNS[1:6]) + "</tr>")
+                '<th rowspan="2">总计</th></tr><tr>' + "".join(f"<th>{lab}</th>" for _c, lab in APPLICANT_COLUMNS[1:6])
+                + "</tr>")
         rows = []
         for r in table_def(t.template, "applications").rows:
             label = (r.group + " " if r.group else "") + r.label
@@ -208,12 +265,13 @@ class _Page:
         if t is None or not t.found or t.template not in ("2021", "2019"):
             return '<p class="small">（报告没有可识别的表四）</p>'
         cols = [c for c, _ in REVIEW_COLUMNS]
-        sub = "".join(f"<th>{l}</th>" for _, l in REVIEW_COLUMNS)
+        sub = "".join(f"<th>{lab}</th>" for _, lab in REVIEW_COLUMNS)
         head = ('<tr><th colspan="5" rowspan="2">行政复议</th><th colspan="10">行政诉讼</th></tr>'
                 '<tr><th colspan="5">未经复议直接起诉</th><th colspan="5">复议后起诉</th></tr>'
                 f"<tr>{sub * 3}</tr>")
         body = "<tr>" + "".join(self.cell_td("review_litigation", f"{b}/{c}")
-                                for b in ("review", "litigation_direct", "litigation_after_review") for c in cols) + "</tr>"
+                                for b in ("review", "litigation_direct", "litigation_after_review")
+                                for c in cols) + "</tr>"
         return f'<table class="tpl" id="t-review_litigation">{head}{body}</table>'
 
     def table_active(self) -> str:
@@ -250,13 +308,23 @@ class _Page:
                 merged.append([sec, a, b])
         parts = []
         last_sec = object()
+        tables = sorted((t.start, t.end, tid) for tid, t in rep.tables.items()
+                        if t.found and t.start is not None and t.end is not None)
+        pos = 0
         for sec, a, b in merged:
+            if not rep.text[a:b].strip() and not any(x < b and y > a for x, y, _ in self.spans):
+                continue  # nothing to show: no empty box where a table stood
             if sec != last_sec:
                 title = SECTION_ZH.get(sec or "", "（表格或标题中的证据片段）" if sec == "context" else "")
                 if title:
                     parts.append(f'<h3 class="small">{esc(title)}</h3>')
                 last_sec = sec
+            for ts, _te, tid in tables:
+                if pos <= ts < a:
+                    parts.append(f'<p class="small table-here">〔此处是{esc(TABLE_ZH.get(tid, tid))}，'
+                                 f'见上方<a href="#t-{esc(tid)}">表格</a>〕</p>')
             parts.append(f'<div class="narr">{self._marked(a, b)}</div>')
+            pos = b
         return "".join(parts)
 
     def _marked(self, lo: int, hi: int) -> str:
@@ -274,8 +342,10 @@ class _Page:
                 back = ""
                 ends = [sid for _, b, sid in spans if b == y]
                 if ends:
-                    back = f'<sup class="back">{self._backlinks(f for sid in ends for f in self.span_findings[sid])}</sup>'
-                out.append(f'{anchors}<mark class="ev {self._cls(fs)}" data-spans="{" ".join(cover)}">{seg}</mark>{back}')
+                    links = self._backlinks(f for sid in ends for f in self.span_findings[sid])
+                    back = f'<sup class="back">{links}</sup>'
+                out.append(f'{anchors}<mark class="ev {self._cls(fs)}" data-spans="{" ".join(cover)}">{seg}</mark>'
+                           f'{back}')
             else:
                 out.append(anchors + seg)
         return "".join(out)
@@ -307,17 +377,21 @@ class _Page:
                      if fails else "<p>没有发现不通过的项目。</p>")
         na_list = (f"<details class='details-na'><summary>无法核对的规则（{len(na)}）</summary><ol class='findings'>" +
                    "".join(self.finding_li(f) for f in na) + "</ol></details>") if na else ""
+        src_link = (f'<a href="{self.source_href}" id="source-link">{esc(rep.doc_id)}</a>（源文件）' if self.source_href
+                    else esc(rep.doc_id))
         return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>审核报告 · {esc(rep.doc_id)}</title><style>{CSS}</style></head>
 <body><main>
 <p class="small"><a href="index.html">← 全部报告</a></p>
 <h1>政府信息公开年度报告审核：{esc(m.agency or rep.doc_id)} {esc(m.year or "")}</h1>
-<p class="meta">文件 {esc(rep.doc_id)} · 模板 {esc(m.template)} · 发布 {esc(m.published or "未知")} · sha256 {esc(rep.source.sha256[:12])}</p>
+<p class="meta">文件 {src_link} · 模板 {esc(m.template)} · 发布 {esc(m.published or "未知")} ·
+sha256 {esc(rep.source.sha256[:12])}</p>
 <h2>不通过的项目</h2>{summary}{fail_list}{na_list}
 <h2>表二 主动公开政府信息情况</h2>{self.table_active()}
 <h2>表三 收到和处理政府信息公开申请情况</h2>{self.table_applications()}
 <h2>表四 政府信息公开行政复议、行政诉讼情况</h2>{self.table_review()}
+{self.unknown_rows()}
 {self.indicators()}
 <h2>报告正文（证据片段已标出）</h2>{self.narrative()}
 <p class="small">gsnlp check · 数字按报告原文照录，从不改写。</p>
@@ -325,47 +399,65 @@ class _Page:
 """
 
 
-def render_report(report: Report, findings: Sequence[Finding]) -> str:
-    """The self-contained HTML page of one report."""
-    return _Page(report, findings).render()
+def render_report(report: Report, findings: Sequence[Finding], source_href: str | None = None) -> str:
+    """The self-contained HTML page of one report (``source_href``: a link to the source file)."""
+    return _Page(report, findings, source_href).render()
 
 
-def render_index(rows: Sequence[tuple[Report, Sequence[Finding]]], failed_inputs: Sequence[tuple[str, str]] = ()) -> str:
-    def key(r: tuple[Report, Sequence[Finding]]) -> tuple[int, int, int, str]:
-        fs = [f for f in r[1] if f.status == "fail"]
-        return (-sum(f.severity == "error" for f in fs), -sum(f.severity == "warning" for f in fs),
-                -sum(f.severity == "info" for f in fs), r[0].doc_id)
+def render_index(rows: Sequence[tuple[Report, Sequence[Finding]]],
+                 failed_inputs: Sequence[tuple[str, str]] = ()) -> str:
+    """The overview page across reports (see :mod:`gsnlp.render.audit_overview`)."""
+    from gsnlp.render.audit_overview import make_rows, render_overview
 
-    trs = []
-    for rep, fs in sorted(rows, key=key):
-        fails = [f for f in fs if f.status == "fail"]
-        c = {s: sum(f.severity == s for f in fails) for s in ("error", "warning", "info")}
-        na = sum(f.status == "not_assessable" for f in fs)
-        worst = next((s for s in ("error", "warning", "info") if c[s]), "")
-        trs.append(f'<tr class="sev-{worst}"><td class="lbl"><a href="{quote(page_name(rep.doc_id))}">{esc(rep.doc_id)}</a></td>'
-                   f'<td>{esc(rep.meta.agency or "")}</td><td>{esc(rep.meta.year or "")}</td>'
-                   f'<td>{c["error"]}</td><td>{c["warning"]}</td><td>{c["info"]}</td><td>{na}</td></tr>')
-    bad = "".join(f"<li>{esc(p)}：{esc(e)}</li>" for p, e in failed_inputs)
-    bad_html = f"<h2>未能读取的文件</h2><ul>{bad}</ul>" if bad else ""
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>审核报告索引</title><style>{CSS}</style></head>
-<body><main><h1>政府信息公开年度报告审核 · 索引</h1>
-<p class="meta">{len(rows)} 份报告，按错误、警告、提示的数量排列。</p>
-<table class="tpl" id="index"><tr><th>文件</th><th>机关</th><th>年度</th><th>错误</th><th>警告</th><th>提示</th><th>无法核对</th></tr>
-{"".join(trs)}</table>{bad_html}</main></body></html>
-"""
+    return render_overview(make_rows([(r, fs, page_name(r.doc_id), r.source.path) for r, fs in rows]), failed_inputs)
 
 
-def write_audit(reports: Sequence[Report], results: dict[str, Sequence[Finding]], out_dir: str | Path,
-                failed_inputs: Sequence[tuple[str, str]] = ()) -> list[Path]:
-    """Write one page per report and ``index.html`` into ``out_dir``; returns the report pages."""
+def write_audit(reports: Sequence[Report], results: Mapping[str, Sequence[Finding]], out_dir: str | Path,
+                failed_inputs: Sequence[tuple[str, str]] = (), sources: dict[str, str] | None = None) -> list[Path]:
+    """Write one page per report, ``index.html`` (the overview across reports) and one page per
+    agency across its years into ``out_dir``; returns the report pages.
+
+    ``results`` and ``sources`` (the path each report was read from, for the link to the source
+    file) are keyed by ``Report.doc_id``, which must be unique (``gsnlp.cli.inputs.unique_names``).
+    """
+    from gsnlp.render.audit_overview import agency_page_name, make_rows, render_agency, render_overview
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     pages = []
+    items = []
     for rep in reports:
-        p = out / page_name(rep.doc_id)
-        p.write_text(render_report(rep, results.get(rep.doc_id, [])), encoding="utf-8")
+        name = page_name(rep.doc_id)
+        src = (sources or {}).get(rep.doc_id, rep.source.path)
+        p = out / name
+        if p in pages:
+            from gsnlp.errors import GsnlpError
+
+            raise GsnlpError(f"two reports would share the page {name}; give reports with distinct names",
+                             origin=str(out))
+        p.write_text(render_report(rep, results.get(rep.doc_id, []), source_href=_href(src, out)), encoding="utf-8")
         pages.append(p)
-    (out / "index.html").write_text(render_index([(r, results.get(r.doc_id, [])) for r in reports], failed_inputs),
-                                    encoding="utf-8")
+        items.append((rep, results.get(rep.doc_id, []), name, src))
+    rows = make_rows(items)
+    (out / "index.html").write_text(render_overview(rows, failed_inputs), encoding="utf-8")
+    by_agency: dict[str, list[Any]] = defaultdict(list)
+    for r in rows:
+        if r.agency:
+            by_agency[r.agency].append(r)
+    for ag, rs in by_agency.items():
+        (out / agency_page_name(ag)).write_text(render_agency(ag, rs), encoding="utf-8")
     return pages
+
+
+def _href(src: str, out: Path) -> str | None:
+    """A relative link from the audit folder to the source file (None when it is not a file)."""
+    import os
+
+    sp = Path(src.split("#", 1)[0])
+    if not sp.is_file():
+        return None
+    try:
+        rel = os.path.relpath(sp.resolve(), out.resolve())
+    except ValueError:  # another drive
+        return sp.resolve().as_uri()
+    return quote(rel.replace(os.sep, "/"))

@@ -46,5 +46,6 @@ def test_readme_main_job_runs_on_the_bundled_corpus(tmp_path: Path) -> None:
     manifest = json.loads((tmp_path / "out" / "batch" / "manifest.json").read_text(encoding="utf-8"))
     summary = manifest.get("summary", manifest)
     assert summary["n_in"] == n_files and summary["n_failed"] == 0, summary
-    pages = list((tmp_path / "out" / "audit").glob("*.html"))
+    pages = [p for p in (tmp_path / "out" / "audit").glob("*.html") if not p.name.startswith("agency-")]
     assert (tmp_path / "out" / "audit" / "index.html").exists() and len(pages) == n_files + 1
+    assert list((tmp_path / "out" / "audit").glob("agency-*.html")), "one page per agency"

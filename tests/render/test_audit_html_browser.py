@@ -124,9 +124,9 @@ def test_page_is_self_contained(pages, browser) -> None:
 
 def test_index_lists_reports_by_failures(pages, browser) -> None:
     browser.goto(pages / "index.html")
-    docs = browser.eval("[...document.querySelectorAll('#index td.lbl a')].map(a => a.textContent)")
+    docs = browser.eval("[...document.querySelectorAll('#reports tbody tr td:first-child a')].map(a => a.textContent)")
     assert set(docs) == set(DOCS)
-    errors = browser.eval("[...document.querySelectorAll('#index tr')].slice(1).map(r => +r.children[3].textContent)")
+    errors = browser.eval("[...document.querySelectorAll('#reports tbody tr')].map(r => +r.children[5].textContent)")
     assert errors == sorted(errors, reverse=True)
 
 

@@ -48,9 +48,9 @@ def test_train_writes_weights_and_model_card(keyword_model: Path) -> None:
     assert (keyword_model / "lexicon.json").exists()
 
 
-def test_train_unknown_backend_exit_1(app: typer.Typer, tmp_path: Path) -> None:
+def test_train_unknown_backend_exit_2(app: typer.Typer, tmp_path: Path) -> None:
     res = runner.invoke(app, ["train", "themes", "--backend", "nope", "--models-dir", str(tmp_path), "--no-cv"])
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # a usage error (issue 18)
     assert "known:" in res.output
 
 

@@ -1,0 +1,360 @@
+"""Exports for people who work in spreadsheets: one row per report.
+
+``collect(inputs)`` reads report files, folders, parse JSON or a batch output folder into an
+:class:`ExportData` (reports with every template cell, their findings and figures);
+``write_xlsx(data, path)`` writes the workbook (one sheet per template table, one row per
+report, every template cell a numeric column; a companion ``*_kinds`` sheet with each cell's
+kind, a comment with the source text on every cell that is not a number, a findings sheet, a
+figures sheet, a reports sheet and a sheet of column labels); ``write_cells_csv`` writes every
+cell with its kind as one long CSV.
+
+A blank cell is never a zero: a cell that is not a number stays empty in the numeric sheet
+and its kind (blank, not_applicable, ambiguous, text, absent, not_in_template) is in the kinds
+sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "NOT_IN_TEMPLATE",
+    "ExportCell",
+    "ExportData",
+    "ExportReport",
+    "collect",
+    "from_batch",
+    "from_reports",
+    "table_columns",
+    "write_cells_csv",
+    "write_xlsx",
+]
+
+NOT_IN_TEMPLATE = "not_in_template"  # the report's template has no such cell (2019 vs 2021)
+IDENT_COLUMNS = ("report_id", "agency", "agency_original", "year", "template", "source", "table_found")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportCell:
+    kind: str
+    value: Decimal | None = None
+    raw: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    """One report as the exports see it (from a Report or from a batch's Parquet rows)."""
+
+    report_id: str
+    source: str
+    agency: str | None
+    agency_canonical: str | None
+    year: int | None
+    template: str
+    cells: dict[str, dict[str, ExportCell]]  # table id -> address -> cell
+    found: dict[str, bool] = field(default_factory=dict)
+    format: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportData:
+    reports: list[ExportReport]
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def table_columns(table_id: str) -> list[tuple[str, str]]:
+    """(address, Chinese label) of every cell of ``table_id`` in either template, 2021 first."""
+    from gsnlp.tables.template import TEMPLATES, table_def
+
+    out: dict[str, str] = {}
+    for t in TEMPLATES:
+        td = table_def(t, table_id)
+        for r in td.rows:
+            for c in r.columns:
+                addr = f"{r.id}/{c}"
+                if addr not in out:
+                    out[addr] = f"{r.label} · {td.column_labels.get(c, c)}"
+    return list(out.items())
+
+
+def _template_addresses(template: str, table_id: str) -> set[str]:
+    from gsnlp.tables.template import TEMPLATES, table_def
+
+    return set(table_def(template, table_id).addresses()) if template in TEMPLATES else set()
+
+
+def from_reports(reports: Sequence[Any], sources: Sequence[str] | None = None) -> list[ExportReport]:
+    """ExportReports from parsed ``Report`` objects (``sources``: the paths as the user gave them)."""
+    from gsnlp.agency import canonical_agency
+    from gsnlp.tables.template import TABLE_IDS
+
+    out = []
+    for i, rep in enumerate(reports):
+        cells: dict[str, dict[str, ExportCell]] = {}
+        found: dict[str, bool] = {}
+        for tid in TABLE_IDS:
+            t = rep.tables.get(tid)
+            found[tid] = bool(t is not None and t.found)
+            cells[tid] = {a: ExportCell(c.kind, c.value, c.raw) for a, c in (t.cells.items() if t else ())}
+        out.append(ExportReport(rep.source.sha256[:16], sources[i] if sources else rep.source.path, rep.meta.agency,
+                                canonical_agency(rep.meta.agency), rep.meta.year, rep.meta.template, cells, found,
+                                rep.source.format))
+    return out
+
+
+def collect(inputs: Sequence[str | Path], *, findings: bool = True, figures: bool = True) -> ExportData:
+    """Everything the exports need from files, folders, parse JSON, or a batch output folder
+    (recognised by its ``manifest.json`` and Parquet files)."""
+    if len(inputs) == 1 and str(inputs[0]) != "-" and (Path(inputs[0]) / "manifest.json").is_file() \
+            and (Path(inputs[0]) / "cells.parquet").is_file():
+        return from_batch(Path(inputs[0]))
+    from gsnlp.cli.inputs import read_inputs, unique_names
+
+    ins = unique_names(list(read_inputs(inputs)))
+    ok = [i for i in ins if i.report is not None]
+    failed = [(i.path, str(i.error) if i.error is not None else f"internal error: {(i.internal or '').splitlines()[0]}")
+              for i in ins if i.report is None]
+    reports = [i.report for i in ok if i.report is not None]
+    paths = [i.path for i in ok]
+    by_doc = {r.doc_id: (r.source.sha256[:16], p) for r, p in zip(reports, paths)}
+    frows: list[dict[str, Any]] = []
+    if findings:
+        from gsnlp.check import check_report, check_years
+
+        results: dict[str, list[Any]] = {}
+        for r in reports:
+            try:
+                results[r.doc_id] = check_report(r)
+            except Exception as e:  # noqa: BLE001 - recorded, the other reports still exported
+                failed.append((by_doc[r.doc_id][1], f"check: {type(e).__name__}: {e}"))
+        for f in check_years(reports):
+            results.setdefault(f.doc, []).append(f)
+        for doc, fs in results.items():
+            rid, path = by_doc.get(doc, ("", doc))
+            for f in fs:
+                d = f.to_dict()
+                frows.append({"report_id": rid, "source": path, **{k: d.get(k) for k in (
+                    "rule", "instance", "status", "severity", "kind", "origin", "expected", "observed", "lenient",
+                    "message")}})
+    grows: list[dict[str, Any]] = []
+    if figures:
+        from gsnlp.figures import extract_report
+
+        for r, p in zip(reports, paths):
+            try:
+                for fig in extract_report(r, narrative=True):
+                    grows.append({"report_id": r.source.sha256[:16], "source": p, **fig.to_dict()})
+            except ImportError as e:
+                failed.append((p, f"figures not extracted: {e}"))
+                break
+    return ExportData(from_reports(reports, paths), frows, grows, failed)
+
+
+def from_batch(folder: Path) -> ExportData:
+    """ExportData from a ``gsnlp batch`` output folder (its Parquet files)."""
+    import pyarrow.parquet as pq
+
+    from gsnlp.agency import canonical_agency
+
+    reps = pq.read_table(folder / "reports.parquet").to_pylist()
+    cells: dict[str, dict[str, dict[str, ExportCell]]] = {}
+    for c in pq.read_table(folder / "cells.parquet", columns=["report_id", "table_id", "address", "kind", "value",
+                                                               "raw"]).to_pylist():
+        addr = c["address"].split("/", 1)[1] if c["address"].startswith(c["table_id"] + "/") else c["address"]
+        cells.setdefault(c["report_id"], {}).setdefault(c["table_id"], {})[addr] = ExportCell(
+            c["kind"], None if c["value"] is None or c["kind"] != "number" else Decimal(c["value"]), c["raw"] or "")
+    out, failed = [], []
+    for r in reps:
+        if r.get("status") not in (None, "ok"):
+            failed.append((r["path"], str(r.get("status"))))
+            continue
+        rc = cells.get(r["report_id"], {})
+        found = {t: t in (r.get("tables_found") or []) for t in ("active_disclosure", "applications",
+                                                                   "review_litigation")}
+        out.append(ExportReport(r["report_id"], r["path"], r.get("agency"), canonical_agency(r.get("agency")),
+                                r.get("year"), r.get("template") or "unknown", rc, found, r.get("format")))
+    src = {r.report_id: r.source for r in out}
+    frows, grows = [], []
+    if (folder / "findings.parquet").is_file():
+        for f in pq.read_table(folder / "findings.parquet").to_pylist():
+            frows.append({"report_id": f["report_id"], "source": src.get(f["report_id"], ""),
+                          **{k: f.get(k) for k in ("rule", "instance", "status", "severity", "kind", "origin",
+                                                   "expected", "observed", "lenient", "message")}})
+    if (folder / "figures.parquet").is_file():
+        for g in pq.read_table(folder / "figures.parquet").to_pylist():
+            g = {k: v for k, v in g.items() if k not in ("seq", "num", "scaled")}
+            g["id"] = g.pop("fig_id", None)
+            grows.append({"source": src.get(g["report_id"], ""), **g})
+    return ExportData(sorted(out, key=lambda r: (r.source, r.report_id)), frows, grows, failed)
+
+
+def _cell_of(rep: ExportReport, table_id: str, addr: str) -> ExportCell:
+    c = rep.cells.get(table_id, {}).get(addr)
+    if c is not None:
+        return c
+    if rep.template in ("2019", "2021") and addr not in _template_addresses(rep.template, table_id):
+        return ExportCell(NOT_IN_TEMPLATE)
+    return ExportCell("absent")
+
+
+def _num(v: Decimal) -> int | float:
+    return int(v) if v == v.to_integral_value() else float(v)
+
+
+def _ident(rep: ExportReport, table_id: str | None = None) -> list[Any]:
+    found = "" if table_id is None else ("yes" if rep.found.get(table_id) else "no")
+    return [rep.report_id, rep.agency_canonical or "", rep.agency or "", rep.year if rep.year is not None else "",
+            rep.template, rep.source, found]
+
+
+SHEET_TITLES = {"active_disclosure": "表二 主动公开", "applications": "表三 依申请公开", "review_litigation": "表四 复议诉讼"}
+KIND_ZH = {"number": "数字", "blank": "空白", "not_applicable": "不适用（/、—）", "text": "文字", "absent": "缺失",
+           "ambiguous": "歧义（多种读法）", NOT_IN_TEMPLATE: "模板无此格"}
+
+
+def write_xlsx(data: ExportData, path: str | Path) -> Path:
+    """Write the workbook; returns its path."""
+    try:
+        import xlsxwriter
+    except ImportError:
+        from gsnlp.errors import MissingExtraError
+
+        raise MissingExtraError("gsnlp export to .xlsx", "export", "xlsxwriter") from None
+    from gsnlp.tables.template import TABLE_IDS
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                         "strings_to_urls": False})
+    head = wb.add_format({"bold": True, "bg_color": "#DDDDDD", "text_wrap": True, "valign": "top"})
+    kind_fmt = {"blank": wb.add_format({"bg_color": "#EEEEEE"}),
+                "not_applicable": wb.add_format({"bg_color": "#E0E0F8"}),
+                "ambiguous": wb.add_format({"bg_color": "#FFE0B2"}),
+                "text": wb.add_format({"bg_color": "#FFF9C4"}),
+                "absent": wb.add_format({"bg_color": "#F5F5F5", "font_color": "#999999"}),
+                NOT_IN_TEMPLATE: wb.add_format({"pattern": 4, "fg_color": "#DDDDDD"})}
+    reports = sorted(data.reports, key=lambda r: (r.agency_canonical or "", r.year or 0, r.source, r.report_id))
+
+    ws = wb.add_worksheet("reports")
+    cols = list(IDENT_COLUMNS[:-1]) + ["format"] + [f"found:{t}" for t in TABLE_IDS]
+    ws.write_row(0, 0, cols, head)
+    for i, r in enumerate(reports, 1):
+        ws.write_row(i, 0, _ident(r)[:-1] + [r.format or ""] + ["yes" if r.found.get(t) else "no" for t in TABLE_IDS])
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, len(reports), len(cols) - 1)
+
+    labels: list[list[str]] = []
+    for tid in TABLE_IDS:
+        tcols = table_columns(tid)
+        vs = wb.add_worksheet(tid)
+        ks = wb.add_worksheet(f"{tid}_kinds")
+        header = list(IDENT_COLUMNS) + [a for a, _ in tcols]
+        for s in (vs, ks):
+            s.write_row(0, 0, header, head)
+            s.freeze_panes(1, 3)
+            s.autofilter(0, 0, len(reports), len(header) - 1)
+            s.set_column(0, 0, 18)
+            s.set_column(1, 2, 24)
+        for j, (addr, lab) in enumerate(tcols, len(IDENT_COLUMNS)):
+            vs.write_comment(0, j, f"{SHEET_TITLES[tid]}：{lab}", {"x_scale": 2})
+            labels.append([tid, addr, lab])
+        for i, r in enumerate(reports, 1):
+            ident = _ident(r, tid)
+            vs.write_row(i, 0, ident)
+            ks.write_row(i, 0, ident)
+            for j, (addr, _lab) in enumerate(tcols, len(IDENT_COLUMNS)):
+                c = _cell_of(r, tid, addr)
+                ks.write_string(i, j, c.kind)
+                if c.kind == "number" and c.value is not None:
+                    vs.write_number(i, j, _num(c.value))
+                else:  # never a zero: empty, coloured by kind, the source text in a comment
+                    vs.write_blank(i, j, None, kind_fmt.get(c.kind))
+                    if c.kind not in ("absent", NOT_IN_TEMPLATE) or c.raw:
+                        vs.write_comment(i, j, f"{KIND_ZH.get(c.kind, c.kind)}；原文：{c.raw!r}"[:500])
+
+    ls = wb.add_worksheet("labels")
+    ls.write_row(0, 0, ["table", "address", "label (zh)"], head)
+    for i, row in enumerate(labels, 1):
+        ls.write_row(i, 0, row)
+    ls.write_row(len(labels) + 2, 0, ["kind", "meaning"], head)
+    for i, (k, v) in enumerate(KIND_ZH.items(), len(labels) + 3):
+        ls.write_row(i, 0, [k, v])
+
+    _records_sheet(wb, "findings", data.findings, ["report_id", "source", "rule", "instance", "status", "severity",
+                                                    "kind", "origin", "expected", "observed", "lenient", "message"],
+                   head, reports)
+    _records_sheet(wb, "figures", data.figures, ["report_id", "source", "id", "section", "start", "end", "text",
+                                                  "value",
+                                                  "unit", "approx", "scale", "kind", "subject", "predicate", "channel",
+                                                  "scope", "period", "polarity", "parent", "qualifies", "item",
+                                                  "metric"], head, reports)
+    if data.failed:
+        fs = wb.add_worksheet("failed_inputs")
+        fs.write_row(0, 0, ["source", "reason"], head)
+        for i, (p, why) in enumerate(data.failed, 1):
+            fs.write_row(i, 0, [p, why])
+    wb.close()
+    return path
+
+
+def _plain(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, dict) and "decimal" in v:
+        return str(v["decimal"])
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, Decimal):
+        return str(v)
+    return v
+
+
+def _records_sheet(wb: Any, name: str, rows: Iterable[dict[str, Any]], cols: list[str], head: Any,
+                   reports: Sequence[ExportReport]) -> None:
+    by_id = {r.report_id: r for r in reports}
+    ws = wb.add_worksheet(name)
+    allcols = ["report_id", "agency", "year"] + [c for c in cols if c != "report_id"]
+    ws.write_row(0, 0, allcols, head)
+    n = 0
+    for n, d in enumerate(rows, 1):
+        r = by_id.get(d.get("report_id", ""))
+        vals = [d.get("report_id", ""), (r.agency_canonical or "") if r else "", (r.year or "") if r else ""]
+        vals += [_plain(d.get(c)) for c in cols if c != "report_id"]
+        for j, v in enumerate(vals):
+            if isinstance(v, str):
+                ws.write_string(n, j, v)
+            else:
+                ws.write(n, j, v)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(n, 1), len(allcols) - 1)
+
+
+CELL_CSV_FIELDS = ("report_id", "agency", "agency_original", "year", "template", "source", "table", "address",
+                   "label", "kind", "value", "raw")
+
+
+def write_cells_csv(data: ExportData, out: Any) -> int:
+    """Every template cell of every report as one CSV row with its kind (blank never 0); returns rows."""
+    from gsnlp.tables.template import TABLE_IDS
+
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(CELL_CSV_FIELDS)
+    n = 0
+    for r in sorted(data.reports, key=lambda r: (r.agency_canonical or "", r.year or 0, r.source)):
+        for tid in TABLE_IDS:
+            for addr, lab in table_columns(tid):
+                c = _cell_of(r, tid, addr)
+                if c.kind == NOT_IN_TEMPLATE:
+                    continue
+                w.writerow([r.report_id, r.agency_canonical or "", r.agency or "", r.year or "", r.template, r.source,
+                            tid, addr, lab, c.kind, "" if c.value is None else str(c.value), c.raw])
+                n += 1
+    return n
