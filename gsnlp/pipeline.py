@@ -46,7 +46,7 @@ class Options:
 class Analysis:
     """One report with the output of every stage that ran (``None``: the stage did not run)."""
 
-    report_id: str
+    report_id: str  # the first 16 hex digits of the sha256 of the input bytes (as in every output)
     path: str
     report: Report
     figures: list[Figure] | None = None
@@ -153,10 +153,19 @@ def options(stages: Iterable[str] | None = None, *, theme_model: str | None = No
                    tuple(rules) if rules is not None else None, blank_as_zero)
 
 
+def step(stage: str, a: Analysis, opts: Options) -> Analysis:
+    """One stage on an analysis (the batch times and guards each stage on its own)."""
+    from gsnlp.errors import UnknownNameError
+
+    if stage not in _COMPONENTS:
+        raise UnknownNameError("stage", stage, STAGES)
+    return _COMPONENTS[stage](a, opts)
+
+
 def run(report: Report, opts: Options | None = None, *, path: str | None = None) -> Analysis:
     """The stages of ``opts`` on a report that is already read."""
     opts = opts or Options()
-    a = Analysis(report.source.sha256, path or report.source.path, report, notes={"read": "gsnlp.io"})
+    a = Analysis(report_id(report.source.sha256), path or report.source.path, report, notes={"read": "gsnlp.io"})
     for s in opts.stages:
         a = _COMPONENTS[s](a, opts)
     return a
@@ -174,7 +183,7 @@ def analyze_bytes(data: bytes, path: str = "<bytes>", *, stages: Iterable[str] |
 
 def analyze_path(path: str | Path, **kw: Any) -> Analysis:
     """:func:`analyze_bytes` on a file (``-`` reads standard input)."""
-    from gsnlp.errors import InputError
+    from gsnlp.errors import InputError, NoSuchFileError
 
     p = str(path)
     if p == "-":
@@ -186,7 +195,7 @@ def analyze_path(path: str | Path, **kw: Any) -> Analysis:
     except IsADirectoryError:
         raise InputError("is a directory; expected a report file", origin=p) from None
     except FileNotFoundError:
-        raise InputError("no such file", origin=p) from None
+        raise NoSuchFileError("no such file; check the path", origin=p) from None
     return analyze_bytes(data, p, **kw)
 
 
@@ -208,10 +217,16 @@ def cross_year(reports: Sequence[Report], *, rules: Iterable[str] | None = None,
     return check_years(list(reports), rules=yr, blank_as_zero=blank_as_zero)
 
 
+def report_id(sha256: str) -> str:
+    """The report id: the first 16 hex digits of the sha256 of the input's bytes (64 bits: no
+    collision to expect below billions of reports), the key of every table and page."""
+    return sha256[:16]
+
+
 def content_id(data: bytes) -> str:
-    """The report id of an input: the sha256 of its bytes."""
-    return hashlib.sha256(data).hexdigest()
+    """The report id of an input's bytes."""
+    return report_id(hashlib.sha256(data).hexdigest())
 
 
 __all__ = ["STAGES", "Analysis", "Options", "analyze_bytes", "analyze_path", "component", "content_id",
-           "cross_year", "options", "run", "theme_model"]
+           "cross_year", "options", "report_id", "run", "step", "theme_model"]
