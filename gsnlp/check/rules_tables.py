@@ -11,6 +11,7 @@ from gsnlp.check.context import TABLE_NAMES, Context, fmt
 from gsnlp.check.finding import Finding
 from gsnlp.check.registry import rule
 from gsnlp.tables.template import LEGAL_PERSON_COLUMNS, REVIEW_COLUMNS, result_rows, table_def
+from gsnlp.template.identities import identities
 
 APP_COLUMNS = ("natural_person",) + LEGAL_PERSON_COLUMNS + ("total",)
 COLUMN_ZH = {"natural_person": "自然人", "commercial": "商业企业", "research": "科研机构",
@@ -39,10 +40,9 @@ def t3_identity(ctx: Context) -> Iterator[Finding]:
     if ctx.template("applications") is None:
         yield _no_table(ctx, "applications", "表三勾稽关系")
         return
-    for c in APP_COLUMNS:
-        yield ctx.equation(f"column {c}", [_a("new_received", c), _a("carried_over", c)],
-                           [_a("total_processed", c), _a("carried_forward", c)],
-                           f"表三「{COLUMN_ZH[c]}」列勾稽关系（本年新收+上年结转=办理结果总计+结转下年度）")
+    for ident in identities(ctx.template("applications") or "2021", "applications"):
+        if ident.family == "balance":
+            yield ctx.equation(ident.name, ident.lhs, ident.rhs, ident.zh)
 
 
 @rule("t3.results_total.v1", severity="error", title="表三办理结果各项之和等于（七）总计")
@@ -51,10 +51,9 @@ def t3_results_total(ctx: Context) -> Iterator[Finding]:
     if tmpl is None:
         yield _no_table(ctx, "applications", "表三办理结果合计")
         return
-    rows = result_rows(tmpl)
-    for c in APP_COLUMNS:
-        yield ctx.equation(f"column {c}", [_a(r, c) for r in rows], [_a("total_processed", c)],
-                           f"表三「{COLUMN_ZH[c]}」列办理结果各项之和等于（七）总计")
+    for ident in identities(tmpl, "applications"):
+        if ident.family == "results":
+            yield ctx.equation(ident.name, ident.lhs, ident.rhs, ident.zh)
 
 
 @rule("t3.cross_foot.v1", severity="error", title="表三每行：总计=自然人+法人或其他组织")
@@ -63,9 +62,9 @@ def t3_cross_foot(ctx: Context) -> Iterator[Finding]:
     if tmpl is None:
         yield _no_table(ctx, "applications", "表三行合计")
         return
-    for r in table_def(tmpl, "applications").rows:
-        yield ctx.equation(f"row {r.id}", [_a(r.id, c) for c in APP_COLUMNS[:-1]], [_a(r.id, "total")],
-                           f"表三「{r.group or ''}{r.label}」行：自然人+法人或其他组织各列之和等于总计")
+    for ident in identities(tmpl, "applications"):
+        if ident.family == "row":
+            yield ctx.equation(ident.name, ident.lhs, ident.rhs, ident.zh)
 
 
 def _domain(ctx: Context, table_id: str, allow_negative: tuple[str, ...] = (),
@@ -189,9 +188,8 @@ def t4_block_total(ctx: Context) -> Iterator[Finding]:
     if ctx.template("review_litigation") is None:
         yield _no_table(ctx, "review_litigation", "表四合计")
         return
-    for b in BLOCK_ZH:
-        yield ctx.equation(f"block {b}", [_r(b, c) for c in _REV[:-1]], [_r(b, "total")],
-                           f"表四「{BLOCK_ZH[b]}」结果维持+结果纠正+其他结果+尚未审结=总计")
+    for ident in identities(ctx.template("review_litigation") or "2021", "review_litigation"):
+        yield ctx.equation(ident.name, ident.lhs, ident.rhs, ident.zh)
 
 
 @rule("t4.total_left_zero.v1", severity="error", title="表四总计留作0而分项之和大于0")
@@ -257,8 +255,16 @@ def t2_regulation_power(ctx: Context) -> Iterator[Finding]:
     vals, missing, lenient = ctx.values(addrs)
     ev = [ctx.cell_evidence(a) for a in addrs]
     if vals is None:
-        yield ctx.not_assessable("regulations", missing, ev, "规章数量")
-        return
+        # a run-together row whose every reading is above 0 still says that 规章 were made
+        sure = {a: min(Decimal(x) for x in ctx.cell(a).candidates) for a in missing
+                if ctx.cell(a).kind == "ambiguous" and ctx.cell(a).candidates}
+        if power is False and any(v > 0 for v in sure.values()):
+            vals = {a: sure.get(a, Decimal(0)) for a in addrs}
+            lenient = False
+            ev = [ctx.cell_evidence(a) for a in addrs]
+        else:
+            yield ctx.not_assessable("regulations", missing, ev, "规章数量")
+            return
     if power is None:
         yield ctx.finding("not_assessable", f"无法从机关名称“{agency or '（未知）'}”判断其是否有规章制定权。",
                           instance="regulations", evidence=ev)
@@ -266,7 +272,8 @@ def t2_regulation_power(ctx: Context) -> Iterator[Finding]:
     positive = [a for a in addrs if vals[a] > 0]
     if positive and not power:
         yield ctx.finding("fail", f"“{agency}”不是国务院部门，也不是省级或设区的市人民政府，没有规章制定权，"
-                          f"但表二规章一行填了 {'、'.join(fmt(vals[a]) for a in addrs)}（可能把上级规章或规范性文件计入了规章）。",
+                          f"但表二规章一行填了 {'、'.join(_reg_cell(ctx, a, vals[a]) for a in addrs)}"
+                          "（可能把上级规章或规范性文件计入了规章）。",
                           instance="regulations", expected=Decimal(0), observed=max(vals[a] for a in positive),
                           evidence=ev, origin="source", lenient=lenient)
     else:
@@ -274,7 +281,14 @@ def t2_regulation_power(ctx: Context) -> Iterator[Finding]:
                           lenient=lenient)
 
 
-@rule("t2.template_version.v1", severity="warning", title="2020年度起的报告应使用2021年模板")
+def _reg_cell(ctx: Context, address: str, value: Decimal) -> str:
+    c = ctx.cell(address)
+    if c.kind == "ambiguous":
+        return f"“{c.raw}”（数字连写，可读为{'、'.join(c.candidates)}，都大于0）"
+    return fmt(value)
+
+
+@rule("t2.template_version.v1", severity="warning", title="2021年度起的报告应使用2021年模板")
 def t2_template_version(ctx: Context) -> Iterator[Finding]:
     year = ctx.report.meta.year
     used = {t.template for t in ctx.report.tables.values() if t.found} or {ctx.report.meta.template}
@@ -286,8 +300,8 @@ def t2_template_version(ctx: Context) -> Iterator[Finding]:
     for t in ctx.report.tables.values():
         if t.found and t.template in old and t.start is not None and t.end is not None:
             ev.append(ctx.span_evidence(t.start, min(t.end, t.start + 40), "table"))
-    if year >= 2020 and old:
-        yield ctx.finding("fail", f"{year}年度报告仍使用{old[0]}年版统计表格式；自2020年度起应使用国办公开办函〔2021〕30号的新模板。",
+    if year >= 2021 and old:  # 国办公开办函〔2021〕30号 applies from the 2021 reports on
+        yield ctx.finding("fail", f"{year}年度报告仍使用{old[0]}年版统计表格式；自2021年度起应使用国办公开办函〔2021〕30号的新模板。",
                           instance="report", expected="2021", observed=old[0], evidence=ev, origin="source",
                           kind="structure")
     elif "unknown" in used and not (used - {"unknown"}):

@@ -9,13 +9,16 @@ stands alone, the label-free rows that follow it). Merge placeholders never beco
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 from gsnlp.doc import ABSENT, Cell, Notice, Table
 from gsnlp.normalize import normalize
 from gsnlp.tables.cells import is_label, make_cell
 from gsnlp.tables.grid import RawCell, RawRow
-from gsnlp.tables.template import _TABLES, TABLE_IDS, RowDef, TableDef, table_def
+from gsnlp.tables.template import TABLE_IDS, RowDef, TableDef, table_def
+from gsnlp.template.tables import _TABLES
 
 _GROUPS = ("不予公开", "无法提供", "不予处理", "其他处理", "本年度办理结果")
 _NUMBERING = re.compile(r"^[\s(（]*[一二三四五六七八九十\d]+[)）、.．\s]*")
@@ -84,7 +87,7 @@ def _match_row(label: str, tdef: TableDef, pointer: int) -> int | None:
         return None  # a header row naming several rows (项目|本年新收件数|上年结转件数|…)
     for i in range(pointer, len(tdef.rows)):
         row = tdef.rows[i]
-        for key in row.keys:
+        for key in row.keys + row.variants:
             if key in lab:
                 weak = len(key) <= 2
                 if weak and i - pointer > WEAK_WINDOW:
@@ -124,10 +127,62 @@ def _fragment_of_next(label: str, tdef: TableDef, nxt: int | None) -> int | None
     return nxt if frag in _clean(tdef.rows[nxt].label) else None
 
 
-def _fit(values: list[RawCell], n: int, where: str, notices: list[Notice]) -> list[RawCell | None]:
-    """Exactly n cells: drop empty placeholders at the ends when there are too many."""
+def _ends(vals: list[RawCell]) -> tuple[int, int]:
+    """How many cells with no text at all lead and trail ``vals`` (placeholders of merged columns)."""
+    lead = 0
+    while lead < len(vals) and vals[lead].text == "":
+        lead += 1
+    trail = 0
+    while trail < len(vals) - lead and vals[len(vals) - 1 - trail].text == "":
+        trail += 1
+    return lead, trail
+
+
+def _placeholder_shapes(rows: list[RawRow]) -> dict[tuple[int, int], tuple[int, int]]:
+    """Per row shape (index of the last label cell, number of cells): the (leading, trailing)
+    placeholder cells that rows of that shape with every value cell filled have, when all agree.
+
+    Tab rows keep merged columns as empty cells around the values; in a row whose first or last
+    value is blank, those ends alone cannot tell a placeholder from the blank cell, the full rows
+    of the same shape can."""
+    seen: dict[tuple[int, int], dict[int, set[tuple[int, int]]]] = {}
+    for r in rows:
+        live = [c for c in r if not c.merged]
+        labels = [i for i, c in enumerate(live) if is_label(c.text)]
+        if not labels:
+            continue
+        vals = live[labels[-1] + 1 :]
+        lead, trail = _ends(vals)
+        core = vals[lead : len(vals) - trail]
+        if core and all(c.text.strip() for c in core):
+            seen.setdefault((labels[-1], len(live)), {}).setdefault(len(core), set()).add((lead, trail))
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    for k, by_len in seen.items():
+        full = by_len[max(by_len)]  # the rows with the most value cells filled
+        if len(full) == 1:
+            out[k] = next(iter(full))
+    return out
+
+
+def _fit(values: list[RawCell], n: int, where: str, notices: list[Notice],
+         shape: tuple[int, int] | None = None) -> tuple[list[RawCell | None], bool]:
+    """Exactly n cells: drop empty placeholders at the ends when there are too many. ``shape``:
+    the (leading, trailing) placeholders rows of this shape have. Second item: True when which
+    end held the placeholders was a guess (a notice names the cells)."""
     vals = list(values)
-    for pred in (lambda c: c.text == "", lambda c: c.text.strip(" \t\u00a0\u3000") == ""):
+    if shape is not None and len(vals) - shape[0] - shape[1] == n:
+        lead, trail = _ends(vals)
+        if lead >= shape[0] and trail >= shape[1]:
+            return list(vals[shape[0] : len(vals) - shape[1]]), False
+    lead, trail = _ends(vals)
+    guessed = len(vals) > n and lead > 0 and trail > 0 and len(vals) - n < lead + trail
+    def empty(c: RawCell) -> bool:
+        return c.text == ""
+
+    def spaces(c: RawCell) -> bool:
+        return c.text.strip(" \t\u00a0\u3000") == ""
+
+    for pred in (empty, spaces):
         while len(vals) > n and pred(vals[-1]):
             vals.pop()
         while len(vals) > n and pred(vals[0]):
@@ -141,9 +196,10 @@ def _fit(values: list[RawCell], n: int, where: str, notices: list[Notice]) -> li
     out: list[RawCell | None] = list(vals)
     if len(out) < n:
         notices.append(Notice("tables.missing_cells", f"{where}: only {len(out)} cells where the template has {n}; "
-                              "the last ones are absent", vals[0].start if vals else None, vals[-1].end if vals else None))
+                              "the last ones are absent", vals[0].start if vals else None,
+                              vals[-1].end if vals else None))
         out += [None] * (n - len(out))
-    return out
+    return out, guessed
 
 
 def _cell(rc: RawCell | None) -> Cell:
@@ -152,8 +208,10 @@ def _cell(rc: RawCell | None) -> Cell:
     return make_cell(rc.text, rc.start, rc.where)
 
 
-def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell], list[Notice], tuple[int, int] | None]:
-    """Align a row-label table (active_disclosure, applications)."""
+def align_label_rows(rows: list[RawRow], tdef: TableDef, text: str | None = None
+                     ) -> tuple[dict[str, Cell], list[Notice], tuple[int, int] | None]:
+    """Align a row-label table (active_disclosure, applications). ``text`` is the source the cells'
+    offsets point into (text layouts): an ambiguous cell's ``raw`` is the source at its span."""
     notices: list[Notice] = []
     cells: dict[str, Cell] = {}
     filled: set[str] = set()
@@ -166,10 +224,13 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
     # Cells pushed out of their rows (PDF extraction puts a two-line cell above its table): lone
     # numbers met outside any row, each with the parenthetical note line that follows it, and the
     # rows that came out one cell short, both in reading order (see _recover_pushed_out).
-    loose: list[list] = []  # [number cell, note text]
+    loose: list[list[Any]] = []  # [number cell, note text]
     loose_ok = True  # False once anything else stands outside the rows (then nothing is recovered)
     prev_loose = False
     shorts: list[tuple[RowDef, list[RawCell]]] = []
+    shapes = _placeholder_shapes(rows)
+    shape_of: dict[str, tuple[int, int]] = {}  # row id -> the shape of the one raw row its values came from
+    row_doubt: dict[str, str] = {}  # row id -> why its reading is in doubt (Cell.doubt)
 
     def next_unfilled(after: int) -> int | None:
         for i in range(after + 1, len(tdef.rows)):
@@ -190,20 +251,31 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
             return
         n = len(row.columns)
         where = f"table {tdef.id} row {row.id}"
-        fitted = _fit(vals, n, where, notices)
+        fitted, guessed = _fit(vals, n, where, notices, shapes.get(shape_of.pop(row.id, (-1, -1))))
+        if guessed:
+            first_blank = next((c for c, rc in zip(row.columns, fitted)
+                                if rc is not None and not rc.text.strip()), None)
+            notices.append(Notice("tables.alignment_guess", f"{where}: empty cells at both ends of the row; which "
+                                  "are merged-column placeholders and which are blank cells is a guess",
+                                  vals[0].start, vals[-1].end, "info", tdef.id, row.id, first_blank,
+                                  tuple(f"{tdef.id}/{row.id}/{c}" for c in row.columns)))
         short = [v for v in fitted if v is not None]
         if len(short) < n and n > 1 and short:
             # fewer cells than columns: which column is missing cannot be told, so no cell is
             # assigned a value by position; every cell may hold any of the row's values.
             cands = tuple(sorted({str(make_cell(v.text).value) for v in short if make_cell(v.text).kind == "number"}))
+            s0, s1 = short[0].start, short[-1].end
+            raw = text[s0:s1] if text is not None and s0 is not None and s1 is not None else " ".join(
+                v.text.strip() for v in short)
             for col in row.columns:
-                cells[f"{row.id}/{col}"] = Cell("ambiguous", " | ".join(v.text.strip() for v in short),
-                                                None, short[0].start, short[-1].end, cands)
+                cells[f"{row.id}/{col}"] = Cell("ambiguous", raw, None, s0, s1, cands, doubt="aligned")
             if len(short) == n - 1:
                 shorts.append((row, short))
         else:
+            why = "shifted" if guessed else row_doubt.get(row.id)
             for col, rc in zip(row.columns, fitted):
-                cells[f"{row.id}/{col}"] = _cell(rc)
+                c = _cell(rc)
+                cells[f"{row.id}/{col}"] = replace(c, doubt=why) if why and c.kind != "absent" else c
         filled.add(row.id)
         if lab.start is not None:
             span.append(lab.start)
@@ -239,11 +311,13 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
                     flush()
                     notices.append(Notice("tables.row_by_position", f"table {tdef.id}: a row without label is read as "
                                           f"{tdef.rows[nxt].id}, whose label stands apart from it in the text",
-                                          live[0].start, live[-1].end, "info"))
+                                          live[0].start, live[-1].end, "info", tdef.id, tdef.rows[nxt].id))
+                    row_doubt[tdef.rows[nxt].id] = "aligned"
                     pending = (tdef.rows[nxt], list(live), -1, live[0])
                     last = nxt
                     continue
                 pending[1].extend(live)
+                shape_of.pop(pending[0].id, None)
             continue
         label = "".join(live[i].text for i in label_idx)
         has_values = label_idx[-1] + 1 < len(live)
@@ -264,7 +338,9 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
                 if back is not None:
                     notices.append(Notice("tables.label_fragment", f"table {tdef.id}: label fragment {label!r} read as "
                                           f"row {tdef.rows[back].id}, the next row of the template",
-                                          live[label_idx[0]].start, live[label_idx[-1]].end, "info"))
+                                          live[label_idx[0]].start, live[label_idx[-1]].end, "info", tdef.id,
+                                          tdef.rows[back].id))
+                    row_doubt[tdef.rows[back].id] = "fuzzy_label"
             if back is not None:
                 pending = (tdef.rows[back], live[label_idx[-1] + 1 :], -1, live[label_idx[0]])
                 last = back
@@ -282,14 +358,29 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell
         last = m
         before = pointer
         pointer = m + 1
+        variant = _variant_used(label, tdef.rows[m])
+        if variant is not None:
+            notices.append(Notice("tables.label_variant", f"table {tdef.id}: row {tdef.rows[m].id} "
+                                  f"({tdef.rows[m].label}) is labelled with the variant {variant!r}", live[label_idx[0]].start,
+                                  live[label_idx[-1]].end, "info", tdef.id, tdef.rows[m].id))
         pending = (tdef.rows[m], live[label_idx[-1] + 1 :], before, live[label_idx[0]])
+        shape_of[tdef.rows[m].id] = (label_idx[-1], len(live))
     flush()
     if loose and loose_ok and len(loose) == len(shorts):
         span += _recover_pushed_out(tdef, shorts, loose, cells, notices)
     for row in tdef.rows:
         if row.id not in filled:
-            notices.append(Notice("tables.row_missing", f"table {tdef.id}: row {row.id} ({row.label}) not found"))
+            notices.append(Notice("tables.row_missing", f"table {tdef.id}: row {row.id} ({row.label}) not found",
+                                  table=tdef.id, row=row.id))
     return cells, notices, (min(span), max(span)) if span else None
+
+
+def _variant_used(label: str, row: RowDef) -> str | None:
+    """The variant wording (RowDef.variants) a label names its row by, when none of its keys is in it."""
+    lab = _clean(label)
+    if any(k in lab for k in row.keys):
+        return None
+    return next((v for v in row.variants if v in lab), None)
 
 
 _NOTE = re.compile(r"^[(（][^()（）]*[)）]$")
@@ -298,7 +389,7 @@ _NOTE = re.compile(r"^[(（][^()（）]*[)）]$")
 _NOTE_COLUMN = {"issued": ("制发", "制定", "修订"), "repealed": ("废止", "失效"), "in_force": ("现行有效",)}
 
 
-def _recover_pushed_out(tdef: TableDef, shorts: list[tuple[RowDef, list[RawCell]]], loose: list[list],
+def _recover_pushed_out(tdef: TableDef, shorts: list[tuple[RowDef, list[RawCell]]], loose: list[list[Any]],
                         cells: dict[str, Cell], notices: list[Notice]) -> list[int]:
     """Put cells pushed out of their rows back, where only one reading is possible.
 
@@ -321,10 +412,12 @@ def _recover_pushed_out(tdef: TableDef, shorts: list[tuple[RowDef, list[RawCell]
             continue
         fitted = short[:k] + [lone] + short[k:]
         for col, rc in zip(row.columns, fitted):
-            cells[f"{row.id}/{col}"] = _cell(rc)
+            c = _cell(rc)
+            cells[f"{row.id}/{col}"] = replace(c, doubt="recovered") if c.kind != "absent" else c
         notices.append(Notice("tables.cell_recovered", f"table {tdef.id} row {row.id}: {n - 1} of {n} cells in the row; "
                               f"the value {lone.text.strip()!r} that stands apart from the rows (a cell pushed out by the "
-                              f"extraction) is read as its {row.columns[k]} cell: {why}", lone.start, lone.end, "info"))
+                              f"extraction) is read as its {row.columns[k]} cell: {why}", lone.start, lone.end, "info",
+                              tdef.id, row.id, row.columns[k]))
         if lone.start is not None:
             span.append(lone.start)
     return span
@@ -357,16 +450,17 @@ def align_review(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell], l
     if first_head is None:
         return {}, [Notice("tables.not_found", "table review_litigation: header (行政复议/行政诉讼) not found")], None
     addrs = tdef.addresses()
-    fitted = _fit(vals, len(addrs), "table review_litigation", notices)
+    fitted, _guessed = _fit(vals, len(addrs), "table review_litigation", notices)
     cells = {a: _cell(rc) for a, rc in zip(addrs, fitted)}
     ends = [c.end for c in fitted if c is not None and c.end is not None]
     return cells, notices, (first_head, max(ends)) if first_head >= 0 and ends else None
 
 
-def align(rows: list[RawRow], tdef: TableDef) -> tuple[dict[str, Cell], list[Notice], tuple[int, int] | None]:
+def align(rows: list[RawRow], tdef: TableDef, text: str | None = None
+          ) -> tuple[dict[str, Cell], list[Notice], tuple[int, int] | None]:
     if tdef.id == "review_litigation":
         return align_review(rows, tdef)
-    return align_label_rows(rows, tdef)
+    return align_label_rows(rows, tdef, text)
 
 
 def complete(tdef: TableDef, cells: dict[str, Cell]) -> dict[str, Cell]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from gsnlp.doc import Cell
 from gsnlp.normalize import normalize
 
 NA_WORDS = {"/", "／", "—", "-", "--", "——", "－", "无", "不适用", "/ ", "\\", "×", "N/A", "n/a"}
-_NUM = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_NUM = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$", re.ASCII)  # only 0-9 make numbers
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WS = " \t\r\n\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff"
 _SPACE_RUN = re.compile(r"[\s\u00a0\u3000]+")
@@ -37,7 +38,7 @@ def _classify(core: str) -> tuple[str, Decimal | None]:
     return "text", None
 
 
-def make_cell(raw: str, start: int | None = None, where: dict | None = None) -> Cell:
+def make_cell(raw: str, start: int | None = None, where: dict[str, Any] | None = None) -> Cell:
     """Classify one cell's text. ``start`` is the offset of ``raw`` in the report text; the cell's
     span and ``raw`` are trimmed to the content (a blank keeps its whole span)."""
     lead = len(raw) - len(raw.lstrip(_WS))

@@ -32,7 +32,8 @@ class Score:
 
 
 def load_gold(path: str | Path) -> dict[str, Any]:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    gold: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    return gold
 
 
 def _same(gold: dict[str, Any], got: dict[str, Any]) -> bool:

@@ -50,26 +50,31 @@ Notice codes: ``runtogether.relaxed``, ``runtogether.unsplittable``, ``runtogeth
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Iterable
 
 from gsnlp.doc import Cell, Notice
-from gsnlp.errors import UnknownNameError
+from gsnlp.errors import InputTooComplexError, UnknownNameError
 from gsnlp.tables import template as tpl
+from gsnlp.template.identities import FAMILIES as CONSTRAINT_FAMILIES
 
 __all__ = ["RunRow", "SolveResult", "solve", "ENUM_NODE_LIMIT", "SEARCH_NODE_LIMIT", "CONSTRAINT_FAMILIES"]
 
+MAX_RUN_CHARS = 400
+"""Longest value text of one run (a row of the template has at most 15 cells of a few digits each);
+a longer run raises ``InputTooComplexError`` (code ``input_too_complex``) naming its place."""
+MAX_INT_DIGITS = 15
+"""Most digits of one cell's integer part (no count or amount in a report has more)."""
+MAX_FRAC_DIGITS = 8
+"""Most digits after the decimal point of one cell."""
+_REACH_MASK = (1 << 257) - 1  # token counts above 256 are never asked for (at most 175 cells a run)
 ENUM_NODE_LIMIT = 50_000
 """Most search nodes spent enumerating the splits of one run."""
 SEARCH_NODE_LIMIT = 50_000
 """Most search nodes spent on the joint (column) search of one table."""
 
-CONSTRAINT_FAMILIES = {
-    "row": "row total = sum of its parts",
-    "balance": "new_received + carried_over = total_processed + carried_forward",
-    "results": "total_processed = sum of the result rows",
-}
+
 
 # Column families dropped step by step when the joint search finds no solution.
 _RELAX_STEPS: tuple[tuple[str, ...], ...] = ((), ("results",), ("balance",), ("balance", "results"))
@@ -141,23 +146,17 @@ class _Constraint:
 
 @functools.lru_cache(maxsize=None)
 def _constraints(template: str, table_id: str) -> tuple[_Constraint, ...]:
-    tdef = tpl.table_def(template, table_id)
+    """The table's identities (``gsnlp.template.identities``) as constraints over ``row/column`` addresses."""
+    from gsnlp.template.identities import identities
+
+    cut = len(table_id) + 1
     out: list[_Constraint] = []
-    if table_id == "applications":
-        parts = ("natural_person",) + tpl.LEGAL_PERSON_COLUMNS
-        for r in tdef.rows:
-            out.append(_Constraint(f"row {r.id}", "row", tuple(f"{r.id}/{c}" for c in parts), (f"{r.id}/total",)))
-        results = tpl.result_rows(template)
-        for c, _ in tpl.APPLICANT_COLUMNS:
-            out.append(_Constraint(f"balance {c}", "balance", (f"new_received/{c}", f"carried_over/{c}"),
-                                   (f"total_processed/{c}", f"carried_forward/{c}")))
-        for c, _ in tpl.APPLICANT_COLUMNS:
-            out.append(_Constraint(f"results {c}", "results", tuple(f"{r}/{c}" for r in results),
-                                   (f"total_processed/{c}",)))
-    elif table_id == "review_litigation":
-        parts = ("upheld", "corrected", "other", "pending")
-        for r in tdef.rows:
-            out.append(_Constraint(f"row {r.id}", "row", tuple(f"{r.id}/{c}" for c in parts), (f"{r.id}/total",)))
+    for ident in identities(template, table_id):
+        lhs = tuple(a[cut:] for a in ident.lhs)
+        rhs = tuple(a[cut:] for a in ident.rhs)
+        # "row new_received", "balance total", "results total": the names the notices print
+        name = f"row {rhs[0].split('/')[0]}" if ident.family == "row" else f"{ident.family} {rhs[0].split('/')[1]}"
+        out.append(_Constraint(name, ident.family, lhs, rhs))
     return tuple(out)
 
 
@@ -167,9 +166,12 @@ def _constraints(template: str, table_id: str) -> tuple[_Constraint, ...]:
 class _Lexed:
     """Token options at every position of one run text (normalised, same length as the source)."""
 
-    __slots__ = ("text", "n", "opts", "nxt", "reach", "unit", "unexpected", "has_minus", "has_marker")
+    __slots__ = ("text", "n", "opts", "nxt", "reach", "unit", "unexpected", "has_minus", "has_marker", "minus")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, minus: bool = True) -> None:
+        # ``minus``: a '-' right before a digit is a minus sign (a row with a column that may be
+        # negative); otherwise it is a not-applicable marker, a cell of its own.
+        self.minus = minus
         s = text.translate(_FULLWIDTH)
         n = len(s)
         while n and s[n - 1].isspace():
@@ -195,6 +197,9 @@ class _Lexed:
                 if t.value is None:
                     inside.update(range(i + 1, t.end))
         for i in range(n):
+            between_digits = 0 < i < n - 1 and s[i - 1] in _DIGITS and s[i + 1] in _DIGITS
+            if s[i] == "," and between_digits:
+                continue  # a thousands separator or a cell boundary: the arithmetic tells which
             if not opts[i] and i not in inside and not s[i].isspace() and s[i] not in _SPECIAL:
                 self.unexpected.append(i)  # read as a separator
         self.opts = opts
@@ -212,18 +217,18 @@ class _Lexed:
             bits = 0
             for t in opts[p]:
                 bits |= reach[nxt[t.end]] << 1
-            reach[p] = bits
+            reach[p] = bits & _REACH_MASK
         self.reach = reach
 
     def _options(self, s: str, p: int, n: int, orig: str) -> list[_Tok]:
         c = s[p]
         out: list[_Tok] = []
-        if c == "-" and p + 1 < n and s[p + 1] in _DIGITS:
+        if c == "-" and p + 1 < n and s[p + 1] in _DIGITS and self.minus and not (p > 0 and s[p - 1] in _DASHES):
             self.has_minus = True
             q = p + 1
         elif c in _DIGITS:
-            if p > 0 and s[p - 1] == "-":
-                return out  # a digit right after '-' belongs to the negative number
+            if p > 0 and s[p - 1] == "-" and self.minus and not (p > 1 and s[p - 2] in _DASHES):
+                return out  # a digit right after a minus sign belongs to the negative number
             if p > 0 and s[p - 1] == ".":
                 return out  # a number never starts right after a decimal point
             q = p
@@ -233,7 +238,7 @@ class _Lexed:
             e = p
             while e < n and s[e] in _DASHES:
                 e += 1
-            if e < n and s[e] in _DIGITS and s[e - 1] == "-" and e - 1 > p:
+            if self.minus and e < n and s[e] in _DIGITS and s[e - 1] == "-" and e - 1 > p:
                 e -= 1  # '——-5': the last '-' starts a negative number
             self.has_marker = True
             return [_Tok(orig[p:e], None, p, e)]
@@ -254,13 +259,22 @@ class _Lexed:
         neg = _NEG if q > p else 0
         # digits of the integer part
         run_end = q
-        while run_end < n and s[run_end] in _DIGITS:
+        while run_end < n and s[run_end] in _DIGITS and run_end - q < MAX_INT_DIGITS:
             run_end += 1
         int_ends = [q + 1] if s[q] == "0" else list(range(q + 1, run_end + 1))
+        if s[q] != "0":
+            # "1,234": a thousands separator after one to three digits, then groups of three
+            for j in range(q + 1, min(run_end, q + 3) + 1):
+                k = j
+                while k + 4 <= n and s[k] == "," and all(ch in _DIGITS for ch in s[k + 1 : k + 4]):
+                    k += 4
+                    if (j - q) + 3 * ((k - j) // 4) > MAX_INT_DIGITS:
+                        break
+                    out.append(_Tok(orig[p:k], Decimal(s[p:k].replace(",", "")), p, k, neg))
         for j in int_ends:
             if j < n and s[j] == "." and j + 1 < n and s[j + 1] in _DIGITS:
                 f_end = j + 1
-                while f_end < n and s[f_end] in _DIGITS:
+                while f_end < n and s[f_end] in _DIGITS and f_end - j <= MAX_FRAC_DIGITS:
                     f_end += 1
                 for k in range(j + 2, f_end + 1):
                     out.append(_Tok(orig[p:k], Decimal(s[p:k]), p, k, neg | _DEC))
@@ -275,20 +289,21 @@ class _Lexed:
 
 
 class _Run:
-    __slots__ = ("row", "slots", "lex", "cands", "status")
+    __slots__ = ("row", "slots", "lex", "cands", "status", "doubt")
 
     def __init__(self, row: RunRow, slots: list[str]) -> None:
         self.row = row
         self.slots = slots
-        self.lex = _lexed(row.text)
+        self.lex = _lexed(row.text, any(_allowed(a) & _NEG for a in slots))
         self.cands: list[tuple[_Tok, ...]] = []
         self.status = "ok"  # "ok" | "unsplittable" | "bound"
+        self.doubt = False  # its split was chosen by relaxed arithmetic among several
 
 
 @functools.lru_cache(maxsize=4096)
-def _lexed(text: str) -> _Lexed:
+def _lexed(text: str, minus: bool = True) -> _Lexed:
     """The lexed run (never changed once built; the same digits recur across rows and reports)."""
-    return _Lexed(text)
+    return _Lexed(text, minus)
 
 
 def _enumerate(lex: _Lexed, allowed: list[int], checks: list[list[tuple[list[tuple[int, int]], Decimal]]],
@@ -396,13 +411,15 @@ def _local_checks(run: _Run, cons: list[_Constraint], fixed_num: dict[str, Decim
 
 @functools.lru_cache(maxsize=4096)
 def _split(text: str, slots: tuple[str, ...], mine: tuple[_Constraint, ...], fixed: tuple[tuple[str, Decimal], ...],
-           limit: int) -> tuple[str, tuple[tuple[_Tok, ...], ...], tuple[str, ...] | None]:
+           limit: int) -> tuple[str, tuple[tuple[_Tok, ...], ...], tuple[str, ...] | None, bool]:
     """The splits of one run on its own, with its row constraints (step 1 of ``solve``).
 
-    Returns (status, splits, dropped): status "ok", "bound" (the enumeration hit ``limit``) or
+    Returns (status, splits, dropped, guessed): status "ok", "bound" (the enumeration hit ``limit``) or
     "bound_relaxed" (no split adds up and enumerating them all hit ``limit``); ``dropped``
     names the row constraints relaxed (None when none was). Depends on its arguments only
     (offsets are within ``text``), so the many identical runs ("0000000") are split once.
+    ``guessed``: the row constraints were relaxed and the run had more than one split, so the
+    splits kept were chosen by the fewest broken constraints (a reading in doubt).
     """
     run = _Run(RunRow("", text, 0), list(slots))
     lex = run.lex
@@ -412,22 +429,25 @@ def _split(text: str, slots: tuple[str, ...], mine: tuple[_Constraint, ...], fix
     allowed = [_allowed(a) for a in slots]
     cands, complete = _enumerate(lex, allowed, checks, use_prune, limit)
     if not complete:
-        return "bound", (), None
+        return "bound", (), None, False
     dropped = None
+    guessed = False
     if not cands and used:
         no_checks: list[list[tuple[list[tuple[int, int]], Decimal]]] = [[] for _ in slots]
         raw, complete = _enumerate(lex, allowed, no_checks, None, limit)
         if not complete:
-            return "bound_relaxed", (), None
+            return "bound_relaxed", (), None, False
+        guessed = len(raw) > 1
         if raw:
             scored = [(_violations(c, run, used, fixed_num), c) for c in raw]
             best = min(len(v) for v, _ in scored)
             cands = [c for v, c in scored if len(v) == best]
             dropped = tuple(sorted({c.name for v, _ in scored if len(v) == best for c in v}))
-    return "ok", tuple(cands), dropped
+    return "ok", tuple(cands), dropped, guessed
 
 
-def _violations(cand: tuple[_Tok, ...], run: _Run, cons: list[_Constraint], fixed_num: dict[str, Decimal]) -> list[_Constraint]:
+def _violations(cand: tuple[_Tok, ...], run: _Run, cons: list[_Constraint],
+                fixed_num: dict[str, Decimal]) -> list[_Constraint]:
     idx = {a: i for i, a in enumerate(run.slots)}
     bad = []
     for c in cons:
@@ -567,7 +587,9 @@ class _Joint:
         (None: no solution). Second item: False if a bound was hit (then unrefuted candidates are kept)."""
         sol, complete = self.search()
         if sol is None:
-            return (None, True) if complete else ({ri: list(range(len(self.runs[ri].cands))) for ri in self.vars}, False)
+            if complete:
+                return None, True
+            return {ri: list(range(len(self.runs[ri].cands))) for ri in self.vars}, False
         seen = {ri: {k} for ri, k in zip(self.vars, sol)}
         all_complete = True
         for ri in self.vars:
@@ -596,7 +618,8 @@ def _slots_for(tdef: tpl.TableDef, row_id: str, fixed: dict[str, Cell]) -> list[
             try:
                 rows.append(tdef.row(rid.strip()))
             except KeyError:
-                raise UnknownNameError("row", f"{tdef.template}/{tdef.id}/{rid}", ["*"] + [r.id for r in tdef.rows]) from None
+                known = ["*"] + [r.id for r in tdef.rows]
+                raise UnknownNameError("row", f"{tdef.template}/{tdef.id}/{rid}", known) from None
     return [f"{r.id}/{c}" for r in rows for c in r.columns if f"{r.id}/{c}" not in fixed]
 
 
@@ -637,6 +660,12 @@ def solve(template: str, table_id: str, rows: list[RunRow], fixed: dict[str, Cel
     runs: list[_Run] = []
     seen_addr: dict[str, str] = {}
     for row in rows:
+        if len(row.text) > MAX_RUN_CHARS:
+            raise InputTooComplexError(
+                f"the values of one table row run to {len(row.text)} characters (at most {MAX_RUN_CHARS} are read: "
+                "a template row has a few cells of a few digits); the text is not a table row as published. "
+                "Check the file, or cut the row to its cells",
+                origin=f"table {table_id} row {row.row_id}, characters {row.start}-{row.start + len(row.text)}")
         slots = _slots_for(tdef, row.row_id, fixed_cells)
         for a in slots:
             if a in seen_addr:
@@ -657,38 +686,52 @@ def solve(template: str, table_id: str, rows: list[RunRow], fixed: dict[str, Cel
         if lex.unit is not None:
             u0, u1 = lex.unit
             notices.append(Notice("runtogether.unit", f"{table_id}/{row.row_id}: unit {row.text[u0:u1]!r} follows the "
-                                  "last number; the value is the number alone", row.start + u0, row.start + u1, "info"))
+                                  "last number; the value is the number alone", row.start + u0, row.start + u1, "info",
+                                  table=table_id, row=row.row_id))
         for p in lex.unexpected:
             notices.append(Notice("runtogether.unexpected_char", f"{table_id}/{row.row_id}: unexpected character "
-                                  f"{row.text[p]!r} read as a cell boundary", row.start + p, row.start + p + 1))
+                                  f"{row.text[p]!r} read as a cell boundary", row.start + p, row.start + p + 1,
+                                  table=table_id, row=row.row_id))
         if not run.slots:
             continue
         mine = tuple({id(c): c for a in run.slots for c in row_cons_of.get(a, ())}.values())
         fixed_key = tuple(sorted((a, v) for a, v in fixed_num.items() if any(a in c.lhs or a in c.rhs for c in mine)))
-        status, cands_t, dropped = _split(row.text, tuple(run.slots), mine, fixed_key, ENUM_NODE_LIMIT)
+        status, cands_t, dropped, guessed = _split(row.text, tuple(run.slots), mine, fixed_key, ENUM_NODE_LIMIT)
+        run.doubt = guessed
         cands = list(cands_t)
         if status == "bound":
             run.status = "bound"
             notices.append(Notice("runtogether.bound", f"{table_id}/{row.row_id}: gave up enumerating the splits of "
                                   f"{row.text!r} after {ENUM_NODE_LIMIT} steps; its cells are left ambiguous",
-                                  row.start, end))
+                                  row.start, end, table=table_id, row=row.row_id))
             continue
         if status == "bound_relaxed":
             run.status = "bound"
             notices.append(Notice("runtogether.bound", f"{table_id}/{row.row_id}: no split of {row.text!r} adds up "
                                   f"and enumerating all splits stopped after {ENUM_NODE_LIMIT} steps; its cells "
-                                  "are left ambiguous", row.start, end))
+                                  "are left ambiguous", row.start, end, table=table_id, row=row.row_id))
             continue
+        if dropped is not None and not guessed:
+            stray = _stray_digits(row.text, tuple(run.slots), mine, fixed_key)
+            if stray:
+                run.doubt = True  # one digit too many explains the broken row: a stray digit, not the report
+                p0 = stray[0]
+                notices.append(Notice("runtogether.stray_digit", f"{table_id}/{row.row_id}: the row adds up without "
+                                      f"one of its digits ({', '.join(repr(row.text[p]) for p in stray)} at "
+                                      f"{', '.join(str(row.start + p) for p in stray)}): a stray digit may have been "
+                                      "read into the row", row.start + p0, row.start + p0 + 1, "info",
+                                      table=table_id, row=row.row_id))
         if dropped is not None:
             notices.append(Notice("runtogether.relaxed", f"{table_id}/{row.row_id}: no split of {row.text!r} "
                                   f"satisfies its row constraints; dropped: {', '.join(dropped)} "
                                   f"({CONSTRAINT_FAMILIES['row']}); kept the {len(cands)} split(s) that break "
-                                  f"the fewest", row.start, end))
+                                  f"the fewest", row.start, end, table=table_id, row=row.row_id))
         if not cands:
             run.status = "unsplittable"
             notices.append(Notice("runtogether.unsplittable", f"{table_id}/{row.row_id}: {row.text!r} cannot be split "
-                                  f"into {len(run.slots)} cells of the columns' kinds (blank cells hidden in the run?); "
-                                  "its cells are left ambiguous", row.start, end))
+                                  f"into {len(run.slots)} cells of the columns' kinds "
+                                  "(blank cells hidden in the run?); "
+                                  "its cells are left ambiguous", row.start, end, table=table_id, row=row.row_id))
             continue
         run.cands = cands
 
@@ -700,25 +743,27 @@ def solve(template: str, table_id: str, rows: list[RunRow], fixed: dict[str, Cel
             surv, complete = joint.survivors()
             if surv is None:
                 continue
-            dropped = [c for c in col_cons if c.family in drop]
-            if dropped:
-                # Put back every dropped constraint that is satisfiable together with the kept ones,
+            dropped_cons = [c for c in col_cons if c.family in drop]
+            if dropped_cons:
+                # Put back every dropped_cons constraint that is satisfiable together with the kept ones,
                 # if all of them are satisfiable at once (then that set is the only maximal one and
-                # keeping it guesses nothing); otherwise the whole family stays dropped.
-                back = [c for c in dropped if _Joint(runs, active + [c], fixed_num).search()[0] is not None]
+                # keeping it guesses nothing); otherwise the whole family stays dropped_cons.
+                back = [c for c in dropped_cons if _Joint(runs, active + [c], fixed_num).search()[0] is not None]
                 if back:
                     joint2 = _Joint(runs, active + back, fixed_num)
                     surv2, complete2 = joint2.survivors()
                     if surv2 is not None:
                         surv, complete = surv2, complete2
-                        dropped = [c for c in dropped if c not in back]
+                        dropped_cons = [c for c in dropped_cons if c not in back]
             if not complete:
                 notices.append(Notice("runtogether.bound", f"{table_id}: the joint search stopped after "
                                       f"{SEARCH_NODE_LIMIT} steps; splits it could not rule out are kept"))
             for ri, ks in surv.items():
+                if dropped_cons and len(runs[ri].cands) > 1:
+                    runs[ri].doubt = True  # chosen by the constraints kept while the report breaks others
                 runs[ri].cands = [runs[ri].cands[k] for k in ks]
-            if dropped:
-                notices.append(_relax_notice(table_id, dropped, runs, fixed_num))
+            if dropped_cons:
+                notices.append(_relax_notice(table_id, dropped_cons, runs, fixed_num))
             break
 
     # 3. cells
@@ -727,31 +772,78 @@ def solve(template: str, table_id: str, rows: list[RunRow], fixed: dict[str, Cel
     for run in runs:
         row, end = run.row, run.row.start + len(run.row.text)
         if run.status != "ok":
-            for a in run.slots:
-                cells[a] = Cell("ambiguous", row.text, None, row.start, end)
+            hidden = _hidden_blank_candidates(run) if run.status == "unsplittable" else None
+            for si, a in enumerate(run.slots):
+                cells[a] = Cell("ambiguous", row.text, None, row.start, end, hidden[si] if hidden else ())
             continue
+        doubt = "split" if run.doubt else None
         if len(run.cands) > 1:
             splits[row.row_id] = [[t.raw for t in c] for c in run.cands]
             notices.append(Notice("runtogether.ambiguous", f"{table_id}/{row.row_id}: {len(run.cands)} valid splits "
-                                  f"of {row.text!r}", row.start, end, "info"))
+                                  f"of {row.text!r}", row.start, end, "info", table=table_id, row=row.row_id))
         for si, a in enumerate(run.slots):
             toks = [c[si] for c in run.cands]
             t0 = toks[0]
             if all(t.value == t0.value and t.raw == t0.raw for t in toks):
+                s0: int | None
+                e0: int | None
                 if all(t.start == t0.start for t in toks):
                     s0, e0 = row.start + t0.start, row.start + t0.end
                 else:
                     s0 = e0 = None
                     notices.append(Notice("runtogether.span_uncertain", f"{table_id}/{a}: the value {t0.raw!r} is "
-                                          "certain but not which digits of the run it is", row.start, end, "info"))
+                                          "certain but not which digits of the run it is", row.start, end, "info",
+                                          table=table_id, row=a.split("/")[0], column=a.split("/")[1]))
                 if t0.value is None:
-                    cells[a] = Cell("not_applicable", t0.raw, None, s0, e0)
+                    cells[a] = Cell("not_applicable", t0.raw, None, s0, e0, doubt=doubt)
                 else:
-                    cells[a] = Cell("number", t0.raw, t0.value, s0, e0)
+                    cells[a] = Cell("number", t0.raw, t0.value, s0, e0, doubt=doubt)
             else:
-                cands = sorted({t.raw if t.value is None else str(t.value) for t in toks}, key=_sort_key)
-                cells[a] = Cell("ambiguous", row.text, None, row.start, end, tuple(cands))
+                cand_vals = sorted({t.raw if t.value is None else str(t.value) for t in toks}, key=_sort_key)
+                cells[a] = Cell("ambiguous", row.text, None, row.start, end, tuple(cand_vals))
+    notices = [n if n.table else replace(n, table=table_id) for n in notices]
     return SolveResult(cells, splits, notices)
+
+
+STRAY_DIGIT_MAX_CHARS = 40
+"""Longest run in which a stray digit is looked for (one re-split per digit)."""
+
+
+def _stray_digits(text: str, slots: tuple[str, ...], mine: tuple[_Constraint, ...],
+                  fixed: tuple[tuple[str, Decimal], ...]) -> list[int]:
+    """Positions of the digits whose removal lets the run satisfy its row constraints (a run that
+    breaks them as read). Empty when none does, or the run is too long to try."""
+    if len(text) > STRAY_DIGIT_MAX_CHARS:
+        return []
+    out = []
+    for p, ch in enumerate(text):
+        if not ch.isdigit():
+            continue
+        status, cands, dropped, _g = _split(text[:p] + " " + text[p + 1 :], slots, mine, fixed, ENUM_NODE_LIMIT)
+        if status == "ok" and cands and dropped is None:
+            out.append(p)
+    return out
+
+
+def _hidden_blank_candidates(run: _Run) -> list[tuple[str, ...]] | None:
+    """A run with fewer cells than its row (blank cells hidden in it, "0 00000"): per slot, the
+    values it may hold (the slot may also be one of the blanks). None when no fewer-cell split exists
+    or enumerating them hits the bound."""
+    lex, n = run.lex, len(run.slots)
+    bits = lex.reach[lex.nxt[0]] & ((1 << n) - 1)
+    if bits <= 1:
+        return None
+    k = bits.bit_length() - 1  # the most cells the run can hold, fewer than the row has
+    any_kind = _NEG | _DEC
+    splits, complete = _enumerate(lex, [any_kind] * k, [[] for _ in range(k)], None, ENUM_NODE_LIMIT)
+    if not complete or not splits:
+        return None
+    out: list[tuple[str, ...]] = []
+    for si in range(n):
+        lo, hi = max(0, si - (n - k)), min(si, k - 1)
+        vals = {str(sp[j].value) if sp[j].value is not None else sp[j].raw for sp in splits for j in range(lo, hi + 1)}
+        out.append(tuple(sorted(vals, key=_sort_key)))
+    return out
 
 
 def _relax_notice(table_id: str, dropped: list[_Constraint], runs: list[_Run], fixed_num: dict[str, Decimal]) -> Notice:
@@ -764,15 +856,16 @@ def _relax_notice(table_id: str, dropped: list[_Constraint], runs: list[_Run], f
             values[a] = {c[si].value for c in r.cands}
     broken = []
     for c in dropped:
-        sides = []
+        sides: list[Decimal | None] = []
         for side in (c.lhs, c.rhs):
-            total = Decimal(0)
+            total: Decimal | None = Decimal(0)
             for a in side:
                 vs = values.get(a, {fixed_num[a]} if a in fixed_num else {None})
-                if len(vs) != 1 or None in vs:
+                v = next(iter(vs))
+                if len(vs) != 1 or v is None or total is None:
                     total = None
                     break
-                total += next(iter(vs))  # type: ignore[operator]
+                total += v
             sides.append(total)
         if sides[0] is not None and sides[1] is not None and sides[0] != sides[1]:
             broken.append(f"{c.name}: {sides[0]} ≠ {sides[1]}")

@@ -10,22 +10,23 @@ arithmetic in ``gsnlp.tables.runtogether``).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from functools import lru_cache
+from decimal import Decimal
 
-from gsnlp.doc import Notice, Region, Section, Table
+from gsnlp.doc import Cell, Notice, Region, Section, Table
 from gsnlp.normalize import NormalizedText
 from gsnlp.segment.regions import mask
 from gsnlp.tables.align import align, complete
 from gsnlp.tables.grid import RawCell, RawRow
-from gsnlp.tables.template import TABLE_IDS, TableDef, table_def
+from gsnlp.tables.template import TABLE_ANCHORS, TABLE_IDS, RowDef, TableDef, table_def
+from gsnlp.template.identities import Identity
 
 SECTION_OF = {"active_disclosure": "active_disclosure", "applications": "applications",
               "review_litigation": "review_litigation"}
-_ANCHORS = {
-    "active_disclosure": ("第二十条", "信息内容"),
-    "applications": ("申请人情况", "勾稽关系", "本年新收"),
-    "review_litigation": ("行政复议",),
-}
+_ANCHORS = TABLE_ANCHORS
 _PIPES_ONLY = re.compile(r"^[\s|｜]*$")
+_PIPE_BLANK = re.compile(r"^[ \t\u3000\u00a0]+[|｜]$")  # " |": a blank cell (merges are "|", "||", …)
 
 
 def _lines(text: str, a: int, b: int) -> list[tuple[int, str]]:
@@ -65,7 +66,7 @@ def tokenize(text: str, a: int, b: int, layout: str, source: str | None = None) 
     src = text if source is None else source
     rows: list[RawRow] = []
     if layout == "tab_lines":
-        cur: list[list] = []  # [start, end] per cell
+        cur: list[list[int]] = []  # [start, end] per cell
         for pos, line in _lines(text, a, b):
             if line == "" or line.strip("\r") == "":
                 if cur:
@@ -96,6 +97,10 @@ def tokenize(text: str, a: int, b: int, layout: str, source: str | None = None) 
         return rows
     if layout == "pipe_cells":
         for pos, line in _lines(text, a, b):
+            if _PIPE_BLANK.match(line):
+                k = len(line) - 1  # the blank cell is the whitespace before its pipe
+                rows.append([RawCell(src[pos : pos + k], pos, pos + k)])
+                continue
             if _PIPES_ONLY.match(line):
                 continue
             body = line.rstrip()
@@ -105,10 +110,10 @@ def tokenize(text: str, a: int, b: int, layout: str, source: str | None = None) 
         return rows
     if layout == "markdown":
         for pos, line in _lines(text, a, b):
-            s = line.strip()
-            if not s or _MD_RULE.fullmatch(s):
+            stripped = line.strip()
+            if not stripped or _MD_RULE.fullmatch(stripped):
                 continue
-            if s.startswith("|"):
+            if stripped.startswith("|"):
                 parts = line.split("|")
                 row, p = [], pos
                 for k, part in enumerate(parts):
@@ -126,7 +131,10 @@ def tokenize(text: str, a: int, b: int, layout: str, source: str | None = None) 
 
 _MD_RULE = re.compile(r"\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*")
 _MD_HASHES = re.compile(r"^#+\s*")
-_LABEL_VALUES = re.compile(r"^(?P<label>.*?[\u4e00-\u9fff）)])[ \t\u3000]+(?P<values>(?:-?\d[\d,.]*[ \t\u3000]*)+)$")
+# One way only to read the values (cells separated by required whitespace): no nested quantifier
+# can backtrack over a long digit run ("行政许可 <40 digits>件" fails in linear time).
+_LABEL_VALUES = re.compile(r"^(?P<label>.*?[\u4e00-\u9fff）)])[ \t\u3000]+"
+                           r"(?P<values>-?\d[\d,.]*(?:[ \t\u3000]+-?\d[\d,.]*)*)[ \t\u3000]*$")
 
 
 def _label_values(line: str, pos: int, src: str | None = None) -> RawRow:
@@ -178,7 +186,7 @@ def parse_text_tables(text: str, sections: list[Section] | tuple[Section, ...], 
         if reg is None:
             tables[tid] = Table(tid, template, complete(tdef, {}), found=False)
             notices.append(Notice("tables.not_found", f"table {tid} ({tdef.title}) not found: its section or header "
-                                  "is missing", severity="warning"))
+                                  "is missing", severity="warning", table=tid))
             continue
         a, b = reg
         layout = detect_layout(masked, a, b)
@@ -186,9 +194,10 @@ def parse_text_tables(text: str, sections: list[Section] | tuple[Section, ...], 
             cells, ns, span, splits = _run_together(masked, a, b, tdef)
         else:
             rows = tokenize(masked, a, b, layout, text)  # boundaries from the masked view, raw from the source
-            cells, ns, span = align(rows, tdef)
+            cells, ns, span = align(rows, tdef, text)
             splits = {}
         notices.extend(ns)
+        cells = drifted_totals(tdef, cells, notices)
         found = bool(cells)
         tables[tid] = Table(tid, template, complete(tdef, cells), found, span[0] if span else a,
                             span[1] if span else b, layout, splits)
@@ -197,10 +206,34 @@ def parse_text_tables(text: str, sections: list[Section] | tuple[Section, ...], 
 
 # ---- run-together crawler text -------------------------------------------------------------
 
-_VALUE_RUN = re.compile(r"-?\d[\d\s.,\-]*(?:万元|元)?")
+# A value run: digits and the not-applicable markers ("/", dashes, 无 standing alone, 不适用), which
+# are cells of their own (never dropped, never re-split), then an optional unit.
+_MARK = r"[/／—–―－\-]|无(?:(?![\u4e00-\u9fff])|(?=[一二三四五六七八九十]+、))|不适用"
+_VALUE_RUN = re.compile(rf"(?:\d|{_MARK})(?:[\d\s.,]|{_MARK})*(?:万元|元)?")
+_DIGIT_RUN = re.compile(rf"\d(?:[\d\s.,]|{_MARK})*(?:万元|元)?")
+_DATE_AFTER = re.compile(r"[年月日]")
+_YEAR_END = re.compile(r"(?:19|20)\d\d$")
 
 
-def _run_together(masked: str, a: int, b: int, tdef: TableDef):
+def _cut_narrative(t: str, vs: int, ve: int) -> tuple[int, int, str | None]:
+    """Where a value run really ends when narrative text follows the table with no heading between
+    (``…结转下年度继续办理2000002`` then ``2025年…``): a last chunk of digits glued to 年/月/日 is a
+    date of the next sentence, not a cell. Returns the new end, where the cut digits start and what
+    was cut (None: nothing)."""
+    if not _DATE_AFTER.match(t, ve):
+        return ve, ve, None
+    run = t[vs:ve]
+    ws = max(run.rfind(" "), run.rfind("\n"), run.rfind("\t"), run.rfind("\u3000"))
+    if ws >= 0 and run[ws + 1 :].isdigit() and run[:ws].strip():
+        return vs + ws, vs + ws + 1, run[ws + 1 :]
+    m = _YEAR_END.search(run)
+    if ws < 0 and m is not None and m.start() > 0:
+        return vs + m.start(), vs + m.start(), m.group(0)
+    return ve, ve, None
+
+
+def _run_together(masked: str, a: int, b: int, tdef: TableDef) -> tuple[
+        dict[str, Cell], list[Notice], tuple[int, int] | None, dict[str, list[list[str]]]]:
     from gsnlp.tables.runtogether import RunRow, solve
 
     view = NormalizedText.of(masked[a:b])
@@ -211,35 +244,50 @@ def _run_together(masked: str, a: int, b: int, tdef: TableDef):
         m = _VALUE_RUN.search(t, head + 2 if head >= 0 else 0)
         if head < 0 or m is None:
             return {}, [Notice("tables.not_found", "table review_litigation: no values after the header")], None, {}
-        run = m.group(0).rstrip()
+        ve, cs, cut = _cut_narrative(t, m.start(), m.end())
+        if cut is not None:
+            notices.append(_cut_notice(tdef.id, "*", cut, view, a, cs))
+        run = t[m.start() : ve].rstrip()
         s0, s1 = view.span_to_source(m.start(), m.start() + len(run))
         res = solve(tdef.template, tdef.id, [RunRow("*", masked[a + s0 : a + s1], a + s0)])
-        return res.cells, list(res.notices), (a + view.to_source(max(head, 0)), a + s1), res.splits
+        return res.cells, notices + list(res.notices), (a + view.to_source(max(head, 0)), a + s1), res.splits
     # locate every row's key in order
     pos = 0
     found: list[tuple[int, int, int]] = []  # (row index, key start, key end) in view offsets
     for i, row in enumerate(tdef.rows):
         best = None
-        for key in row.keys:
-            k = t.find(key, pos)
-            while k >= 0 and row.id == "other.other" and t[k : k + 3] == "其他处":
-                k = t.find(key, k + 1)
-            if k >= 0 and (best is None or k < best[0]):
-                best = (k, k + len(key))
+        for key in row.keys + row.variants:
+            pat = _key_pattern(key)
+            km = pat.search(t, pos)
+            while km is not None and row.id == "other.other" and t[km.end() : km.end() + 1] == "处":
+                km = pat.search(t, km.start() + 1)
+            if km is not None and (best is None or km.start() < best[0]):
+                best = (km.start(), km.end())
         if best is None:
-            notices.append(Notice("tables.row_missing", f"table {tdef.id}: row {row.id} ({row.label}) not found"))
+            notices.append(Notice("tables.row_missing", f"table {tdef.id}: row {row.id} ({row.label}) not found",
+                                  table=tdef.id, row=row.id))
             continue
         found.append((i, best[0], best[1]))
         pos = best[1]
-    runs: list = []
-    span = []
+    runs: list[RunRow] = []
+    span: list[int] = []
+    blank_rows: list[tuple[RowDef, int]] = []
     for j, (i, ks, ke) in enumerate(found):
         nxt = found[j + 1][1] if j + 1 < len(found) else len(t)
         m = _VALUE_RUN.search(t, ke, nxt)
+        if m is not None and not m.group(0)[0].isdigit() and t[ke : m.start()].strip():
+            m = _DIGIT_RUN.search(t, ke, nxt)  # a marker inside later text (本年增/减) is not this row's cell
         if m is None:
-            notices.append(Notice("tables.no_values", f"table {tdef.id} row {tdef.rows[i].id}: no value after its label"))
+            # the label runs straight into the next one with no digit: the row's cells are blank
+            notices.append(Notice("tables.no_values", f"table {tdef.id} row {tdef.rows[i].id}: no value after its "
+                                  "label; its cells are blank", a + view.to_source(ke), a + view.to_source(nxt), "info",
+                                  table=tdef.id, row=tdef.rows[i].id))
+            blank_rows.append((tdef.rows[i], a + view.to_source(ke)))
             continue
         vs, ve = m.start(), m.end()
+        ve, cs, cut = _cut_narrative(t, vs, ve)
+        if cut is not None:
+            notices.append(_cut_notice(tdef.id, tdef.rows[i].id, cut, view, a, cs))
         run = t[vs:ve]
         # the list number of the next label ("…31 2.没有现成…") is not a value
         if j + 1 < len(found):
@@ -249,7 +297,7 @@ def _run_together(masked: str, a: int, b: int, tdef: TableDef):
                 run = stripped[: -1 - len(str(nrow.number))]
             elif nrow.number is not None and re.match(r"[.．、]", t[ve : ve + 1]) and stripped.endswith(str(nrow.number)):
                 run = stripped[: -len(str(nrow.number))]
-        run = run.rstrip(" ,.-")
+        run = run.rstrip(" ,.\n\t\u3000")
         if not run:
             continue
         s0, s1 = view.span_to_source(vs, vs + len(run))
@@ -258,4 +306,65 @@ def _run_together(masked: str, a: int, b: int, tdef: TableDef):
     if not runs:
         return {}, notices, None, {}
     res = solve(tdef.template, tdef.id, runs)
-    return res.cells, notices + list(res.notices), (min(span), max(span)), res.splits
+    cells = dict(res.cells)
+    for row, at in blank_rows:
+        for col in row.columns:
+            cells[f"{row.id}/{col}"] = Cell("blank", "", None, at, at)
+    return cells, notices + list(res.notices), (min(span), max(span)), res.splits
+
+
+@lru_cache(maxsize=512)
+def _key_pattern(key: str) -> re.Pattern[str]:
+    """A row key that a line break (or spaces) of the extraction may cut anywhere: 行政查\n询事项."""
+    return re.compile(r"[ \t\r\n\u3000]*".join(map(re.escape, key)))
+
+
+def _cut_notice(table_id: str, row_id: str, cut: str, view: NormalizedText, a: int, at: int) -> Notice:
+    s0, s1 = view.span_to_source(at, at + len(cut))
+    return Notice("tables.run_cut", f"table {table_id} row {row_id}: the digits {cut!r} after the row's values are "
+                  "glued to a date of the text that follows the table; they are not read as a cell",
+                  a + s0, a + s1, "info", table_id, None if row_id == "*" else row_id)
+
+
+def drifted_totals(tdef: TableDef, cells: dict[str, Cell], notices: list[Notice]) -> dict[str, Cell]:
+    """Doubt on a row total that drifted into the next row.
+
+    Two neighbouring rows that each break their row identity (parts = total), and would both hold
+    if their totals changed places, were most likely misplaced by the extraction or the crawler
+    (``6100000`` then ``0000007`` where the table says 6 1 0 0 0 0 7 / 0 0 0 0 0 0 0). The values
+    stay as read (never rewritten); both totals carry the doubt ``shifted`` and a notice names them,
+    so the checks report our doubt, not the report's error.
+    """
+    if tdef.id != "applications":
+        return cells
+    from gsnlp.template.identities import identities
+
+    row_ids = [i for i in identities(tdef.template, tdef.id) if i.family == "row"]
+    cut = len(tdef.id) + 1
+
+    def sums(ident: Identity) -> tuple[Decimal, Decimal] | None:
+        sides = []
+        for side in (ident.lhs, ident.rhs):
+            total = Decimal(0)
+            for addr in side:
+                c = cells.get(addr[cut:])
+                if c is None or c.value is None:
+                    return None
+                total += c.value
+            sides.append(total)
+        return sides[0], sides[1]
+
+    out = dict(cells)
+    for r1, r2 in zip(row_ids, row_ids[1:]):
+        s1, s2 = sums(r1), sums(r2)
+        if s1 is None or s2 is None or s1[0] == s1[1] or s2[0] == s2[1]:
+            continue
+        if s1[0] == s2[1] and s2[0] == s1[1]:
+            t1, t2 = r1.rhs[0][cut:], r2.rhs[0][cut:]
+            out[t1] = replace(out[t1], doubt="shifted")
+            out[t2] = replace(out[t2], doubt="shifted")
+            notices.append(Notice("tables.total_drifted", f"table {tdef.id}: the totals of rows {t1.split('/')[0]} "
+                                  f"({out[t1].raw}) and {t2.split('/')[0]} ({out[t2].raw}) each fit the other row: "
+                                  "a total may have drifted into the next row", out[t1].start, out[t2].end, "info",
+                                  tdef.id, t1.split("/")[0], "total", (f"{tdef.id}/{t1}", f"{tdef.id}/{t2}")))
+    return out

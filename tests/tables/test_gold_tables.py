@@ -36,7 +36,21 @@ def _same(g: dict, got) -> bool:
     return True
 
 
-@pytest.mark.parametrize("gold_file", GOLD_FILES, ids=lambda p: p.stem)
+# The development test set (corpora/devtest.txt) is measured, never tuned on: a miss there is a
+# result to report (experiments/table-parsing), not a test to make pass by changing rules.
+# The files of the set that the reader misses today are strict xfails (a fix flips them, a new miss
+# elsewhere fails the suite); their misses are listed in experiments/table-parsing/results.
+DEVTEST = set((GOLD.parent / "devtest.txt").read_text(encoding="utf-8").split())
+DEVTEST_MISSED = {
+    "平潭综合实验区市场监督管理局_2023.txt",  # （六）其他处理 2./3. rows printed with no cells at all
+    "平潭综合实验区社会事业局_2021.txt",  # table 二 in the 2019 layout, table 三 in the 2021 rows
+    "平潭综合实验区财政金融局_2020.txt",  # 采购 row with units inside the cells (2笔 984361元)
+}
+_HELD_OUT = pytest.mark.xfail(reason="development test set: measured, never tuned on; missed today", strict=True)
+
+
+@pytest.mark.parametrize("gold_file", [pytest.param(p, marks=_HELD_OUT) if p.name.removesuffix(".json") in DEVTEST_MISSED
+                                       else p for p in GOLD_FILES], ids=lambda p: p.stem)
 def test_tables_match_gold_cell_by_cell(gold_file: Path) -> None:
     doc = gold_file.name.removesuffix(".json")
     wrong = [(a, g, got.to_dict()) for a, g, got in _cells(doc) if not _same(g, got)]
@@ -48,7 +62,10 @@ def test_gold_files_cover_every_template_cell() -> None:
 
     for p in GOLD_FILES:
         g = json.loads(p.read_text(encoding="utf-8"))
-        assert {t: sorted(c) for t, c in g["tables"].items()} == {t: sorted(a) for t, a in addresses(g["template"]).items()}, p
+        # a table may have its own template (mixed templates: corpora/gold/tables/FORMAT.md)
+        own = g.get("table_templates", {})
+        want = {t: sorted(addresses(own.get(t, g["template"]))[t]) for t in g["tables"]}
+        assert {t: sorted(c) for t, c in g["tables"].items()} == want, p
 
 
 @pytest.mark.parametrize("gold_file", GOLD_FILES, ids=lambda p: p.stem)

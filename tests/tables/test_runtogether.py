@@ -195,12 +195,20 @@ def test_row_with_wrong_total_is_pinned_by_the_columns() -> None:
 
 
 def test_too_few_digits_is_unsplittable() -> None:
+    # six cells for seven columns: one blank is hidden in the run; every cell is 0 or that blank
     res = solve("2021", "applications", [RunRow("carried_over", "000000", 40)])
     assert codes(res) == ["runtogether.unsplittable"]
     for c in COLS:
         cell = res.cells[f"carried_over/{c}"]
         assert (cell.kind, cell.value, cell.candidates, cell.raw, cell.start, cell.end) == (
-            "ambiguous", None, (), "000000", 40, 46)
+            "ambiguous", None, ("0",), "000000", 40, 46)
+
+
+def test_hidden_blank_candidates_follow_the_cell_order() -> None:
+    # "5 00000": the 5 comes first, so only the first two cells can hold it (each cell may be the blank)
+    res = solve("2021", "applications", [RunRow("carried_over", "5 00000", 0)])
+    got = [res.cells[f"carried_over/{c}"].candidates for c in COLS]
+    assert got == [("5",), ("0", "5")] + [("0",)] * 5
 
 
 def test_unsplittable_row_does_not_block_the_others() -> None:
@@ -327,9 +335,13 @@ def test_negative_change_starts_a_new_number() -> None:
     assert res.cells["administrative_penalty/decisions"].candidates == ("8", "38", "538", "8538")
 
 
-def test_minus_outside_a_change_column_is_unsplittable() -> None:
+def test_dash_outside_a_change_column_is_a_not_applicable_cell() -> None:
+    # no applications column may be negative: the '-' is a cell of its own (issue 19), never a sign
     res = solve("2021", "applications", [RunRow("new_received", "80-100081", 0)])
-    assert codes(res) == ["runtogether.unsplittable"]
+    for split in res.splits["new_received"]:
+        assert "-" in split and not any(v.startswith("-") and v != "-" for v in split)
+    assert {res.cells["new_received/commercial"].candidates, res.cells["new_received/research"].candidates} >= {
+        ("0", "-")}
 
 
 @pytest.mark.parametrize(("text", "n_splits", "start", "items", "amount"), [
