@@ -69,13 +69,18 @@ def build_dataset(records: list[dict[str, Any]] | None = None, *, test_size: flo
         from gsnlp.errors import SchemaError
 
         raise SchemaError("clause ids are not unique", origin="clauses.jsonl")
-    train, test = split_groups(dedupe(recs), test_size=test_size, seed=seed)
+    distinct = dedupe(recs)
+    devtest = [r for r in distinct if r.get("devtest")]  # corpora/devtest.txt: set aside, never tuned on
+    train, test = split_groups([r for r in distinct if not r.get("devtest")], test_size=test_size, seed=seed)
     feats = features()
 
     def ds(rows: list[dict[str, Any]]) -> Any:
         return Dataset.from_list([_row(r) for r in rows], features=feats)
 
-    return DatasetDict({"all": ds(recs), "train": ds(train), "test": ds(test)})
+    out = {"all": ds(recs), "train": ds(train), "test": ds(test)}
+    if devtest:
+        out["devtest"] = ds(devtest)
+    return DatasetDict(out)
 
 
 def save_dataset(dd: Any, path: str | Path) -> Path:

@@ -58,6 +58,8 @@ class ThemeClassifier:
 
     name: ClassVar[str] = "base"
     extra: ClassVar[str] = "themes"
+    uses_groups: ClassVar[bool] = False  # True: ``_fit`` takes ``groups=`` (held-back calibration folds)
+    uses_context: ClassVar[bool] = False  # True: ``_fit``/``_proba`` take ``contexts=`` (section parts)
 
     def __init__(self, threshold: float = 0.5, seed: int = 0) -> None:
         self.threshold = threshold
@@ -88,27 +90,46 @@ class ThemeClassifier:
             raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit(X, y) or load a saved model")
 
     # -- public API --------------------------------------------------------------------
-    def fit(self, X: Sequence[str], y: Sequence[Label]) -> ThemeClassifier:
+    def fit(self, X: Sequence[str], y: Sequence[Label], groups: Sequence[str] | None = None,
+            contexts: Sequence[str] | None = None) -> ThemeClassifier:
+        """Fit on clause texts and labels. ``groups`` (e.g. the agency of each clause) is passed to
+        backends that calibrate on held-back folds, so that a group is never on both sides;
+        ``contexts`` (the part of section 五 of each clause, ``segment.PARTS``) to backends that
+        read it."""
         if len(X) != len(y):
             raise ValueError(f"X has {len(X)} texts but y has {len(y)} labels")
         if len(X) == 0:
             raise ValueError("cannot fit on zero clauses")
+        for name, v in (("groups", groups), ("contexts", contexts)):
+            if v is not None and len(v) != len(X):
+                raise ValueError(f"X has {len(X)} texts but {name} has {len(v)} entries")
         roles, themes = encode_labels(y)
-        self._fit(list(X), roles, themes)
+        kw: dict[str, Any] = {}
+        if groups is not None and self.uses_groups:
+            kw["groups"] = list(groups)
+        if self.uses_context:
+            kw["contexts"] = _contexts(contexts, len(X))
+        self._fit(list(X), roles, themes, **kw)
         self.n_train_ = len(X)
         self.fitted_ = True
         return self
 
-    def predict_proba(self, X: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def predict_proba(self, X: Sequence[str], contexts: Sequence[str] | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
         """(role probabilities (n, 4), theme probabilities (n, 16)) in ROLES/THEMES order."""
         self._check_fitted()
         if len(X) == 0:
             return np.zeros((0, len(ROLES))), np.zeros((0, len(THEMES)))
-        r, t = self._proba(list(X))
+        if contexts is not None and len(contexts) != len(X):
+            raise ValueError(f"X has {len(X)} texts but contexts has {len(contexts)} entries")
+        if self.uses_context:
+            r, t = self._proba(list(X), contexts=_contexts(contexts, len(X)))  # type: ignore[call-arg]
+        else:
+            r, t = self._proba(list(X))
         return np.asarray(r, dtype=np.float64), np.asarray(t, dtype=np.float64)
 
-    def predict(self, X: Sequence[str]) -> list[Prediction]:
-        r, t = self.predict_proba(X)
+    def predict(self, X: Sequence[str], contexts: Sequence[str] | None = None) -> list[Prediction]:
+        r, t = self.predict_proba(X, contexts)
         out = []
         for i in range(len(X)):
             role = ROLES[int(np.argmax(r[i]))]
@@ -156,6 +177,20 @@ class ThemeClassifier:
 
     def _load(self, path: Path) -> None:
         raise NotImplementedError
+
+
+def _contexts(contexts: Sequence[str] | None, n: int) -> list[str]:
+    """Section parts of n clauses; unknown ("start") when not given."""
+    from gsnlp.themes.segment import PARTS
+
+    if contexts is None:
+        return ["start"] * n
+    for c in contexts:
+        if c not in PARTS:
+            from gsnlp.errors import UnknownNameError
+
+            raise UnknownNameError("section part", c, PARTS)
+    return list(contexts)
 
 
 def _jsonable(v: Any) -> bool:

@@ -20,12 +20,13 @@ from typing import Any
 
 from gsnlp.errors import SchemaError
 from gsnlp.themes.labels import ROLES, THEMES, check_role, check_themes
-from gsnlp.themes.segment import SEGMENTER, clean, split_clauses
+from gsnlp.themes.segment import SEGMENTER, clean, section_parts, split_clauses
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = ROOT / "corpora" / "gold" / "themes"
 REPORTS_DIR = ROOT / "corpora" / "reports"
-CLAUSE_SCHEMA = "gsnlp.themes.clause/1"
+DEVTEST = ROOT / "corpora" / "devtest.txt"
+CLAUSE_SCHEMA = "gsnlp.themes.clause/2"
 
 
 def _read_tsv(path: Path) -> list[dict[str, str]]:
@@ -63,13 +64,26 @@ def _manifest(root: Path) -> dict[str, dict[str, str]]:
     return {r["doc"]: r for r in _read_tsv(p)} if p.exists() else {}
 
 
+def read_devtest(path: Path = DEVTEST) -> set[str]:
+    """File names of the development test reports (chosen before tuning; never tune on them)."""
+    if not path.is_file():
+        return set()
+    return {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
 def build_gold(reports_dir: Path = REPORTS_DIR, labels_path: Path = GOLD_DIR / "labels.tsv",
-               reports_path: Path = GOLD_DIR / "reports.tsv") -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(clause records, report records) for every report under ``reports_dir``."""
+               reports_path: Path = GOLD_DIR / "reports.tsv",
+               devtest_path: Path = DEVTEST) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(clause records, report records) for every report under ``reports_dir``.
+
+    ``group`` is the agency (grouped cross-validation keeps an agency on one side);
+    ``report_group`` is the report (or the report an html copy duplicates); ``devtest`` marks
+    the reports of ``corpora/devtest.txt``."""
     from gsnlp.themes.source import load_report
     from gsnlp.themes.specificity import specificity
 
     labels = read_hand_labels(labels_path)
+    devtest = read_devtest(devtest_path)
     hand = {r["doc"]: r for r in _read_tsv(reports_path)}
     manifest = _manifest(reports_dir.parents[1])
     clauses: list[dict[str, Any]] = []
@@ -81,20 +95,25 @@ def build_gold(reports_dir: Path = REPORTS_DIR, labels_path: Path = GOLD_DIR / "
         h = hand.get(rt.doc, {})
         year = int(m["year"]) if m.get("year", "").isdigit() else None
         dup = h.get("duplicate_of") or None
-        rec: dict[str, Any] = {"doc": rt.doc, "agency": m.get("agency") or None, "year": year,
+        agency = m.get("agency") or rt.agency or None
+        is_dev = rt.doc in devtest or (dup or "") in devtest
+        rec: dict[str, Any] = {"doc": rt.doc, "agency": agency, "year": year, "devtest": is_dev,
                                "format": path.suffix.lstrip("."), "doc_sha256": rt.sha256, "reader": rt.reader,
                                "section": None, "n_clauses": 0,
                                "specificity": int(h["specificity"]) if h.get("specificity") else None,
                                "specificity_score": None, "copied_from": None, "duplicate_of": dup,
                                "note": h.get("note") or ""}
+        if rt.section is None:
+            rec["note"] = (rec["note"] + "; " if rec["note"] else "") + "no problems section from the section segmenter"
         if rt.section is not None:
             s = rt.section
             rec["section"] = {"heading_start": s.heading_start, "start": s.start, "end": s.end, "how": s.how,
                               "number": s.number}
             cl = split_clauses(rt.text, s.start, s.end, rt.doc)
+            parts = section_parts([clean(c.text) for c in cl])
             rec["n_clauses"] = len(cl)
             rec["specificity_score"] = specificity(clean(rt.text[s.start:s.end]))
-            for c in cl:
+            for c, part in zip(cl, parts):
                 key = clean(c.text)
                 lab = labels.get(match_key(key))
                 if lab is None:
@@ -102,9 +121,10 @@ def build_gold(reports_dir: Path = REPORTS_DIR, labels_path: Path = GOLD_DIR / "
                     continue
                 clauses.append({"id": f"{rt.doc}#{c.index:03d}", "doc": rt.doc, "agency": rec["agency"],
                                 "year": year, "index": c.index, "start": c.start, "end": c.end, "text": c.text,
-                                "input": key, "role": lab["role"], "themes": lab["themes"],
+                                "input": key, "part": part, "role": lab["role"], "themes": lab["themes"],
                                 "unsure": lab["unsure"], "note": lab["note"], "duplicate_of": dup,
-                                "group": dup or rt.doc, "doc_sha256": rt.sha256, "reader": rt.reader,
+                                "group": agency or dup or rt.doc, "report_group": dup or rt.doc,
+                                "devtest": is_dev, "doc_sha256": rt.sha256, "reader": rt.reader,
                                 "segmenter": SEGMENTER})
         reports.append(rec)
     if missing:
@@ -196,34 +216,27 @@ LABEL_STUDIO_CONFIG = """<View>
 
 def to_label_studio(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Label Studio tasks (JSON import format) with the labels as a finished annotation."""
-    tasks = []
-    for i, r in enumerate(records, start=1):
-        result: list[dict[str, Any]] = [
-            {"from_name": "role", "to_name": "text", "type": "choices", "value": {"choices": [r["role"]]}},
-            {"from_name": "themes", "to_name": "text", "type": "choices", "value": {"choices": list(r["themes"])}},
-        ]
-        if r.get("unsure"):
-            result.append({"from_name": "unsure", "to_name": "text", "type": "choices",
-                           "value": {"choices": ["unsure"]}})
-        if r.get("note"):
-            result.append({"from_name": "note", "to_name": "text", "type": "textarea",
-                           "value": {"text": [r["note"]]}})
-        tasks.append({"id": i, "data": {"key": r["id"], "doc": r["doc"], "start": r["start"], "end": r["end"],
-                                        "text": r["input"]},
-                      "annotations": [{"result": result}]})
-    return tasks
+    return [_task(i, r, r) for i, r in enumerate(records, start=1)]
 
 
-def from_label_studio(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Labels from a Label Studio JSON export: the last annotation of each task (or its
-    predictions when it has none). Returns ``{"id", "doc", "start", "end", "input", "role",
-    "themes", "unsure", "note"}`` records."""
+def from_label_studio(tasks: list[dict[str, Any]], *, skip_unlabeled: bool = False,
+                      origin: str = "tasks.json") -> list[dict[str, Any]]:
+    """Labels from a Label Studio JSON export: the last annotation of each task. Model
+    pre-annotations (``predictions``) are never taken as labels: a task without an annotation
+    is an error, or skipped with ``skip_unlabeled``. Returns ``{"id", "doc", "start", "end",
+    "input", "role", "themes", "unsure", "note"}`` records."""
     out = []
-    for t in tasks:
+    for n, t in enumerate(tasks):
+        if not isinstance(t, dict):
+            raise SchemaError(f"task #{n} is not a JSON object; expected a Label Studio JSON export", origin=origin)
         data = t.get("data", {})
-        anns = t.get("annotations") or t.get("predictions") or []
+        where = f"{origin}: task {t.get('id', n)} ({data.get('key', '?')})"
+        anns = [a for a in t.get("annotations") or [] if not a.get("was_cancelled")]
         if not anns:
-            raise SchemaError(f"task {t.get('id')} has no annotation", origin=str(data.get("key", t.get("id"))))
+            if skip_unlabeled:
+                continue
+            raise SchemaError("the task has no annotation (model predictions are not labels); label it in "
+                              "Label Studio or pass --skip-unlabeled", origin=where)
         res = anns[-1].get("result", [])
         fields: dict[str, Any] = {"role": None, "themes": [], "unsure": False, "note": ""}
         for item in res:
@@ -237,10 +250,78 @@ def from_label_studio(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
             elif name == "note":
                 fields["note"] = "\n".join(val.get("text", []))
         if fields["role"] is None:
-            raise SchemaError(f"task {t.get('id')} has no role", origin=str(data.get("key", t.get("id"))))
+            raise SchemaError("the annotation has no role; choose one of " + ", ".join(ROLES), origin=where)
         out.append({"id": data.get("key"), "doc": data.get("doc"), "start": data.get("start"),
                     "end": data.get("end"), "input": data.get("text"), **fields})
     return out
+
+
+def label_rows(records: list[dict[str, Any]]) -> list[str]:
+    """``labels.tsv`` rows (text, role, themes, unsure, note) for imported records, one per text."""
+    seen: set[str] = set()
+    rows = []
+    for r in records:
+        key = match_key(r["input"])
+        if key in seen:
+            continue
+        seen.add(key)
+        note = re.sub(r"[\t\r\n]+", " ", r.get("note") or "")
+        rows.append("\t".join([re.sub(r"[\t\r\n]+", " ", r["input"]), r["role"], ",".join(r["themes"]),
+                               "true" if r.get("unsure") else "", note]))
+    return rows
+
+
+def export_tasks(paths: Iterable[Path], model: Any = None,
+                 labels: dict[str, dict[str, Any]] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """Label Studio tasks for the section-五 clauses of reports.
+
+    A clause whose text already has a hand label (``labels``, keyed by ``match_key``) gets it as
+    an annotation; the others get the model's labels as ``predictions`` (pre-annotations to be
+    corrected, never taken as labels on import) when a model is given. Returns (tasks, notes
+    about reports without a section 五)."""
+    from gsnlp.themes.source import load_report
+
+    labels = labels or {}
+    tasks: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for path in paths:
+        rt = load_report(path)
+        if rt.section is None:
+            notes.append(f"{path}: no section 五 (problems) found; no tasks")
+            continue
+        cl = split_clauses(rt.text, rt.section.start, rt.section.end, rt.doc)
+        inputs = [clean(c.text) for c in cl]
+        preds = model.predict(inputs) if model is not None and inputs else []
+        for k, (c, x) in enumerate(zip(cl, inputs)):
+            rec = {"id": f"{rt.doc}#{c.index:03d}", "doc": rt.doc, "start": c.start, "end": c.end, "input": x}
+            lab = labels.get(match_key(x))
+            task = _task(len(tasks) + 1, rec, lab)
+            if lab is None and preds:
+                p = preds[k]
+                task["predictions"] = [{"model_version": getattr(model, "name", "model"), "result": _result(
+                    {"role": p.role, "themes": list(p.themes)})}]
+            tasks.append(task)
+    return tasks, notes
+
+
+def _result(r: dict[str, Any]) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = [
+        {"from_name": "role", "to_name": "text", "type": "choices", "value": {"choices": [r["role"]]}},
+        {"from_name": "themes", "to_name": "text", "type": "choices", "value": {"choices": list(r["themes"])}},
+    ]
+    if r.get("unsure"):
+        result.append({"from_name": "unsure", "to_name": "text", "type": "choices", "value": {"choices": ["unsure"]}})
+    if r.get("note"):
+        result.append({"from_name": "note", "to_name": "text", "type": "textarea", "value": {"text": [r["note"]]}})
+    return result
+
+
+def _task(i: int, rec: dict[str, Any], lab: dict[str, Any] | None) -> dict[str, Any]:
+    task: dict[str, Any] = {"id": i, "data": {"key": rec["id"], "doc": rec["doc"], "start": rec["start"],
+                                               "end": rec["end"], "text": rec["input"]}}
+    if lab is not None:
+        task["annotations"] = [{"result": _result(lab)}]
+    return task
 
 
 def main() -> None:  # pragma: no cover - maintenance entry point

@@ -12,9 +12,10 @@ from gsnlp.themes.labels import ROLES, THEMES
 
 
 def scores(y: Sequence[dict[str, Any]], preds: Sequence[Prediction], min_examples: int = 10,
-           counts_from: Sequence[dict[str, Any]] | None = None) -> dict[str, Any]:
+           counts_from: Sequence[dict[str, Any]] | None = None, present_only: bool = False) -> dict[str, Any]:
     """Per-theme precision/recall/F1, macro-F1 over themes with ≥ ``min_examples`` positives
-    (counted in ``counts_from``, default ``y``), micro-F1, role accuracy and macro-F1."""
+    (counted in ``counts_from``, default ``y``; with ``present_only`` also at least one in ``y``:
+    a small test set without a theme says nothing about it), micro-F1, role accuracy and macro-F1."""
     from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
     roles, themes = encode_labels(y)
@@ -29,7 +30,8 @@ def scores(y: Sequence[dict[str, Any]], preds: Sequence[Prediction], min_example
         p, r, f, _ = precision_recall_fscore_support(themes[:, j], pt[:, j], average="binary", zero_division=0)
         per[t] = {"n": int(themes[:, j].sum()), "precision": round(float(p), 4), "recall": round(float(r), 4),
                   "f1": round(float(f), 4)}
-    frequent = [t for j, t in enumerate(THEMES) if counts_themes[:, j].sum() >= min_examples]
+    frequent = [t for j, t in enumerate(THEMES) if counts_themes[:, j].sum() >= min_examples
+                and (not present_only or themes[:, j].sum() > 0)]
     macro = float(np.mean([per[t]["f1"] for t in frequent])) if frequent else 0.0
     micro = float(f1_score(themes, pt, average="micro", zero_division=0))
     exact = float(np.mean([(themes[i] == pt[i]).all() for i in range(len(preds))])) if len(preds) else 0.0
@@ -70,7 +72,8 @@ def cross_val_predict(make: Any, records: Sequence[dict[str, Any]], n_splits: in
     (whole reports, chosen with ``seed``). Returns (predictions, per-fold scores)."""
     X = [r["input"] for r in records]
     y = [{"role": r["role"], "themes": r["themes"]} for r in records]
-    groups = [r["group"] for r in records]
+    groups = [r["group"] for r in records]  # the agency in gold records: no agency on both sides
+    parts = [r.get("part") or "start" for r in records]  # the part of section 五 (segment.section_parts)
     preds: list[Prediction | None] = [None] * len(records)
     folds = []
     rng = np.random.default_rng(seed + 1)
@@ -80,8 +83,9 @@ def cross_val_predict(make: Any, records: Sequence[dict[str, Any]], n_splits: in
             rng.shuffle(tg)
             keep = set(tg[: max(1, int(round(len(tg) * train_fraction)))])
             tr = np.array([i for i in tr if groups[i] in keep])
-        model = make().fit([X[i] for i in tr], [y[i] for i in tr])
-        p = model.predict([X[i] for i in te])
+        model = make().fit([X[i] for i in tr], [y[i] for i in tr], groups=[groups[i] for i in tr],
+                           contexts=[parts[i] for i in tr])
+        p = model.predict([X[i] for i in te], contexts=[parts[i] for i in te])
         for i, pi in zip(te, p):
             preds[i] = pi
         s = scores([y[i] for i in te], p, counts_from=y)

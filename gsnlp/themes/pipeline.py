@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -9,29 +10,60 @@ from pathlib import Path
 from typing import Any
 
 from gsnlp.errors import UnknownNameError
-from gsnlp.themes.segment import Clause, clean, split_clauses
+from gsnlp.themes.segment import Clause, clean, section_parts, split_clauses
 
 ROOT = Path(__file__).resolve().parents[2]
-MODELS_DIR = ROOT / "models"
+MODELS_DIR = ROOT / "models"  # models trained in a checkout (gsnlp train)
+PACKAGE_MODELS_DIR = Path(__file__).resolve().parent / "models"  # shipped in the wheel
 DEFAULT_MODEL = "themes-default"
+THREADS_ENV = "GSNLP_THEMES_THREADS"
 
 
-def available_models(models_dir: Path = MODELS_DIR) -> list[str]:
-    if not models_dir.is_dir():
-        return []
-    return sorted(p.name for p in models_dir.iterdir() if (p / "meta.json").is_file())
+def encoder_threads() -> int:
+    """Threads for an encoder backend (torch, USE): ``GSNLP_THEMES_THREADS``, default 1.
+
+    One thread per process: batch workers run side by side, and a two-thread encoder in each
+    of them makes the whole batch slower on a small machine."""
+    raw = os.environ.get(THREADS_ENV, "1").strip() or "1"
+    try:
+        n = int(raw)
+    except ValueError:
+        from gsnlp.errors import ConfigError
+
+        raise ConfigError(f"{THREADS_ENV}={raw!r} is not a whole number; set it to 1 or more",
+                          origin=THREADS_ENV) from None
+    if n < 1:
+        from gsnlp.errors import ConfigError
+
+        raise ConfigError(f"{THREADS_ENV}={raw!r} must be 1 or more", origin=THREADS_ENV)
+    return n
 
 
-def resolve_model(name_or_path: str | None, models_dir: Path = MODELS_DIR) -> Path:
-    """A model directory from a path or a name under ``models/`` (default ``themes-default``)."""
+def _model_dirs(models_dir: Path | None) -> list[Path]:
+    return [PACKAGE_MODELS_DIR, MODELS_DIR] if models_dir is None else [models_dir]
+
+
+def available_models(models_dir: Path | None = None) -> list[str]:
+    names: set[str] = set()
+    for d in _model_dirs(models_dir):
+        if d.is_dir():
+            names.update(p.name for p in d.iterdir() if (p / "meta.json").is_file())
+    return sorted(names)
+
+
+def resolve_model(name_or_path: str | None, models_dir: Path | None = None) -> Path:
+    """A model directory from a path or a name: first among the models shipped in the package
+    (``gsnlp/themes/models/``, where the default ``themes-default`` lives), then under the
+    checkout's ``models/``."""
     name = name_or_path or DEFAULT_MODEL
     p = Path(name)
     if (p / "meta.json").is_file():
         return p
-    q = models_dir / name
-    if (q / "meta.json").is_file():
-        return q
-    raise UnknownNameError("themes model", name, available_models(models_dir) or ["(no model under models/)"])
+    for d in _model_dirs(models_dir):
+        q = d / name
+        if (q / "meta.json").is_file():
+            return q
+    raise UnknownNameError("themes model", name, available_models(models_dir) or ["(no themes model found)"])
 
 
 def load(name_or_path: str | None = None) -> Any:
@@ -65,7 +97,9 @@ def classify_text(text: str, start: int, end: int, model: Any, doc: str = "") ->
     from gsnlp.themes.specificity import specificity
 
     clauses = split_clauses(text, start, end, doc)
-    preds = model.predict([clean(c.text) for c in clauses]) if clauses else []
+    inputs = [clean(c.text) for c in clauses]
+    # one call per section: the clauses are predicted as one batch, each with its part of section 五
+    preds = model.predict(inputs, contexts=section_parts(inputs)) if clauses else []
     return SectionResult(doc, (start, end), tuple(clauses), tuple(preds), specificity(clean(text[start:end])))
 
 

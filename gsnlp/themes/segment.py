@@ -22,15 +22,25 @@ _MARKER = re.compile(
     r"|(?<![\d.．])\d{1,2}\s*[、．.](?![\d])"  # 1、 1．
     r"|[①②③④⑤⑥⑦⑧⑨⑩])"
 )
-# A marker counts only at the start of the section, after punctuation or at a line start.
-_MARKER_PREV = set("。；;：:！？!?\n\r\u3000 \t」”\"]")
+# A marker counts only at the start of the section, after punctuation or at a line start. A comma
+# counts too: "…补短板、强弱项，一是坚持…" (framing before the first item), "…等内容，2. 优化…".
+_MARKER_PREV = set("。；;：:！？!?，,\n\r\u3000 \t」”\"]")
+# A malformed numeric marker without a separator ("2加强…"): cut only when it continues the
+# numbering (the previous numeric marker was n-1) and is not a quantity ("2个", "3项", "10月").
+_BARE_NUM = re.compile(r"(?<![\d.．])([1-9])(?=[\u4e00-\u9fff])(?![个项件次条家名万亿元年月日号人天批期类种份篇])")
+_NUM_MARKER = re.compile(r"(?<![\d.．])(\d{1,2})\s*[、．.](?![\d])")
 # Sub-headings inside the section ("（一）存在问题", "（二）改进措施:"), often run into the text.
-_SUBHEAD = re.compile(rf"[（(]\s*[{_CN}]\s*[）)]\s*[^\n。；;：:，,（(]{{0,18}}(?:问题|措施|打算|改进情况|整改情况)\s*[:：]?")
+# The shortest such heading: "（二）下一步改进措施针对上述问题，…" is cut after 措施; "（一）工作中存在
+#主要问题和困难" keeps its 和困难.
+_SUBHEAD = re.compile(rf"[（(]\s*[{_CN}]\s*[）)]\s*[^\n。；;：:，,（(]{{0,18}}?"
+                      r"(?:问题\s*的\s*(?:改进|整改)情况|问题(?:\s*和\s*困难)?|措施|打算|改进情况|整改情况)\s*[:：]?")
 # A numbered heading run into its first "1、" item: "（三）进一步规范政府信息公开行为1、加强…".
-_HEAD_BEFORE_ITEM = re.compile(rf"[（(]\s*[{_CN}]\s*[）)][^。；;：:，,\n]{{2,24}}?(?=\s*1\s*[、．.])")
+# … or into its 一是 item: "（一） 提高对政府信息公开的认识一是按照…".
+_HEAD_BEFORE_ITEM = re.compile(rf"[（(]\s*[{_CN}]\s*[）)][^。；;：:，,\n]{{2,24}}?(?=\s*(?:1\s*[、．.]|一是))")
 _ENDS = set("。！？!?；;")
 _FOOTER = re.compile(r"\n?\s*[-—–]\s*\d{1,3}\s*[-—–]\s*\n?")
 _WS = re.compile(r"[\s\u3000]+")
+_WRAP = re.compile(r"(?<=[\u4e00-\u9fff，。、；：“”（）])\s*\n\s*(?=[\u4e00-\u9fff，。、；：“”（）])")  # a line wrap
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +60,7 @@ class Clause:
 def clean(text: str) -> str:
     """The clause as a model sees it: page footers and line wraps removed, spaces collapsed."""
     text = _FOOTER.sub("", text)
-    text = re.sub(r"(?<=[\u4e00-\u9fff，。、；：“”（）])\s*\n\s*(?=[\u4e00-\u9fff，。、；：“”（）])", "", text)
+    text = _WRAP.sub("", text)
     return _WS.sub(" ", text).strip()
 
 
@@ -72,7 +82,21 @@ def _cut_points(text: str, start: int, end: int) -> list[int]:
             j -= 1
         if text[j] in _MARKER_PREV or text[i - 1] in "\n":
             cuts.add(i)
+    cuts.update(_bare_number_cuts(text, start, end))
     return sorted(cuts)
+
+
+def _bare_number_cuts(text: str, start: int, end: int) -> list[int]:
+    """Cuts before malformed markers "2加强…" that continue a numbering (1、… then 2加强…)."""
+    nums = [(m.start(), int(m.group(1))) for m in _NUM_MARKER.finditer(text, start, end)]
+    bare = [(m.start(), int(m.group(1))) for m in _BARE_NUM.finditer(text, start, end)
+            if m.start() == start or text[m.start() - 1] in _MARKER_PREV]
+    out = []
+    for i, n in bare:
+        prev = [k for (p, k) in nums + [(b, k) for b, k in bare if b in out] if p < i]
+        if n > 1 and prev and prev[-1] == n - 1 and i != start:
+            out.append(i)
+    return out
 
 
 def _is_content(s: str) -> bool:
@@ -104,3 +128,34 @@ def split_clauses(text: str, start: int, end: int, doc: str = "") -> list[Clause
         else:
             merged.append((a, b))
     return [Clause(doc, i, a, b, text[a:b]) for i, (a, b) in enumerate(merged)]
+
+
+PARTS: tuple[str, ...] = ("start", "problems", "measures", "progress")
+# What a clause announces for the clauses after it (checked in this order).
+_PART_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("progress", re.compile(r"(?:问题|上年度?).{0,6}(?:改进|整改)情况|整改落实情况")),
+    ("measures", re.compile(r"改进措施|工作打算|下一步|今后|接下来|下阶段|针对.{0,16}(?:问题|不足|短板)"
+                            r"|将.{0,40}(?:以下|如下|几个方面|方面的?工作|方面加以)|(?:19|20)\d\d\s*年.{0,12}将"
+                            r"|(?:以下|如下).{0,12}(?:方面|工作|措施|改进)|(?:改进|措施|工作)\s*[：:]\s*$")),
+    ("problems", re.compile(r"存在.{0,14}(?:问题|不足|短板|薄弱环节|差距|困难)|主要(?:表现|体现)在|问题主要有")),
+)
+
+
+_LAST_YEAR = re.compile(r"针对\s*(?:19|20)\d\d\s*年|上年度?")
+
+
+def section_parts(texts: list[str]) -> list[str]:
+    """The part of section 五 each clause sits in (one of ``PARTS``), read from the clauses before
+    it: after "存在的主要问题" / "主要表现在" the problems part, after "改进措施" / "下一步" / "将…以下"
+    the measures part, after "…问题的改进情况" the progress part. The guidelines read a clause in
+    its part (a clause in the measures part is a measure unless its wording says otherwise)."""
+    part, out = "start", []
+    for t in texts:
+        out.append(part)
+        if part == "progress" and _LAST_YEAR.search(t):
+            continue  # "针对 2024 年工作中存在的主要问题，重点采取如下改进措施": still last year's
+        for name, pat in _PART_CUES:
+            if pat.search(t) and not (name == "problems" and part in ("measures", "progress")):
+                part = name
+                break
+    return out

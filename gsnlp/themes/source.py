@@ -1,9 +1,10 @@
 """Report text and the span of section 五 (存在的主要问题及改进情况).
 
-When the foundation parser is available (``gsnlp.read``), the report text and the section
-come from it (``Report.section("problems")``). Until then, and for texts given directly,
-``find_problems_section`` locates the section in plain text. Old (pre-2019) reports number
-the section 四/五/六 and call it 主要问题和改进措施; the finder accepts those variants.
+The span always comes from the one pipeline: ``gsnlp.read(path)`` and
+``Report.section("problems")`` (TEMPLATE.md). The themes code does not look for section 五
+itself; it only trims the body it is given: a signature block, a date line or an attachment
+at the end, and a next top-level heading (``六、其他需要报告的事项``) that the section segmenter
+left inside the span.
 """
 
 from __future__ import annotations
@@ -15,19 +16,15 @@ from pathlib import Path
 from typing import Any
 
 _NUM = "一二三四五六七八九十"
-# A numbered top-level heading "五、存在的主要问题及改进情况" and its old variants.
-_HEADING = re.compile(
-    rf"(?:^|(?<=[\s。：:；;>\u3000|#])|(?<=\d))(?:#+\s*)?([{_NUM}])\s*[、.．]\s*"
-    r"(?:政府信息公开工作)?(?:存在的)?主要问题(?:和|及|与)改进(?:情况|措施)"
-)
-# Without a numbered heading (headings lost by an extractor): the first sub-heading about problems.
-_SUBHEADING = re.compile(r"（一）[^\n。]{0,16}(?:存在(?:的主要)?问题|主要问题)")
-_DATE = r"(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|二[○〇零Ｏ0][一二三四五六七八九○〇零]{2}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
+_DATE = (r"(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+         r"|二[○〇零Ｏ0][一二三四五六七八九○〇零]{2}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)")
 _TRAILER = re.compile(
     rf"(?:\s+[\u4e00-\u9fa5（）()]{{2,30}})?\s+{_DATE}"  # signature block: [agency] date
     r"|附件\s*\d*\s*[：:]|附件下载"
 )
 _SIGNATURE = re.compile(r"[。！；]\s+[\u4e00-\u9fa5（）()]{2,30}(?:政府|管委会|委员会|办公室|办公厅|局|中心)\s*$")
+# A later top-level heading ("六、需要说明的其他事项") at a line start or after a sentence end.
+_LATER_HEADING = r"(?:^|(?<=[\n。；;！？\u3000 ]))(?:#+\s*)?[{later}]\s*、\s*(?=[\u4e00-\u9fff])"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,20 +35,24 @@ class SectionSpan:
     start: int
     end: int
     number: str | None
-    how: str  # "report" (gsnlp.read), "heading", "subheading"
+    how: str  # "report": from Report.section("problems"); "+cut": a later heading was cut off
 
 
-def _next_heading(text: str, pos: int, number: str | None) -> int | None:
+def _later_heading(text: str, start: int, end: int, number: str | None) -> int | None:
     later = _NUM[_NUM.index(number) + 1 :] if number is not None and number in _NUM else "六七八九十"
     if not later:
         return None
-    pat = re.compile(rf"(?:^|(?<=[\s。：:；;>\u3000|#])|(?<=\d))(?:#+\s*)?[{later}]\s*、")
-    m = pat.search(text, pos)
+    m = re.compile(_LATER_HEADING.format(later=later), re.M).search(text, start, end)
     return m.start() if m else None
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Cut a section body at a signature block, date line or attachment, and strip blanks."""
+def trim_body(text: str, start: int, end: int, number: str | None = None) -> tuple[int, int, bool]:
+    """Cut a section body at a later top-level heading, a signature block, a date line or an
+    attachment, and strip blanks. Returns (start, end, whether a later heading was cut)."""
+    cut = False
+    h = _later_heading(text, start, end, number)
+    if h is not None:
+        end, cut = h, True
     t = _TRAILER.search(text, start, end)
     if t is not None:
         end = t.start()
@@ -62,90 +63,38 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         end = sig.start() + 1
     while start < end and text[start] in " \t\r\n\u3000:：":
         start += 1
-    return start, end
-
-
-def find_problems_section(text: str) -> SectionSpan | None:
-    """Locate section 五 in ``text``; None when the report has no such section."""
-    how = "heading"
-    m = _HEADING.search(text)
-    if m is None:
-        m = _SUBHEADING.search(text)
-        if m is None:
-            return None
-        how = "subheading"
-        number = None
-        body = m.start()
-    else:
-        number = m.group(1)
-        body = m.end()
-    end = len(text)
-    nh = _next_heading(text, body, number)
-    if nh is not None:
-        end = nh
-    start, end = _trim(text, body, end)
-    return SectionSpan(m.start(), start, end, number, how)
+    return start, end, cut
 
 
 @dataclass(frozen=True, slots=True)
 class ReportText:
-    """A report's text and its section 五 span (None when absent)."""
+    """A report's text and its section 五 span (None when the pipeline found no such section)."""
 
     doc: str
     text: str
     section: SectionSpan | None
     sha256: str
-    reader: str  # "gsnlp.read" or "fallback"
-
-
-def _fallback_text(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        try:
-            import pdfplumber
-        except ImportError as e:  # pragma: no cover
-            from gsnlp.errors import MissingExtraError
-
-            raise MissingExtraError("reading PDF reports", "pdf", "pdfplumber") from e
-        with pdfplumber.open(str(path)) as pdf:
-            return "\n".join((p.extract_text() or "") for p in pdf.pages)
-    raw = path.read_bytes()
-    if suffix in (".html", ".htm"):
-        import lxml.html
-
-        doc = lxml.html.fromstring(raw)
-        for bad in doc.xpath("//script|//style"):
-            bad.drop_tree()
-        return str(doc.text_content())
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    from gsnlp.errors import EncodingError
-
-    raise EncodingError("cannot decode as UTF-8 or GB18030; convert the file to UTF-8", origin=str(path))
+    reader: str  # "gsnlp.read"
+    agency: str | None = None
+    year: int | None = None
 
 
 def load_report(path: str | Path) -> ReportText:
-    """Read a report and find section 五, preferring ``gsnlp.read`` when it exists."""
-    path = Path(path)
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    """Read a report with ``gsnlp.read`` and take section 五 from its sections."""
     import gsnlp
 
-    read = getattr(gsnlp, "read", None)
-    if read is not None:
-        report = read(path)
-        return ReportText(path.name, report.text, section_of(report), sha, "gsnlp.read")
-    text = _fallback_text(path)
-    return ReportText(path.name, text, find_problems_section(text), sha, "fallback")
+    path = Path(path)
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    report = gsnlp.read(path)
+    return ReportText(path.name, report.text, section_of(report), sha, "gsnlp.read",
+                      getattr(report.meta, "agency", None), getattr(report.meta, "year", None))
 
 
 def section_of(report: Any) -> SectionSpan | None:
-    """Section 五 of a parsed ``gsnlp.Report``: its ``problems`` section, trimmed of trailing
-    signature, dates and attachments; found in the text when the parser has no such section."""
+    """Section 五 of a parsed ``gsnlp.Report`` (its ``problems`` section), trimmed; None when the
+    section segmenter found no such section (the themes code never looks for it itself)."""
     sec = report.section("problems")
     if sec is None:
-        return find_problems_section(report.text)
-    start, end = _trim(report.text, sec.body_start, sec.end)
-    return SectionSpan(sec.start, start, end, sec.number, "report")
+        return None
+    start, end, cut = trim_body(report.text, sec.body_start, sec.end, sec.number)
+    return SectionSpan(sec.start, start, end, sec.number, "report+cut" if cut else "report")

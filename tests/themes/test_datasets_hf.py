@@ -10,7 +10,8 @@ from gsnlp.themes.labels import ROLES, THEMES
 
 def test_build_dataset_features_and_splits(tmp_path) -> None:
     dd = build_dataset()
-    assert set(dd) == {"all", "train", "test"}
+    assert set(dd) == {"all", "train", "test", "devtest"}
+    assert not set(dd["devtest"]["group"]) & (set(dd["train"]["group"]) | set(dd["test"]["group"]))
     assert dd["all"].features["role"].names == list(ROLES)
     assert dd["all"].features["themes"].feature.names == list(THEMES)
     train_groups = set(dd["train"]["group"])

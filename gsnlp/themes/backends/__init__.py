@@ -1,3 +1,11 @@
 """Built-in backends; each module imports its heavy library only inside methods."""
 
-from gsnlp.themes.backends import baselines, bert, ensemble, sklearn_tfidf, spacy_textcat, use  # noqa: F401
+from gsnlp.themes.backends import (  # noqa: F401
+    baselines,
+    bert,
+    ensemble,
+    linear,
+    sklearn_tfidf,
+    spacy_textcat,
+    use,
+)

