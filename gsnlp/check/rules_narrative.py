@@ -24,7 +24,21 @@ _WHOLE = re.compile(r"^全(区|市|县|镇|乡|街道|旗|省|局|委|系统)$")
 
 
 def _figs(ctx: Context) -> list[Any]:
-    return list(ctx.figures or [])
+    """The narrative figures the NT rules may use. A figure whose metric was bound with a
+    probability below the binding model's accusation threshold (``gsnlp.figures.accusable``) keeps
+    its value but loses its metric here: it is shown (``gsnlp extract``), never used to accuse."""
+    figs = ctx.figures or []
+    cached = getattr(ctx, "_nt_figs", None)
+    if cached is not None and cached[0] is figs:
+        hit: list[Any] = cached[1]
+        return hit
+    from dataclasses import replace as _replace
+
+    from gsnlp.figures import accusable
+
+    out = [_replace(f, metric=None) if getattr(f, "metric", None) and not accusable(f) else f for f in figs]
+    ctx._nt_figs = (figs, out)  # type: ignore[attr-defined]
+    return out
 
 
 def _metric_cells(ctx: Context, metric: str, fig: Any = None) -> list[str] | None:

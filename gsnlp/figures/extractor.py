@@ -621,14 +621,14 @@ def extract(text: str, spans: Iterable[tuple[str | None, int, int]] | None = Non
             ctx["_parent_metric"] = assigned.get(f.parent or "")
             m = assign_metric(text, f, ctx, figs)
             assigned[f.id] = m  # the rules read the parent's rule metric (so do the model's features)
-            p: float | None = None
+            prob: float | None = None
             if model is not None or collect is not None:
                 feats = mention_features(text, f, ctx, ctx["_parent_metric"])
                 if collect is not None:
                     collect.append((f.id, feats, m))
                 if model is not None and binding != "rules":
-                    m, p = combine(m, model.proba(feats), model, binding)
-            out.append(f if m is None and f.metric is None and p is None else replace(f, metric=m, metric_p=p))
+                    m, prob = combine(m, model.proba(feats), model, binding)
+            out.append(f if m is None and f.metric is None and prob is None else replace(f, metric=m, metric_p=prob))
         figs = attach_outcomes(out, ctxs)
     return figs
 

@@ -127,3 +127,25 @@ def test_messages_quote_whole_phrases_never_from_the_middle_of_a_word_or_number(
     assert "2012年主动公开政府信息1913条" in quotes
     assert "在平潭综合实验区管委会网站主动公开的1913条" in quotes
     assert not any(q.startswith(("年", "潭")) for q in quotes)
+
+
+def test_a_figure_bound_below_the_accusation_threshold_is_never_used_to_accuse(monkeypatch) -> None:
+    from dataclasses import replace as rp
+
+    from gsnlp.figures import binding, extract_report
+
+    text = "一、总体情况\n本年度共收到政府信息公开申请5件。\n"
+    rep = make_report({"applications/new_received/total": "4", "applications/new_received/natural_person": "4"},
+                      text=text)
+    figs = [f for f in extract_report(rep) if f.metric == "applications/new_received/total"]
+    assert figs
+    sure = [rp(f, metric_p=0.99) for f in figs]
+    unsure = [rp(f, metric_p=0.2) for f in figs]
+
+    class Model:
+        accuse = 0.5
+
+    monkeypatch.setattr(binding, "load_model", lambda: Model())
+    assert by(check_report(rep, rules=["nt.applications_received"], figures=sure), "nt.applications_received")[0].status == "fail"
+    out = by(check_report(rep, rules=["nt.applications_received"], figures=unsure), "nt.applications_received")
+    assert [f.status for f in out] == ["not_assessable"]  # shown by extract, not used to accuse
