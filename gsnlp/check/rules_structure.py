@@ -11,12 +11,13 @@ from gsnlp.check.context import Context
 from gsnlp.check.finding import Finding
 from gsnlp.check.registry import rule
 
-SECTION_ORDER = ("overview", "active_disclosure", "applications", "review_litigation", "problems", "other_matters")
-SECTION_ZH = {"overview": "一、总体情况", "active_disclosure": "二、主动公开政府信息情况",
-              "applications": "三、收到和处理政府信息公开申请情况",
-              "review_litigation": "四、政府信息公开行政复议、行政诉讼情况",
-              "problems": "五、存在的主要问题及改进情况", "other_matters": "六、其他需要报告的事项"}
-_NUMERALS = "一二三四五六七八九十"
+from gsnlp.template.sections import KNOWN_EXTRA_WORDS, NUMERALS, SECTION_BY_ID, SECTION_HEADINGS, SECTION_IDS
+
+SECTION_ORDER = SECTION_IDS
+_PROBLEMS = SECTION_BY_ID["problems"].title
+_OTHER = SECTION_BY_ID["other_matters"].title
+SECTION_ZH = SECTION_HEADINGS
+_NUMERALS = NUMERALS
 
 
 def _is_pre2019(ctx: Context) -> bool:
@@ -47,18 +48,24 @@ def st_sections(ctx: Context) -> Iterator[Finding]:
     restarted = [n for i, n in enumerate(numbers) if n in numbers[:i]]
     if restarted:
         problems.append(f"一级编号重复（{'、'.join(dict.fromkeys(restarted))}）：可能把子标题提升成了一级标题")
-    untitled = [s for s in secs if s.id in SECTION_ORDER and not (s.title or "").strip()]
+    # Content present under an unusual or missing heading is a reading note, never a fault of the
+    # report: a section placed by the segmentation model or from a sub-heading, a known extra part
+    # (a fee table as section 五, a statistics table) between the six.
+    notes: list[str] = []
+    untitled = [s for s in secs if s.id in SECTION_ORDER and (s.origin == "model" or not (s.title or "").strip())]
     if untitled:
-        problems.append("、".join(f"“{SECTION_ZH[s.id]}”" for s in untitled) + "的标题在文本中找不到（按内容推定该部分）")
+        notes.append("、".join(f"“{SECTION_ZH[s.id]}”" for s in untitled) + "没有标题，按内容推定该部分" +
+                     "".join(f"（模型置信度{s.confidence:.2f}）" for s in untitled[:1] if s.confidence is not None))
     extra = [s for s in secs if s.id not in SECTION_ORDER]
-    if extra and not _is_pre2019(ctx):
-        problems.append("多出一级部分" + "、".join(f"“{s.title[:20]}”" for s in extra))
+    known = [s for s in extra if any(w in (s.title or "") for w in KNOWN_EXTRA_WORDS)]
+    if known:
+        notes.append("另有一级部分" + "、".join(f"“{s.title[:20]}”" for s in known))
+    if [s for s in extra if s not in known]:
+        problems.append("多出一级部分" + "、".join(f"“{s.title[:20]}”" for s in extra if s not in known))
     if problems:
         # a heading that stands in the text but was not segmented is our reading, not the report
         seen_in_text = {i: m.start() for i in missing if (m := _HEADING_HINT[i].search(ctx.report.text))}
         origin = "extraction" if missing and len(seen_in_text) == len(missing) and not dup else "source"
-        if untitled and not missing and not dup and ctx.report.source.format in ("pdf", "md", "markdown"):
-            origin = "extraction"  # a heading lost when the PDF was turned into text
         msg = "报告结构与模板不符：" + "；".join(problems) + "。"
         if seen_in_text:
             msg += "（正文中似有" + "、".join(f"“{SECTION_ZH[i][:2]}”" for i in seen_in_text) + "的标题文字，可能是分节读取遗漏。）"
@@ -68,17 +75,15 @@ def st_sections(ctx: Context) -> Iterator[Finding]:
                           origin=origin, kind="structure",
                           details={"missing": missing, "duplicated": dup, "heading_in_text": seen_in_text})
     else:
-        yield ctx.finding("pass", "六个部分齐全，顺序与编号正确。", instance="report", kind="structure", evidence=ev)
+        note = "（" + "；".join(notes) + "。）" if notes else ""
+        yield ctx.finding("pass", "六个部分齐全，顺序与编号正确。" + note, instance="report", kind="structure", evidence=ev,
+                          details={"notes": notes} if notes else None)
 
 
-_HEADING_HINT = {
-    "overview": re.compile(r"[一1][、.．]\s*总体情况|概述"),
-    "active_disclosure": re.compile(r"[二2][、.．]\s*主动公开政府信息"),
-    "applications": re.compile(r"[三3][、.．]\s*收到和处理政府信息公开申请"),
-    "review_litigation": re.compile(r"[四4][、.．]\s*(因)?政府信息公开(申请)?行政(法)?复议"),
-    "problems": re.compile(r"[五5][、.．]\s*(政府信息公开工作)?存在的主要问题"),
-    "other_matters": re.compile(r"[六6][、.．]\s*其他需要报告的事项"),
-}
+# a template heading standing in the text (any wording the template knows), numbered
+_HEADING_HINT = {sid: re.compile(r"[" + NUMERALS + r"1-9][、.．]\s*(?:" + "|".join(SECTION_BY_ID[sid].variants) + ")")
+                 for sid in SECTION_ORDER}
+_FEE = re.compile(r"信息处理费|信息公开处理费")
 _EMPTY = re.compile(r"^[\s　、，。,.:：;；（）()一二三四五六七八九十0-9]*(无|暂无|没有|无。)?[\s。]*$")
 
 
@@ -94,14 +99,14 @@ def st_problems_substantive(ctx: Context) -> Iterator[Finding]:
     b = _body(ctx, "problems")
     if b is None:
         yield ctx.finding("not_assessable" if _is_pre2019(ctx) else "fail",
-                          "报告没有“存在的主要问题及改进情况”部分。", instance="report", kind="completeness",
+                          f"报告没有“{_PROBLEMS}”部分。", instance="report", kind="completeness",
                           origin=None if _is_pre2019(ctx) else "source")
         return
     text, start, end = b
     ev = [ctx.span_evidence(start, end, "section")]
     core = re.sub(r"\s+", "", text)
     if not core or _EMPTY.match(core):
-        yield ctx.finding("fail", f"第五部分“存在的主要问题及改进情况”为空或只写“无”（“{core[:20]}”）。",
+        yield ctx.finding("fail", f"第五部分“{_PROBLEMS}”为空或只写“无”（“{core[:20]}”）。",
                           instance="report", evidence=ev, origin="source", kind="completeness",
                           expected="问题和改进措施", observed=core[:40])
         return
@@ -120,10 +125,21 @@ def st_fee_statement(ctx: Context) -> Iterator[Finding]:
     b = _body(ctx, "other_matters")
     if b is None:
         if _is_pre2019(ctx):
-            yield ctx.finding("not_assessable", "2019年以前的报告没有“其他需要报告的事项”部分。", instance="report",
+            yield ctx.finding("not_assessable", f"2019年以前的报告没有“{_OTHER}”部分。", instance="report",
                               kind="completeness")
+            return
+        if ctx.report.meta.year is not None and ctx.report.meta.year < 2021:
+            yield ctx.finding("not_assessable", "信息处理费制度（国办函〔2020〕109号）自2021年起施行，此前年度不要求说明。",
+                              instance="report", kind="completeness", severity="info")
+            return
+        # no section 六: the statement may still stand elsewhere (the content is what is required)
+        first = min((s.start for s in ctx.report.sections), default=0)
+        m = _FEE.search(ctx.report.text, first)
+        if m:
+            yield ctx.finding("pass", f"报告未单列“{_OTHER}”，但说明了信息处理费收取情况。", instance="report",
+                              kind="completeness", evidence=[ctx.span_evidence(m.start(), m.end(), "claim")])
         else:
-            yield ctx.finding("fail", "报告没有“其他需要报告的事项”部分，未说明信息处理费收取情况。", instance="report",
+            yield ctx.finding("fail", f"报告没有“{_OTHER}”部分，未说明信息处理费收取情况。", instance="report",
                               kind="completeness", origin="source")
         return
     if ctx.report.meta.year is not None and ctx.report.meta.year < 2021:
@@ -131,7 +147,7 @@ def st_fee_statement(ctx: Context) -> Iterator[Finding]:
                           instance="report", kind="completeness", severity="info")
         return
     text, start, end = b
-    m = re.search(r"信息处理费|处理费|收取费用|收费|未收取|不收取|费用", text)
+    m = re.search(r"信息处理费|处理费|收取费用|收费|未收取|不收取|费用", text) or _FEE.search(ctx.report.text, end)
     if m:
         yield ctx.finding("pass", "第六部分说明了信息处理费收取情况。", instance="report", kind="completeness",
                           evidence=[ctx.span_evidence(start + m.start(), start + m.end(), "claim")])

@@ -76,9 +76,9 @@ def read_meta(text: str, regions: list[Region], body_start: int) -> tuple[Meta, 
     p = _PERIOD.search(nt)
     period_start = period_end = None
     if p:
-        y1, m1, d1, y2, m2, d2 = p.groups()
-        period_start = _date(y1, m1, d1)
-        period_end = _date(y2 or y1, m2, d2)
+        y1, mo1, d1, y2, mo2, d2 = p.groups()
+        period_start = _date(y1, mo1, d1)
+        period_end = _date(y2 or y1, mo2, d2)
         if year is None:
             year = int(y1)
     published = None

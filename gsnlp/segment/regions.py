@@ -22,11 +22,13 @@ _CHROME = [
     re.compile(r"(?:分享到|打印本页|打印|关闭窗口|关闭|返回顶部|收藏)(?=\s*(?:\n|$|分享|打印|关闭|收藏|【))"),
     re.compile(r"\s附件下载\s*$"),
     re.compile(r"<!--\[if[^\]]*\]-->|<!--\[endif\]-->"),
+    # a Word style sheet the crawler kept as text: "Normal 0 7.8 磅 0 2 false … /* Style Definitions */ table.Mso… {…}"
+    re.compile(r"Normal[ \t]+0[ \t]+[\d.]+[ \t]*磅[^{}\n]{0,300}?/\*[ \t]*Style Definitions[ \t]*\*/[^{}\n]{0,200}\{[^{}\n]{0,3000}\}"),
 ]
 # Words every match of the pattern above (same index) contains: a text without any of them is
 # not scanned (most reports have no page chrome; scanning is the slow part).
 _CHROME_NEEDS = [("当前位置",), ("当前位置",), ("字体",), ("分享到", "打印", "关闭", "返回顶部", "收藏"), ("附件下载",),
-                 ("<!--[",)]
+                 ("<!--[",), ("Style Definitions",)]
 _FOOTER = re.compile(r"^[ \t]*[—–\-－]{1,2}[ \t]*\d{1,3}[ \t]*[—–\-－]{1,2}[ \t]*$", re.M)
 _MD_SEP = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$", re.M)
 _MD_HEAD = re.compile(r"^##+ [^\n]*$", re.M)
