@@ -43,4 +43,5 @@ def register(app: typer.Typer) -> None:
         for name, sizes in s["datasets"].items():
             typer.echo(f"gsnlp dataset: {name}: {sizes}", err=True)
         if s["failed_inputs"]:
-            typer.echo(f"gsnlp dataset: {len(s['failed_inputs'])} inputs could not be read (see datasets.json)", err=True)
+            typer.echo(f"gsnlp dataset: {len(s['failed_inputs'])} inputs could not be read (see datasets.json)",
+                       err=True)
