@@ -22,10 +22,6 @@ KIND_NAMES = {"blank": "空白", "not_applicable": "标为不适用", "text": "�
               "ambiguous": "数字连写、拆分不唯一"}
 DOUBT_NAMES = {"recovered": "从行外找回", "fuzzy_label": "行名模糊匹配", "aligned": "列位置为推断",
                "split": "连写数字的拆分由算术推定", "ocr": "OCR识别未经算术确认", "shifted": "单元格可能错位"}
-ACTIVE_COLUMN_LABELS = {"issued": "本年制发件数", "repealed": "本年废止件数", "in_force": "现行有效件数",
-                        "decisions": "处理决定数量", "amount": "收费金额", "newly_made": "本年新制作数量",
-                        "newly_published": "本年新公开数量", "total_published": "对外公开总数量",
-                        "previous_items": "上一年项目数量", "change": "本年增/减", "items": "采购项目数量"}
 
 
 def fmt(v: Decimal | None) -> str:
@@ -81,7 +77,7 @@ class Context:
             rlabel = tdef.row(row_id).label
             if tdef.rows and tdef.row(row_id).group:
                 rlabel = f"{tdef.row(row_id).group}{rlabel}"
-            clabel = tdef.column_labels.get(col) or ACTIVE_COLUMN_LABELS.get(col, col)
+            clabel = tdef.column_labels.get(col) or col
         except (KeyError, ValueError):
             rlabel, clabel = row_id, col
         if table_id == "review_litigation":

@@ -10,13 +10,11 @@ from gsnlp.check.agency import may_make_regulations
 from gsnlp.check.context import TABLE_NAMES, Context, fmt
 from gsnlp.check.finding import Finding
 from gsnlp.check.registry import rule
-from gsnlp.tables.template import LEGAL_PERSON_COLUMNS, REVIEW_COLUMNS, result_rows, table_def
+from gsnlp.template.tables import APPLICANT_COLUMN_NAMES, LEGAL_PERSON_COLUMNS, REVIEW_COLUMNS, result_rows, table_def
 from gsnlp.template.identities import identities
 
 APP_COLUMNS = ("natural_person",) + LEGAL_PERSON_COLUMNS + ("total",)
-COLUMN_ZH = {"natural_person": "自然人", "commercial": "商业企业", "research": "科研机构",
-             "social_welfare": "社会公益组织", "legal_service": "法律服务机构", "other_org": "其他组织",
-             "total": "总计"}
+COLUMN_ZH = APPLICANT_COLUMN_NAMES  # defined once, in gsnlp.template.tables
 BLOCK_ZH = {"review": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
             "litigation_after_review": "行政诉讼（复议后起诉）"}
 

@@ -22,15 +22,9 @@ from typing import Any
 
 from gsnlp.doc import Cell, Meta, Report, Section, Source, Table
 from gsnlp.tables.template import APPLICANT_COLUMNS, REVIEW_COLUMNS, TABLE_IDS, table_def
+from gsnlp.template.sections import SECTIONS
 
-SECTION_HEADINGS = (
-    ("overview", "一、总体情况"),
-    ("active_disclosure", "二、主动公开政府信息情况"),
-    ("applications", "三、收到和处理政府信息公开申请情况"),
-    ("review_litigation", "四、政府信息公开行政复议、行政诉讼情况"),
-    ("problems", "五、存在的主要问题及改进情况"),
-    ("other_matters", "六、其他需要报告的事项"),
-)
+SECTION_HEADINGS = tuple((s.id, s.heading) for s in SECTIONS)  # the template's headings (gsnlp.template)
 GROUP_LABELS = {"不予公开": "（三）不予公开", "无法提供": "（四）无法提供", "不予处理": "（五）不予处理",
                 "其他处理": "（六）其他处理"}
 RESULTS_LABEL = "三、本年度办理结果"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from gsnlp.template.sections import SECTIONS
 from gsnlp.check.finding import SEVERITY_RANK, Finding
 from gsnlp.doc import Report
 from gsnlp.tables.template import APPLICANT_COLUMNS, REVIEW_COLUMNS, table_def
@@ -24,14 +25,7 @@ from gsnlp.tables.template import APPLICANT_COLUMNS, REVIEW_COLUMNS, table_def
 SEV_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_ZH = {"fail": "不通过", "not_assessable": "无法核对", "pass": "通过"}
 ORIGIN_ZH = {"source": "报告本身", "extraction": "读取可疑"}
-SECTION_ZH = {"overview": "一、总体情况", "active_disclosure": "二、主动公开政府信息情况",
-              "applications": "三、收到和处理政府信息公开申请情况",
-              "review_litigation": "四、政府信息公开行政复议、行政诉讼情况",
-              "problems": "五、存在的主要问题及改进情况", "other_matters": "六、其他需要报告的事项"}
-ACTIVE_COL_ZH = {"issued": "本年制发件数", "repealed": "本年废止件数", "in_force": "现行有效件数",
-                 "decisions": "本年处理决定数量", "amount": "本年收费金额（万元）", "newly_made": "本年新制作数量",
-                 "newly_published": "本年新公开数量", "total_published": "对外公开总数量",
-                 "previous_items": "上一年项目数量", "change": "本年增/减", "items": "采购项目数量"}
+SECTION_ZH = {s.id: s.heading for s in SECTIONS}  # the template's headings (gsnlp.template.sections)
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:0;color:#222;
@@ -279,9 +273,10 @@ class _Page:
         if t is None or not t.found or t.template not in ("2021", "2019"):
             return '<p class="small">（报告没有可识别的表二）</p>'
         out = []
-        for r in table_def(t.template, "active_disclosure").rows:
+        tdef = table_def(t.template, "active_disclosure")
+        for r in tdef.rows:
             out.append(f'<tr><td class="lbl">{esc(r.label)}</td>' +
-                       "".join(f'<td class="small">{esc(ACTIVE_COL_ZH.get(c, c))}</td>'
+                       "".join(f'<td class="small">{esc(tdef.column_labels.get(c, c))}</td>'
                                f'{self.cell_td("active_disclosure", f"{r.id}/{c}")}' for c in r.columns) + "</tr>")
         return f'<table class="tpl" id="t-active_disclosure">{"".join(out)}</table>'
 

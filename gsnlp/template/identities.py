@@ -22,7 +22,14 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from gsnlp.template.tables import APPLICANT_COLUMNS, LEGAL_PERSON_COLUMNS, REVIEW_COLUMNS, result_rows, table_def
+from gsnlp.template.tables import (
+    APPLICANT_COLUMN_NAMES,
+    APPLICANT_COLUMNS,
+    LEGAL_PERSON_COLUMNS,
+    REVIEW_COLUMNS,
+    result_rows,
+    table_def,
+)
 
 __all__ = ["Identity", "FAMILIES", "identities"]
 
@@ -32,9 +39,7 @@ FAMILIES: dict[str, str] = {
     "results": "total_processed = sum of the result rows",
 }
 
-_COLUMN_ZH = {"natural_person": "自然人", "commercial": "商业企业", "research": "科研机构",
-              "social_welfare": "社会公益组织", "legal_service": "法律服务机构", "other_org": "其他组织",
-              "total": "总计"}
+_COLUMN_ZH = APPLICANT_COLUMN_NAMES
 _BLOCK_ZH = {"review": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
              "litigation_after_review": "行政诉讼（复议后起诉）"}
 

@@ -30,6 +30,8 @@ APPLICANT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("total", "总计"),
 )
 LEGAL_PERSON_COLUMNS = ("commercial", "research", "social_welfare", "legal_service", "other_org")
+# Column names for messages: the printed labels, the 其他 column named as the 其他组织 it counts
+APPLICANT_COLUMN_NAMES: dict[str, str] = {**dict(APPLICANT_COLUMNS), "other_org": "其他组织"}
 
 REVIEW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("upheld", "结果维持"),
