@@ -34,7 +34,10 @@ class EncodingError(InputError, UnicodeError):
 
 
 class NotAReportError(InputError):
-    code = "E104"
+    """A readable file that is not an annual report: no template section heading and no template
+    table (a README, a TSV, a catalogue page listing reports, gsnlp's own audit page)."""
+
+    code = "not_a_report"
 
 
 class UnsupportedFormatError(InputError):
@@ -45,6 +48,32 @@ class HostileInputError(InputError):
     """A file that would exhaust time or memory (zip bomb, external entities, …)."""
 
     code = "E106"
+
+
+class InputTooComplexError(HostileInputError):
+    """An input past a size or complexity cap (a table grid of millions of positions, a
+    digit run too long to split): refused before the work, naming the place and the limit."""
+
+    code = "input_too_complex"
+
+
+class DamagedInputError(InputError):
+    """A reader's library failed on the file (a damaged deflate stream, a broken package part):
+    the file is damaged or not what its format says."""
+
+    code = "E109"
+
+
+class NoSuchFileError(InputError, FileNotFoundError):
+    """The input path does not exist (E100 was shared with other causes before)."""
+
+    code = "E107"
+
+
+class NoTextLayerError(InputError):
+    """A PDF whose pages carry no text (scanned images): it needs OCR first."""
+
+    code = "E108"
 
 
 class UnknownNameError(GsnlpError, KeyError):
@@ -82,3 +111,9 @@ class BatchError(GsnlpError, RuntimeError):
     """A batch run could not write its outputs (the inputs themselves are accounted for)."""
 
     code = "E600"
+
+
+class ConfigError(GsnlpError, ValueError):
+    """A setting (environment variable, config value) has a value gsnlp cannot use."""
+
+    code = "E700"

@@ -19,8 +19,14 @@ _DROP = {"\u200b", "\u200c", "\u200d", "\u2060"}
 _FOLD = {"、": "、", "。": "。", "“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-", "－": "-", "〔": "[", "〕": "]"}
 
 
+_ASCII_DIGITS = frozenset("0123456789")
+
+
 @lru_cache(maxsize=65536)
 def normalize_char(ch: str) -> str:
+    """The view of one character. Only the full-width digits ０-９ become ASCII digits:
+    circled (③), parenthesised (⑴), superscript (²), fraction (½) and other compatibility
+    digits keep their own form, so they are text, never a number."""
     if ch in _DROP:
         return ""
     if ch in _SPACES:
@@ -29,7 +35,10 @@ def normalize_char(ch: str) -> str:
         return _FOLD[ch]
     if ch.isascii():
         return ch
-    return unicodedata.normalize("NFKC", ch)
+    out = unicodedata.normalize("NFKC", ch)
+    if not ("\uff10" <= ch <= "\uff19") and any(c in _ASCII_DIGITS for c in out):
+        return ch
+    return out
 
 
 # Characters that map to themselves: ASCII and the CJK ideographs (Extension A and the unified
@@ -40,7 +49,7 @@ _IDENTITY_RANGES = "\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff"
 _MAX_LEARNT = 4096  # beyond this many distinct other characters, fall back to str.translate
 
 
-class _Table(dict):
+class _Table(dict[int, str]):
     """``str.translate`` table filled on first use of each character (``normalize_char``)."""
 
     __slots__ = ()

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from gsnlp.doc import Meta, Notice, Region, Report, Source
-from gsnlp.errors import InputError, NotAReportError
+from gsnlp.errors import GsnlpError, InputError, NotAReportError
+
+if TYPE_CHECKING:
+    from gsnlp.tables.grid import RawRow
 
 
 def _sniff(data: bytes, path: str) -> str:
@@ -17,16 +22,33 @@ def _sniff(data: bytes, path: str) -> str:
     return sniff_format(data, path)
 
 
+MAX_FILE_BYTES = 512 * 1024 * 1024
+"""Largest file ``read`` loads (each reader has its own, smaller cap: HTML 64 MiB, PDF 200 MiB)."""
+
+
 def read(path: str | Path) -> Report:
     """Read and parse one report file (TXT/MD, HTML, DOCX or PDF, recognised from the content)."""
     p = Path(path)
     origin = str(p)
     try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES and p.is_file():
+            from gsnlp.errors import InputTooComplexError
+
+            raise InputTooComplexError(f"the file is {size / 2**20:.0f} MiB (limit {MAX_FILE_BYTES // 2**20} MiB); "
+                                       "no report is this large: check that it is the report", origin=origin)
         data = p.read_bytes()
     except IsADirectoryError:
         raise InputError("is a directory; expected a report file", origin=origin) from None
     except FileNotFoundError:
-        raise InputError("no such file", origin=origin) from None
+        from gsnlp.errors import NoSuchFileError
+
+        raise NoSuchFileError("no such file; check the path", origin=origin) from None
+    except PermissionError:
+        raise InputError("permission denied; make the file readable", origin=origin) from None
+    except OSError as e:  # a device, a broken mount, a name too long, …
+        raise InputError(f"cannot read the file ({e.strerror or type(e).__name__}); check the path",
+                         origin=origin) from None
     return read_bytes(data, origin)
 
 
@@ -42,29 +64,118 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Report:
     if fmt == "html":
         from gsnlp.io.html import read_html as reader
     elif fmt == "docx":
-        from gsnlp.io.docx import read_docx as reader  # type: ignore[no-redef]
+        from gsnlp.io.docx import read_docx as reader
     elif fmt == "pdf":
-        from gsnlp.io.pdf import read_pdf as reader  # type: ignore[no-redef]
+        from gsnlp.io.pdf import read_pdf as reader
+    elif fmt == "image":
+        from gsnlp.io.ocr import read_image as reader
     else:  # pragma: no cover
         raise InputError(f"unsupported format {fmt}", origin=path)
-    text, grids, regions, extra = reader(data, path)
-    return parse_text(text, Source(path, sha, fmt, extra.get("encoding") if isinstance(extra, dict) else None),
-                      grids=grids, regions=regions, extra=extra)
+    text, grids, regions, extra = _run_reader(reader, fmt, data, path)
+    report = parse_text(text, Source(path, sha, fmt, extra.get("encoding") if isinstance(extra, dict) else None),
+                        grids=grids, regions=regions, extra=extra)
+    if isinstance(extra, dict) and extra.get("ocr"):
+        from gsnlp.io.ocrcheck import check_ocr
+
+        report = check_ocr(report)  # the template arithmetic checks the digits OCR read
+    return report
 
 
-def parse_text(text: str, source: Source | None = None, *, grids=None, regions=None, extra=None) -> Report:
+def _run_reader(reader: Any, fmt: str, data: bytes, path: str) -> Any:
+    """Call a structured reader; whatever escapes it becomes a gsnlp error naming the file.
+
+    A reader raises gsnlp errors itself for what it recognises; anything else is a library
+    failing on a damaged file (zlib.error, struct.error, a KeyError from a package part), or the
+    input exhausting a resource (MemoryError, RecursionError).
+    """
+    from gsnlp.errors import DamagedInputError, GsnlpError, InputTooComplexError
+
+    try:
+        return reader(data, path)
+    except GsnlpError:
+        raise
+    except (MemoryError, RecursionError) as e:
+        what = "memory" if isinstance(e, MemoryError) else "stack (nesting too deep)"
+        raise InputTooComplexError(f"reading the {fmt.upper()} ran out of {what}; the file is far more complex than "
+                                   "a report; check that it is the report you meant", origin=path) from e
+    except Exception as e:  # the point is to name the file and the cause
+        where = _last_frame(e)
+        raise DamagedInputError(f"the {fmt.upper()} reader failed ({type(e).__name__}: {str(e)[:200]}"
+                                f"{' at ' + where if where else ''}); the file is probably damaged: re-save or "
+                                "re-export it; if it opens fine elsewhere, report it as a gsnlp bug with the file",
+                                origin=path) from e
+
+
+def _last_frame(e: BaseException) -> str:
+    import traceback
+
+    frames = traceback.extract_tb(e.__traceback__)
+    if not frames:
+        return ""
+    f = frames[-1]
+    return f"{Path(f.filename).name}:{f.lineno} in {f.name}"
+
+
+def _not_a_report(text: str, n_sections: int, tables: dict[str, Any], source: Source, template: str) -> None:
+    """Refuse a file with no template table and no template section heading (or a tab-separated
+    data file where one heading turns up in a cell): a README, a TSV, a catalogue page.
+
+    A table the parser could not locate still counts when its labels are in the text (the
+    template was recognised from them, or the pre-2019 statistics table's 指标名称/计量单位):
+    a report whose line breaks were lost is a report with a reading problem, not a non-report.
+    """
+    from gsnlp.io.sniff import looks_tabular
+
+    if any(getattr(t, "found", False) for t in tables.values()):
+        return
+    tabular = source.format in ("txt", "md") and looks_tabular(text)
+    if not tabular:
+        if n_sections:
+            return
+        from gsnlp.segment.meta import PRE2019_MARKS, detect_template
+
+        # the whole text, not only the body the metadata reader chose (a crawler header may swallow it)
+        if (template in ("2021", "2019") or detect_template(text, None) in ("2021", "2019")
+                or sum(1 for m in PRE2019_MARKS if m in text) >= 2):
+            return
+    why = ("it is a tab-separated data file (the same number of tabs on most lines)" if tabular else
+           "none of the six section headings (一、总体情况 … 六、其他需要报告的事项)")
+    raise NotAReportError(
+        f"this does not look like a 政府信息公开工作年度报告: {why} and no template table; check that the file is "
+        "the report itself (not a list of reports, a README or a data file)", origin=source.path)
+
+
+def parse_text(text: str, source: Source | None = None, *, grids: list[list[RawRow]] | None = None,
+               regions: Sequence[Region] | None = None, extra: dict[str, Any] | None = None) -> Report:
     """Segment and parse a report whose text is already decoded.
 
     ``grids`` are table grids found by a structural reader (HTML/DOCX/PDF); without them the
     tables are read from the text layouts.
     """
+    source = source or Source("<text>", hashlib.sha256(text.encode("utf-8")).hexdigest(), "txt", "utf-8")
+    try:
+        return _parse(text, source, grids, regions, extra)
+    except GsnlpError as e:
+        raise _naming_file(e, source.path) from e.__cause__
+
+
+def _naming_file(e: GsnlpError, path: str) -> GsnlpError:
+    """A stage's error names its place in the report (``table applications row …``); the file
+    is added in front, so every error of the read path names the file."""
+    if path in str(e):
+        return e
+    e.origin = f"{path}: {e.origin}" if e.origin else path
+    e.args = (f"[{e.code}] {e.origin}: {e.message}",)
+    return e
+
+
+def _parse(text: str, source: Source, grids: Any, regions: Any, extra: Any) -> Report:
     from gsnlp.segment.meta import read_meta
     from gsnlp.segment.regions import find_regions
     from gsnlp.segment.sections import find_sections
     from gsnlp.tables.align import align_notices, tables_from_grids
     from gsnlp.tables.text_tables import parse_text_tables
 
-    source = source or Source("<text>", hashlib.sha256(text.encode("utf-8")).hexdigest(), "txt", "utf-8")
     origin = source.path
     if not text.strip():
         from gsnlp.errors import EmptyInputError
@@ -80,12 +191,18 @@ def parse_text(text: str, source: Source | None = None, *, grids=None, regions=N
         raise NotAReportError(
             "this does not look like a 政府信息公开工作年度报告: no title with 年度报告, none of the six section "
             "headings (一、总体情况 … 六、其他需要报告的事项) and no template table; check the file", origin=origin)
+    if meta.template in ("2021", "2019"):  # sections whose heading is missing: placed by the segmentation model
+        from gsnlp.segment.model import fill_missing_sections
+
+        sections, notices = fill_missing_sections(text, sections, notices, regs)
     if grids:
         tables = tables_from_grids(grids, meta.template, text)
-        notices += align_notices(grids, meta.template)
+        if meta.template in ("2021", "2019"):  # other templates have no template tables to align to
+            notices += align_notices(grids, meta.template)
     else:
         tables, tnotes = parse_text_tables(text, sections, meta.template, regs)
         notices += tnotes
+    _not_a_report(text, n_found, tables, source, meta.template)
     ext = dict(extra or {})
     if meta.template == "pre2019":
         from gsnlp.tables.legacy import statistics_table
@@ -104,4 +221,4 @@ def parse_text(text: str, source: Source | None = None, *, grids=None, regions=N
     return Report(text, source, meta, tuple(sections), tables, tuple(regs), tuple(notices), ext)
 
 
-__all__ = ["read", "read_bytes", "parse_text", "Meta"]
+__all__ = ["Meta", "parse_text", "read", "read_bytes"]

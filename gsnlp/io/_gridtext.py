@@ -106,24 +106,62 @@ class TextBuilder:
         return "".join(self._parts)
 
 
-def expand_spans(rows: list[list[tuple[PendingCell, int, int]]]) -> list[list[PendingCell]]:
+MAX_GRID_CELLS = 400_000
+"""Positions (rows × columns, merged ones included) one table may have. The largest template
+table is about 30 × 12; a grid past this is a span attack (``colspan=99999`` on every row), and
+refusing it keeps the time and memory of a page bounded."""
+
+
+def check_grid_size(n_rows: int, width: int, origin: str | None, where: str) -> None:
+    """Raise ``InputTooComplexError`` when a table of ``n_rows`` × ``width`` is past the cap."""
+    if n_rows * width > MAX_GRID_CELLS:
+        from gsnlp.errors import InputTooComplexError
+
+        raise InputTooComplexError(f"{where}: a table of {n_rows} rows × {width} columns after expanding its "
+                                   f"merged cells ({n_rows * width} positions, limit {MAX_GRID_CELLS}); no report "
+                                   "table is this large: check the spans of its cells", origin=origin)
+
+
+def expand_spans(rows: list[list[tuple[PendingCell, int, int]]], origin: str | None = None,
+                 where: str = "table") -> list[list[PendingCell]]:
     """Lay out cells with (rowspan, colspan) on a grid; covered positions become merged.
 
     ``rows`` holds, per source row, (cell, rowspan, colspan) in reading order. Short rows are
     padded with merged positions (no cell there), never with blanks.
+
+    Spans are clamped to the real grid: a rowspan to the rows that follow, a colspan to the
+    widest row once each span is cut to the largest count of cells in a row (a publisher's
+    ``colspan=99`` on a title row means "all of them"); a position already covered is never
+    overwritten. The work is bounded by the grid
+    size, which is checked against ``MAX_GRID_CELLS`` before it is filled.
     """
+    n = len(rows)
+    max_cells = max((len(r) for r in rows), default=0)
+    # the widest a row can be once its spans are clamped: an upper bound of the grid width
+    width_bound = max((sum(max(1, min(cs, max_cells)) for _c, _rs, cs in r) for r in rows), default=0)
+    check_grid_size(n, width_bound, origin, where)
     grid: dict[tuple[int, int], PendingCell] = {}
     width = 0
+    work = 0
     for r, row in enumerate(rows):
         c = 0
         for cell, rs, cs in row:
             while (r, c) in grid:
                 c += 1
-            rs = max(1, min(rs, len(rows) - r))
-            cs = max(1, min(cs, 1000))
+            rs = max(1, min(rs, n - r))
+            cs = max(1, min(cs, width_bound - c))  # never past the widest row
+            # a rowspan reaching far down is as large as the grid; the cap above bounds it
+            check_grid_size(n, c + cs, origin, where)
+            work += rs * cs
+            if work > 4 * MAX_GRID_CELLS:  # overlapping spans: each visit is bounded, their sum too
+                check_grid_size(n, MAX_GRID_CELLS, origin, where)
             for dr in range(rs):
                 for dc in range(cs):
-                    grid[(r + dr, c + dc)] = cell if dr == 0 and dc == 0 else PendingCell("", cell.where, True)
+                    pos = (r + dr, c + dc)
+                    if pos in grid:
+                        continue
+                    grid[pos] = cell if dr == 0 and dc == 0 else PendingCell("", cell.where, True)
             c += cs
             width = max(width, c)
-    return [[grid.get((r, c), PendingCell("", None, True)) for c in range(width)] for r in range(len(rows))]
+    check_grid_size(n, width, origin, where)
+    return [[grid.get((r, c), PendingCell("", None, True)) for c in range(width)] for r in range(n)]

@@ -30,21 +30,34 @@ def _utf16_guess(data: bytes) -> str | None:
     return None
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
-_IMPLAUSIBLE = re.compile(r"[^\x20-\x7e\t\n\r\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\xa0\xb7\xd7\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\ufffd]")
+# What a report (or any text) is made of: ASCII, Latin letters with accents and combining marks,
+# Greek/Cyrillic, general punctuation, symbols (①②, arrows, box drawing), CJK of every block,
+# kana, full-width forms. Private-use and C1 control characters are what mis-decoding yields.
+_IMPLAUSIBLE = re.compile(
+    "[^\x20-\x7e\t\n\r\x0b\x0c\x1c-\x1f\xa0-\u024f\u0300-\u036f\u0370-\u04ff\u1e00-\u1eff"
+    "\u2000-\u2bff\u2e80-\u2fdf\u3000-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe10-\ufe6f"
+    "\uff00-\uffef\U00020000-\U0003134f]")
+_BLANK = " \t\r\n\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
+         "\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\x00"
+
+
+_SAMPLE = 1 << 20  # characters looked at: the ratios of a report's first MiB are those of the whole
 
 
 def _control_ratio(text: str) -> float:
+    text = text[:_SAMPLE]
     if not text:
         return 0.0
-    return len(_CONTROL.findall(text)) / len(text)
+    return (len(text) - len(_CONTROL.sub("", text))) / len(text)  # sub, not findall: no list of matches
 
 
 def _plausible(text: str) -> float:
     """Share of characters a Chinese report is made of (CJK, ASCII, CJK punctuation, spaces)."""
+    text = text[:_SAMPLE]
     if not text:
         return 0.0
-    return 1 - len(_IMPLAUSIBLE.findall(text)) / len(text)
+    return len(_IMPLAUSIBLE.sub("", text)) / len(text)
 
 
 def _utf16_plausible(data: bytes) -> bool:
@@ -59,11 +72,36 @@ def _utf16_plausible(data: bytes) -> bool:
     return False
 
 
+def _empty(origin: str, what: str = "no text at all") -> EmptyInputError:
+    return EmptyInputError(f"the file is empty ({what}); expected a report as text, HTML, DOCX or PDF",
+                           origin=origin)
+
+
+def _whitespace_only(data: bytes) -> bool:
+    """Only whitespace (any Unicode space, in UTF-8, UTF-16 or UTF-32, BOM included)."""
+    if not data.strip(b" \t\r\n\x00\x0b\x0c\x1c\x1d\x1e\x1f"):
+        return True
+    for enc in ("utf-8-sig", "utf-16", "utf-32"):
+        if data[:4096].decode(enc, errors="ignore").strip(_BLANK):
+            continue  # text in the first 4 KiB: no need to decode the whole file
+        try:
+            if not data.decode(enc).strip(_BLANK):
+                return True
+        except UnicodeError:
+            continue
+    return False
+
+
 def decode(data: bytes, origin: str) -> tuple[str, str]:
-    """Return (text, encoding). Raises a clear InputError for empty, binary or undecodable data."""
-    if not data or not data.strip(b" \t\r\n\x00"):
-        raise EmptyInputError("the file is empty (no text at all); expected a report as text, HTML, DOCX or PDF",
-                              origin=origin)
+    """Return (text, encoding). Raises a clear InputError for empty, binary or undecodable data.
+
+    Whitespace-only input (spaces, tabs, form feeds, U+3000, a lone BOM) is empty, not binary.
+    Valid UTF-8 is taken as UTF-8 unless it is full of control characters (combining accents,
+    Latin or Greek text are text). Big5 is tried after GB18030, so traditional-Chinese files
+    are read rather than rejected.
+    """
+    if not data or _whitespace_only(data):
+        raise _empty(origin, "no text at all" if not data else "only whitespace")
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
@@ -84,7 +122,7 @@ def decode(data: bytes, origin: str) -> tuple[str, str]:
                                "pass the report as .txt/.html/.docx/.pdf", origin=origin)
     errors = []
     scored: list[tuple[float, str, str]] = []
-    for enc in ("utf-8", "gb18030", "utf-16-le", "utf-16-be"):
+    for enc in ("utf-8", "gb18030", "big5", "utf-16-le", "utf-16-be"):
         if enc.startswith("utf-16") and len(data) % 2:
             continue
         try:
@@ -93,8 +131,8 @@ def decode(data: bytes, origin: str) -> tuple[str, str]:
             errors.append(f"{enc} fails at byte {e.start}")
             continue
         score = _plausible(text)
-        if enc == "utf-8" and score > 0.9:
-            return text, enc  # strict UTF-8 success is itself strong evidence
+        if enc == "utf-8" and (score > 0.9 or (not text.isascii() and _control_ratio(text) < 0.01)):
+            return text, enc  # strict UTF-8 success of non-ASCII text is itself strong evidence
         scored.append((score, enc, text))
     if scored:
         score, enc, text = max(scored, key=lambda x: x[0])
@@ -102,5 +140,5 @@ def decode(data: bytes, origin: str) -> tuple[str, str]:
             return text, enc
         raise BinaryInputError(f"decodes best as {enc} but only {score:.0%} of it looks like text; "
                                "this is not a text report", origin=origin)
-    raise EncodingError("cannot decode the text as UTF-8, UTF-16 or GB18030/GBK (" + "; ".join(errors) +
+    raise EncodingError("cannot decode the text as UTF-8, UTF-16, GB18030/GBK or Big5 (" + "; ".join(errors) +
                         "); re-save it as UTF-8", origin=origin)

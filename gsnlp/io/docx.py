@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from typing import Any
 
 from gsnlp.doc import Region
-from gsnlp.errors import EmptyInputError, HostileInputError, InputError, MissingExtraError
-from gsnlp.io._gridtext import PendingCell, TextBuilder, join_lines
+from gsnlp.errors import DamagedInputError, EmptyInputError, HostileInputError, InputError, MissingExtraError
+from gsnlp.io._gridtext import PendingCell, TextBuilder, check_grid_size, join_lines
+from gsnlp.io.sniff import zip_damage
 from gsnlp.tables.grid import RawRow
 
 MAX_MEMBERS = 2000
@@ -42,9 +44,9 @@ def check_zip(data: bytes, origin: str) -> dict[str, bytes]:
     """
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as e:
-        raise InputError(f"not a readable .docx (damaged zip: {e}); re-save the document from Word", origin=origin) \
-            from None
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error) as e:
+        raise DamagedInputError(f"not a readable .docx: {zip_damage(e)}; re-download it or re-save it from Word",
+                                origin=origin) from None
     with z:
         infos = z.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -70,9 +72,9 @@ def check_zip(data: bytes, origin: str) -> dict[str, bytes]:
             try:
                 with z.open(info) as f:
                     blob = f.read(MAX_MEMBER_BYTES + 1)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as e:
-                raise InputError(f"cannot read part {info.filename} ({e}); the .docx is damaged", origin=origin) \
-                    from None
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib.error, ValueError) as e:
+                raise DamagedInputError(f"cannot read part {info.filename}: {zip_damage(e)}; re-download the .docx or "
+                                        "re-save it from Word", origin=origin) from None
             except RuntimeError as e:  # encrypted member
                 raise InputError(f"part {info.filename} is encrypted ({e}); save an unprotected copy",
                                  origin=origin) from None
@@ -138,55 +140,83 @@ def _val(el: Any, child: str, default: str | None = None) -> str | None:
     c = el.find(f"{W}{child}")
     if c is None:
         return default
-    return c.get(f"{W}val", default)
+    v = c.get(f"{W}val", default)
+    return None if v is None else str(v)
 
 
-def _table_rows(tbl: Any) -> list[list[PendingCell]]:
-    """The grid of a w:tbl with gridSpan/vMerge/gridBefore/gridAfter expanded."""
-    grid: list[list[PendingCell]] = []
-    owner: dict[int, PendingCell] = {}  # grid column -> the cell a vMerge continuation joins
-    width = len(tbl.findall(f"{W}tblGrid/{W}gridCol"))
+def _int_attr(el: Any, child: str, default: int) -> int:
+    """An integer property (gridSpan, gridBefore, …): ASCII digits only, else the default."""
+    v = _val(el, child) if el is not None else None
+    if v is None:
+        return default
+    v = v.strip()
+    return int(v) if v.isascii() and v.isdigit() and len(v) <= 6 else default
+
+
+def _table_rows(tbl: Any, origin: str | None = None, where: str = "table") -> list[list[PendingCell]]:
+    """The grid of a w:tbl with gridSpan/vMerge/gridBefore/gridAfter expanded.
+
+    Spans are clamped to the real grid: the columns of ``w:tblGrid`` (or, without one, the
+    widest row's count of cells); a ``gridSpan=1000`` on 10,000 rows costs 10,000 positions,
+    not ten million. The grid size is checked against ``MAX_GRID_CELLS``.
+    """
+    trs = tbl.findall(f"{W}tr")
     tree = tbl.getroottree()
-    for tr in tbl.findall(f"{W}tr"):
-        row: list[PendingCell] = []
-        trpr = tr.find(f"{W}trPr")
-        before = int(_val(trpr, "gridBefore", "0") or 0) if trpr is not None else 0
-        after = int(_val(trpr, "gridAfter", "0") or 0) if trpr is not None else 0
-        for _ in range(min(before, 1000)):
-            row.append(PendingCell("", None, True))  # no cell there
+    tbl_path = tree.getpath(tbl)
+    rows_tcs = []
+    paths: dict[Any, str] = {}  # XPath of each cell, built per row: getpath per cell is quadratic in a row
+    for i, tr in enumerate(trs, 1):
+        tr_path = f"{tbl_path}/w:tr[{i}]" if len(trs) > 1 else f"{tbl_path}/w:tr"
         tcs = [el for el in tr if el.tag == f"{W}tc"]
+        for k, tc in enumerate(tcs, 1):
+            paths[tc] = f"{tr_path}/w:tc[{k}]" if len(tcs) > 1 else f"{tr_path}/w:tc"
         # cells wrapped in content controls (w:sdt/w:sdtContent/w:tc)
         if not tcs:
             tcs = tr.findall(f".//{W}tc")
+        rows_tcs.append((tr, tcs))
+    first = next(iter(paths), None)
+    if first is not None and paths[first] != tree.getpath(first):  # another prefix than w:
+        paths = {}
+    declared = len(tbl.findall(f"{W}tblGrid/{W}gridCol"))
+    max_cells = max((len(t) for _tr, t in rows_tcs), default=0)
+    width_cap = max(declared, max_cells, 1)
+    check_grid_size(len(trs), width_cap, origin, where)
+    grid: list[list[PendingCell]] = []
+    owner: dict[int, PendingCell] = {}  # grid column -> the cell a vMerge continuation joins
+    for tr, tcs in rows_tcs:
+        row: list[PendingCell] = []
+        trpr = tr.find(f"{W}trPr")
+        before = min(_int_attr(trpr, "gridBefore", 0), width_cap)
+        after = _int_attr(trpr, "gridAfter", 0)
+        for _ in range(before):
+            row.append(PendingCell("", None, True))  # no cell there
         for tc in tcs:
-            where = {"path": tree.getpath(tc)}
             tcpr = tc.find(f"{W}tcPr")
-            span = 1
+            # clamp to the columns left in the real grid (at least one: a cell is never dropped)
+            span = max(1, min(_int_attr(tcpr, "gridSpan", 1), width_cap - len(row)))
             vmerge = None
             if tcpr is not None:
-                try:
-                    span = max(1, min(int(_val(tcpr, "gridSpan", "1") or 1), 1000))
-                except ValueError:
-                    span = 1
                 vm = tcpr.find(f"{W}vMerge")
                 if vm is not None:
                     vmerge = vm.get(f"{W}val", "continue")
+            where_tc = {"path": paths.get(tc) or tree.getpath(tc)}
             col = len(row)
             if vmerge == "continue":
                 for k in range(span):
                     cov = owner.get(col + k)
-                    row.append(PendingCell("", cov.where if cov else where, True))
+                    row.append(PendingCell("", cov.where if cov else where_tc, True))
                 continue
-            cell = PendingCell(_cell_text(tc), where)
+            cell = PendingCell(_cell_text(tc), where_tc)
             row.append(cell)
             for _ in range(span - 1):
-                row.append(PendingCell("", where, True))
+                row.append(PendingCell("", where_tc, True))
             for k in range(span):
                 owner[col + k] = cell
-        for _ in range(min(after, 1000)):
+        for _ in range(max(0, min(after, width_cap - len(row)))):
             row.append(PendingCell("", None, True))
         grid.append(row)
-    width = max([width] + [len(r) for r in grid])
+    width = max([declared] + [len(r) for r in grid])
+    check_grid_size(len(grid), width, origin, where)
     return [r + [PendingCell("", None, True)] * (width - len(r)) for r in grid]
 
 
@@ -202,9 +232,9 @@ def read_docx(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Reg
         # python-docx finds the main document part through the package relationships (it is
         # not always word/document.xml); every part was checked for size and DTDs above
         document = docx.Document(io.BytesIO(data))
-    except Exception as e:  # python-docx raises KeyError/ValueError/PackageNotFoundError on damaged packages
-        raise InputError(f"not a readable Word document ({type(e).__name__}: {e}); re-save it as .docx",
-                         origin=origin) from None
+    except Exception as e:  # noqa: BLE001 - python-docx raises KeyError/ValueError/PackageNotFoundError/zlib.error
+        raise DamagedInputError(f"not a readable Word document ({type(e).__name__}: {str(e)[:200]}); re-save it as "
+                                ".docx", origin=origin) from None
     root = document.element
     body = root.find(f"{W}body")
     if body is None:
@@ -221,7 +251,7 @@ def read_docx(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Reg
         elif el.tag == f"{W}tbl":
             # nested tables come after their parent
             for t in el.iter(f"{W}tbl"):
-                rows = _table_rows(t)
+                rows = _table_rows(t, origin, f"table {len(grids) + 1} ({t.getroottree().getpath(t)})")
                 if rows:
                     grids.append(tb.table(rows))
         elif el.tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}ins", f"{W}smartTag"):

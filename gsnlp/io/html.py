@@ -24,9 +24,16 @@ import codecs
 import re
 from typing import Any
 
-from gsnlp.errors import EmptyInputError, EncodingError, HostileInputError, InputError, MissingExtraError
-from gsnlp.io._gridtext import PendingCell, TextBuilder, clean_inline, expand_spans, join_lines
 from gsnlp.doc import Region
+from gsnlp.errors import (
+    EmptyInputError,
+    EncodingError,
+    HostileInputError,
+    InputError,
+    MissingExtraError,
+    NotAReportError,
+)
+from gsnlp.io._gridtext import PendingCell, TextBuilder, clean_inline, expand_spans, join_lines
 from gsnlp.tables.grid import RawRow
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -62,6 +69,10 @@ _CJKISH = "\u4e00-\u9fff\u3000-\u303f\uff00-\uffef0-9"
 _SOURCE_BREAK = re.compile(rf"(?<=[{_CJKISH}])[ \t\r\f\v]*\n[ \t\r\n\f\v]*(?=[{_CJKISH}])")
 
 
+_NOT_WEB_CHARSETS = frozenset({"utf-7", "idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined",
+                               "charmap"})
+
+
 def _norm_charset(name: str) -> str | None:
     n = name.strip().lower()
     if n in _GB_ALIASES:
@@ -69,9 +80,16 @@ def _norm_charset(name: str) -> str | None:
     if n in ("utf8", "utf-8", "unicode-1-1-utf-8"):
         return "utf-8"
     try:
-        return codecs.lookup(n).name
+        info = codecs.lookup(n)
     except LookupError:
         return None
+    # hex, rot13, zlib, uu, base64, bz2, … are codecs but not text encodings, and Python's
+    # escape/IDNA codecs are no web charsets: an unknown charset
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_WEB_CHARSETS:
+        return None
+    if info.name.startswith(("utf-16", "utf-32")):
+        return "utf-8"  # WHATWG: a <meta> cannot declare UTF-16/32 (the bytes to read it are ASCII)
+    return info.name
 
 
 def decode_html(data: bytes, origin: str) -> tuple[str, dict[str, str]]:
@@ -88,13 +106,15 @@ def decode_html(data: bytes, origin: str) -> tuple[str, dict[str, str]]:
     info: dict[str, str] = {}
     if m:
         declared = m.group(1).decode("ascii", "replace")
-        enc = _norm_charset(declared)
+        meta_enc = _norm_charset(declared)
         info["declared_encoding"] = declared
-        if enc is not None:
+        if meta_enc is not None:
             try:
-                return data.decode(enc), {**info, "encoding": enc, "encoding_from": "meta"}
-            except UnicodeDecodeError:
+                return data.decode(meta_enc), {**info, "encoding": meta_enc, "encoding_from": "meta"}
+            except (UnicodeError, ValueError, TypeError, LookupError):
                 info["encoding_note"] = f"the page declares {declared} but is not valid {declared}; sniffed instead"
+        else:
+            info["encoding_note"] = f"the page declares {declared}, which is not a text encoding; sniffed instead"
     for enc in ("utf-8", "gb18030"):
         try:
             return data.decode(enc), {**info, "encoding": enc, "encoding_from": "sniff"}
@@ -102,6 +122,22 @@ def decode_html(data: bytes, origin: str) -> tuple[str, dict[str, str]]:
             continue
     raise EncodingError("the page is neither valid UTF-8 nor GB18030/GBK/GB2312 and declares no usable charset; "
                         "re-save it as UTF-8", origin=origin)
+
+
+def _strip_doctype(text: str) -> str:
+    """Remove a leading <!DOCTYPE …> with its internal subset (``[ <!ENTITY …> ]``): the HTML
+    parser ends the declaration at the first ">", leaving "]>" debris in the report text.
+    Linear (str.find); entities are never expanded."""
+    head = text.lstrip()
+    if head[:9].lower() != "<!doctype":
+        return text
+    start = len(text) - len(head)
+    gt = text.find(">", start)
+    br = text.find("[", start)
+    if br >= 0 and (gt < 0 or br < gt):
+        close = text.find("]", br)
+        gt = text.find(">", close) if close >= 0 else -1
+    return text[:start] if gt < 0 else text[:start] + text[gt + 1:]
 
 
 def _strip_raw(text: str) -> str:
@@ -216,9 +252,7 @@ class _Walker:
             self.table(el)
             return
         block = tag in _BLOCK
-        if tag == "br":
-            self.flush()
-        elif block:
+        if tag == "br" or block:
             self.flush()
         if el.text and tag:
             self.buf.append(el.text)
@@ -239,19 +273,23 @@ class _Walker:
                 if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
                     continue
                 path = td.get("data-gsnlp-path") or ""
-                row.append((PendingCell(_cell_text(td), {"path": path}), _span(td.get("rowspan")),
+                row.append((PendingCell(_cell_text(td, self.origin), {"path": path}), _span(td.get("rowspan")),
                             _span(td.get("colspan"))))
             rows.append(row)
         if not any(rows):
             return
-        self.grids.append(self.tb.table(expand_spans(rows)))
+        self.grids.append(self.tb.table(expand_spans(rows, self.origin, f"table {len(self.grids) + 1}")))
+
+
+_SPAN_DIGITS = re.compile(r"[0-9]{1,6}")
 
 
 def _span(v: str | None) -> int:
-    try:
-        return max(1, min(int(str(v).strip().rstrip(";")), 1000))
-    except (TypeError, ValueError):
-        return 1
+    """A rowspan/colspan attribute: its leading ASCII digits (browsers read ``2;`` and ``3px`` so),
+    at most 1000 (HTML's own limit for colspan); anything else is 1. Never ``int()`` of a long
+    or non-ASCII digit string."""
+    m = _SPAN_DIGITS.match(str(v or "").strip())
+    return max(1, min(int(m.group()), 1000)) if m else 1
 
 
 def _rows(table: Any) -> list[Any]:
@@ -273,7 +311,7 @@ def _is_layout_table(table: Any) -> bool:
     return any(t is not table for t in table.iter("table"))
 
 
-def _cell_text(td: Any) -> str:
+def _cell_text(td: Any, origin: str | None = None) -> str:
     """A cell's text: its block children (<p>, <div>, <br>) are lines joined without spaces."""
     lines: list[str] = []
     buf: list[str] = []
@@ -285,7 +323,8 @@ def _cell_text(td: Any) -> str:
 
     def rec(el: Any, depth: int) -> None:
         if depth > MAX_DEPTH:
-            raise HostileInputError("a table cell nests elements too deep", origin=None)
+            raise HostileInputError(f"a table cell ({td.get('data-gsnlp-path') or 'td'}) nests elements deeper than "
+                                    f"{MAX_DEPTH}; not a report page", origin=origin)
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "br" or tag in _BLOCK:
             push()
@@ -306,6 +345,31 @@ def _cell_text(td: Any) -> str:
             buf.append(c.tail)
     push()
     return join_lines(lines)
+
+
+def _mark_cell_paths(root: Any) -> None:
+    """Set ``data-gsnlp-path`` on every td/th: the XPath ``getpath`` gives, in one walk.
+
+    ``getpath`` per cell counts the cell's preceding siblings, which is quadratic in a row of
+    tens of thousands of cells (40,000 cells: 7 s); here each element's index among its
+    same-tag siblings is counted once.
+    """
+    stack: list[tuple[Any, str]] = [(root, "/" + root.tag)]
+    while stack:
+        el, path = stack.pop()
+        kids = [c for c in el if isinstance(c.tag, str)]
+        if not kids:
+            continue
+        total: dict[str, int] = {}
+        for c in kids:
+            total[c.tag] = total.get(c.tag, 0) + 1
+        seen: dict[str, int] = {}
+        for c in kids:
+            k = seen[c.tag] = seen.get(c.tag, 0) + 1
+            cpath = f"{path}/{c.tag}[{k}]" if total[c.tag] > 1 else f"{path}/{c.tag}"
+            if c.tag in ("td", "th"):
+                c.set("data-gsnlp-path", cpath)
+            stack.append((c, cpath))
 
 
 def _meta(root: Any) -> dict[str, str]:
@@ -333,6 +397,7 @@ def read_html(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Reg
     text, info = decode_html(data, origin)
     # lxml refuses str input that declares an encoding; it is decoded already
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    text = _strip_doctype(text)
     # scripts and styles go before parsing: megabytes of them must not reach libxml2's text limits
     text = _strip_raw(text)
     lh = _etree()
@@ -340,15 +405,17 @@ def read_html(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Reg
                            recover=True, default_doctype=False)
     try:
         root = lh.document_fromstring(text, parser=parser)
-    except Exception as e:  # lxml raises ParserError/XMLSyntaxError on an empty document
+    except Exception as e:  # noqa: BLE001 - lxml raises ParserError/XMLSyntaxError on an empty document
         raise InputError(f"cannot parse the page as HTML ({e})", origin=origin) from None
     if any("Excessive depth" in str(err.message) or "huge" in str(err.message).lower() for err in parser.error_log):
         raise HostileInputError("the page nests elements deeper than any report page (libxml2 stopped at its depth "
                                 "limit); not a report page", origin=origin)
     meta = _meta(root)
+    if meta.get("title", "").startswith("审核报告") and "gsnlp check" in root.text_content():
+        raise NotAReportError("this is an audit page written by gsnlp check, not a 政府信息公开工作年度报告; parse "
+                              "the report it was made from", origin=origin)
     tree = root.getroottree()
-    for td in root.iter("td", "th"):
-        td.set("data-gsnlp-path", tree.getpath(td))
+    _mark_cell_paths(root)
     for bad in list(root.iter(*_DROP_TAGS)):
         if bad.getparent() is not None:
             bad.drop_tree()
