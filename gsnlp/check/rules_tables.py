@@ -255,7 +255,8 @@ def t2_regulation_power(ctx: Context) -> Iterator[Finding]:
     if vals is None:
         # a run-together row whose every reading is above 0 still says that 规章 were made
         sure = {a: min(Decimal(x) for x in ctx.cell(a).candidates) for a in missing
-                if ctx.cell(a).kind == "ambiguous" and ctx.cell(a).candidates}
+                if ctx.cell(a).kind == "ambiguous" and ctx.cell(a).candidates
+                and all(x.isascii() and x.isdigit() for x in ctx.cell(a).candidates)}
         if power is False and any(v > 0 for v in sure.values()):
             vals = {a: sure.get(a, Decimal(0)) for a in addrs}
             lenient = False

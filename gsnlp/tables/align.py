@@ -265,8 +265,10 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef, text: str | None = None
             # assigned a value by position; every cell may hold any of the row's values.
             cands = tuple(sorted({str(make_cell(v.text).value) for v in short if make_cell(v.text).kind == "number"}))
             s0, s1 = short[0].start, short[-1].end
-            raw = text[s0:s1] if text is not None and s0 is not None and s1 is not None else " ".join(
-                v.text.strip() for v in short)
+            if text is not None and s0 is not None and s1 is not None:
+                raw = text[s0:s1]
+            else:  # no source text to point into: the cells' texts, and no span claimed
+                raw, s0, s1 = " ".join(v.text.strip() for v in short), None, None
             for col in row.columns:
                 cells[f"{row.id}/{col}"] = Cell("ambiguous", raw, None, s0, s1, cands, doubt="aligned")
             if len(short) == n - 1:
@@ -510,7 +512,7 @@ def tables_from_grids(grids: list[list[RawRow]], template: str, text: str = "") 
         if tid not in by_table:
             out[tid] = Table(tid, template, complete(tdef, {}), found=False)
             continue
-        cells, _notices, span = align(by_table[tid], tdef)
+        cells, _notices, span = align(by_table[tid], tdef, text or None)
         out[tid] = Table(tid, template, complete(tdef, cells), True, span[0] if span else None,
                          span[1] if span else None, "grid")
     return out

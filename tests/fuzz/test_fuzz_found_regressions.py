@@ -197,8 +197,6 @@ def test_pdf_page_of_100k_drawing_operators_is_bounded(tmp_path: Path) -> None:
 
 # --- found by the fuzz run (experiments/fuzz), outside the readers ----------------------------
 
-@pytest.mark.xfail(reason="issue 19 (tables + check helpers): a run-together row with 无 gives an ambiguous cell "
-                          "whose candidates hold '无'; rule t2.regulation_power calls Decimal('无')", strict=False)
 def test_check_survives_run_together_marker_candidates(tmp_path: Path) -> None:
     sys.path.insert(0, str(Path(__file__).parent))
     from gsnlp_fuzz import make_input

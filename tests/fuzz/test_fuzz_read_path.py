@@ -103,8 +103,6 @@ def test_fuzz_spans_inside_the_text(family: str, seed: int) -> None:
     assert outside == [], f"{family}/{seed}"
 
 
-@pytest.mark.xfail(reason="issue 19 (tables helper): an ambiguous/aligned cell's raw is its candidates or its "
-                          "cells joined by spaces, not text[start:end]", strict=False)
 @FUZZ
 @given(family=st.sampled_from(["broken_html", "broken_docx", "splice"]), seed=SEEDS)
 def test_fuzz_cell_raw_is_the_text_at_its_span(family: str, seed: int) -> None:
