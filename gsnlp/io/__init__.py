@@ -99,11 +99,27 @@ def _run_reader(reader: Any, fmt: str, data: bytes, path: str) -> Any:
         raise InputTooComplexError(f"reading the {fmt.upper()} ran out of {what}; the file is far more complex than "
                                    "a report; check that it is the report you meant", origin=path) from e
     except Exception as e:  # the point is to name the file and the cause
+        if _our_bug(e):
+            raise  # a programming error in gsnlp's own code is a bug (exit 70), never "damaged input"
         where = _last_frame(e)
         raise DamagedInputError(f"the {fmt.upper()} reader failed ({type(e).__name__}: {str(e)[:200]}"
                                 f"{' at ' + where if where else ''}); the file is probably damaged: re-save or "
                                 "re-export it; if it opens fine elsewhere, report it as a gsnlp bug with the file",
                                 origin=path) from e
+
+
+_BUG_TYPES = (TypeError, AttributeError, NameError, AssertionError, ImportError, NotImplementedError)
+
+
+def _our_bug(e: BaseException) -> bool:
+    """A programming error raised in gsnlp's own code (not in a library parsing the file)."""
+    import traceback
+
+    if not isinstance(e, _BUG_TYPES) or e.__traceback__ is None:
+        return False
+    frames = traceback.extract_tb(e.__traceback__)
+    pkg = str(Path(__file__).resolve().parents[1])
+    return bool(frames) and str(Path(frames[-1].filename).resolve()).startswith(pkg)
 
 
 def _last_frame(e: BaseException) -> str:

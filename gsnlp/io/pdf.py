@@ -691,7 +691,11 @@ def _assemble(pages: list[tuple[float, float, list[tuple[Line, bool]], list[Part
             grids.append(tb.table(open_tbl.cells))
             open_tbl = None
 
+    page_starts: list[int] = []
     for w, h, lines, parts in pages:
+        # where the page's text begins (a paragraph that runs on from the previous page counts
+        # as that page's: its text is not joined yet)
+        page_starts.append(tb.pos)
         blocks: list[tuple[float, int, Any]] = []
         for ln, tab in lines:
             if _is_furniture(ln, h, repeated):
@@ -732,5 +736,5 @@ def _assemble(pages: list[tuple[float, float, list[tuple[Line, bool]], list[Part
             close_table()
     flush_para()
     close_table()
-    extra: dict[str, Any] = {"pages": len(pages), "page_furniture": furniture}
+    extra: dict[str, Any] = {"pages": len(pages), "page_furniture": furniture, "page_starts": page_starts}
     return tb.text(), grids, [], extra

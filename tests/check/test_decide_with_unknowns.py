@@ -149,3 +149,16 @@ def test_a_figure_bound_below_the_accusation_threshold_is_never_used_to_accuse(m
     assert by(check_report(rep, rules=["nt.applications_received"], figures=sure), "nt.applications_received")[0].status == "fail"
     out = by(check_report(rep, rules=["nt.applications_received"], figures=unsure), "nt.applications_received")
     assert [f.status for f in out] == ["not_assessable"]  # shown by extract, not used to accuse
+
+
+def test_pdf_span_evidence_names_its_page() -> None:
+    import gsnlp
+    from gsnlp_corpus import corpus_file
+
+    rep = gsnlp.read(corpus_file("淮安市洪泽区人民政府_2023.pdf"))
+    starts = rep.extra["page_starts"]
+    assert starts[0] == 0 and starts == sorted(starts) and len(starts) == rep.extra["pages"]
+    spans = [e for f in check_report(rep) for e in f.evidence if e.kind == "span" and e.start is not None]
+    assert spans and all(e.where and 1 <= e.where["page"] <= rep.extra["pages"] for e in spans)
+    late = [e for e in spans if e.start >= starts[1]]
+    assert all(e.where["page"] >= 2 for e in late)

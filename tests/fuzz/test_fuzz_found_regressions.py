@@ -35,7 +35,12 @@ try:
 except GsnlpError as e:
     out = {"ok": False, "code": e.code, "message": str(e)}
 out["cpu"] = time.process_time() - t
-out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# peak RSS of this process image (VmHWM): ru_maxrss would carry the pytest parent's size across fork+exec
+try:
+    hwm = [ln for ln in open("/proc/self/status") if ln.startswith("VmHWM:")][0]
+    out["rss_mb"] = int(hwm.split()[1]) / 1024
+except (OSError, IndexError):
+    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out, ensure_ascii=False))
 """
 
