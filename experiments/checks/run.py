@@ -250,9 +250,12 @@ def m_nt(rep: Report, rng: random.Random, base_fails: set[tuple[str, str]]) -> M
                 continue
             done.add("nt.percentages")
             yield edit_text(rep, f.start, f.start + len(s), new), "nt.percentages", NT_ALLOWED, f"{f.text} -> {new}%"
-    # a stated rate
+    # a stated rate that the rule can assess on the unmodified report (its operands are stated):
+    # a contradiction injected into a rate computed from nothing stated cannot be detected
+    assessable = {g.instance for g in check_report(rep, rules=["nt.ratio"], figures=figs) if g.status == "pass"}
     for f in figs:
-        if f.kind == "rate" and f.metric != "applications_completion_rate" and "nt.ratio" not in done:
+        if f.kind == "rate" and f.metric != "applications_completion_rate" and "nt.ratio" not in done \
+                and f.id in assessable:
             s = f.text.rstrip("%％")
             if not re.fullmatch(r"\d+\.\d+", s):
                 continue

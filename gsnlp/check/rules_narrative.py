@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from gsnlp.check.context import Context, fmt
+from gsnlp.check.context import Context, _drifted_total, fmt
 from gsnlp.check.finding import Evidence, Finding
 from gsnlp.check.registry import rule
 from gsnlp.tables.template import LEGAL_PERSON_COLUMNS, table_def
@@ -164,6 +164,11 @@ def compare(ctx: Context, fig: Any, cells: Sequence[str], what: str, *,
         return na
     stated = fig.scaled if hasattr(fig, "scaled") else fig.value
     table = sum((vals[a] for a in cells), Decimal(0))
+    drift = _drifted_total(ctx.report, list(cells), [])
+    if drift and stated != table:  # the table's total sits in the neighbouring row: our layout doubt
+        return ctx.finding("fail", f"叙述“{claim}”与{what}（{fmt(table)}）不一致，但{drift}", instance=inst,
+                           expected=table, observed=stated, evidence=ev, origin="extraction",
+                           details={"drift": True})
     if (stated == table) if relation == "=" else (stated <= table):
         return ctx.finding("pass", f"叙述“{claim}”与{what}（{fmt(table)}）一致。", instance=inst, expected=table,
                            observed=stated, evidence=ev, lenient=lenient, details={"definition": "default"})
@@ -503,52 +508,76 @@ def nt_breakdown_sum(ctx: Context) -> Iterator[Finding]:
         if total is None or total.kind not in ("count", "amount"):
             continue
         parts = [p for p in parts if p.unit == total.unit or not p.unit or not total.unit]
+        groups = [(parts, pid)]
         if total.metric in _PARTITIONS:
-            # only the categories of the partition (a 复议/诉讼 count after the list is no part)
-            parts = [p for p in parts if _FAMILY[total.metric](p.metric or "")]
-        parts = _drop_nested(ctx.report.text, parts)
-        # a part after a new heading or list item of the text ((二) …, 二、…) belongs elsewhere
-        text = ctx.report.text
-        parts = [p for p in parts if not _HEADING.search(text, total.end, p.start)]
-        if len(parts) < 2:
-            continue
-        n += 1
-        s = sum((p.scaled for p in parts), Decimal(0))
-        t = total.scaled
-        after = ctx.report.text[parts[-1].end:parts[-1].end + 6]
-        # the list goes on with a number the extractor did not take (不予公开信息数1402, no unit)
-        sent_end = min((i for i in (text.find(ch, parts[-1].end) for ch in "。；\n") if i >= 0), default=len(text))
-        covered = [(f.start, f.end) for f in figs]
-        unread = any(not any(a <= m.start() + parts[-1].end < b for a, b in covered)
-                     for m in re.finditer(r"\d+", text[parts[-1].end:sent_end]))
-        # 超3170万，其中…达1360万: approximate figures list examples, not a partition
-        approx = any(getattr(p, "approx", None) or re.search(r"(超过?|近|约|逾|突破|多达|累计超)\s*$",
-                                                              ctx.report.text[max(0, p.start - 4):p.start])
-                     for p in parts + [total])
-        # 公开政府信息3636条，其中涉及财政预算…9条；保障性住房信息7条…: the items on some topics
-        # (key areas), not a partition of the total
-        topical = bool(_TOPICAL.search(text, total.end, parts[0].start))
-        open_list = bool(re.match(r"\s*(等|以及其他|及其他)", after)) or approx or unread or topical
-        metrics = {p.metric for p in parts}
-        closed = total.metric in _PARTITIONS and metrics >= _PARTITIONS[total.metric]
-        ev = [_fig_ev(ctx, total, "total")] + [_fig_ev(ctx, p, "part") for p in parts]
-        inst = f"{pid}"
-        claim = _claim_text(ctx, total, 16)
-        # a partition total whose categories are not all linked as parts: the extractor saw only
-        # some of them, so only "no more than the total" can be asserted
-        partial = total.metric in _PARTITIONS and not closed
-        strict_fail = (s > t) if (open_list or partial) else (s != t)
-        ok = not strict_fail
-        if not strict_fail:
-            yield ctx.finding("pass", f"“{claim}”的各部分之和为{fmt(s)}{total.unit}，{'等于' if s == t else '不超过'}总数。",
-                              instance=inst, expected=t, observed=s, evidence=ev, details={"closed": closed, "open": open_list})
-        else:
-            yield ctx.finding("fail", f"分项与总数不符：“{claim}”，而列出的各部分之和为"
-                              f"{' + '.join(fmt(p.scaled) for p in parts)} = {fmt(s)}{total.unit}"
-                              f"（{'不应超过' if open_list or partial else '应等于'}总数）。", instance=inst, expected=t, observed=s,
-                              evidence=ev, origin="source", details={"closed": closed, "open": open_list, "ok": ok})
+            # only the categories of the partition (a 复议/诉讼 count after the list is no part);
+            # parts that state no table quantity (网络申请14件、信函申请44件) are another partition
+            # of the same total, checked on their own
+            groups = [([p for p in parts if _FAMILY[total.metric](p.metric or "")], pid),
+                      ([p for p in parts if not p.metric], f"{pid} other")]
+        for group, inst in groups:
+            yield from _breakdown(ctx, figs, total, group, inst)
+            n += int(len(group) >= 2)
     if n == 0:
         yield ctx.finding("not_assessable", "正文没有带“其中”分项的总数。", instance="report", severity="info")
+
+
+_CHANGE = re.compile(r"(新增|注销|关停|撤销|撤并|减少|增加|新开设|新开通)[^，。；、\d]{0,4}$")
+
+
+def _breakdown(ctx: Context, figs: list[Any], total: Any, parts: list[Any], inst: str) -> Iterator[Finding]:
+    """One total and its listed parts: equal (closed list) or no more than the total (open list)."""
+    parts = _drop_nested(ctx.report.text, parts)
+    # a part after a new heading or list item of the text ((二) …, 二、…) belongs elsewhere
+    text = ctx.report.text
+    parts = [p for p in parts if not _HEADING.search(text, total.end, p.start)]
+    if len(parts) < 2:
+        return
+    # 新增3家、注销5家: changes to a stock, not a partition of it
+    if any(_CHANGE.search(text, max(0, p.start - 6), p.start) for p in parts):
+        return
+    s = sum((p.scaled for p in parts), Decimal(0))
+    t = total.scaled
+    after = ctx.report.text[parts[-1].end:parts[-1].end + 6]
+    # the list goes on with a number the extractor did not take (不予公开信息数1402, no unit)
+    sent_end = min((i for i in (text.find(ch, parts[-1].end) for ch in "。；\n") if i >= 0), default=len(text))
+    covered = [(f.start, f.end) for f in figs]
+    # a number inside or after the list that no figure holds (类信息 45, no unit), or a figure of the
+    # same unit after the last linked part that is not linked: the list goes on beyond what was read
+    unread = any(not any(a <= m.start() + parts[0].start < b for a, b in covered)
+                 for m in re.finditer(r"\d+", text[parts[0].start:sent_end]))
+    list_end = min((i for i in (text.find(ch, parts[-1].end) for ch in "。\n") if i >= 0), default=len(text))
+    unread = unread or any(f is not total and f not in parts and f.parent is None and f.unit == total.unit and
+                           parts[-1].end <= f.start < list_end and f.kind == total.kind and f.polarity == "positive"
+                           for f in figs)
+    # 超3170万，其中…达1360万: approximate figures list examples, not a partition
+    approx = any(getattr(p, "approx", None) or re.search(r"(超过?|近|约|逾|突破|多达|累计超)\s*$",
+                                                          ctx.report.text[max(0, p.start - 4):p.start])
+                 for p in parts + [total])
+    # 公开政府信息3636条，其中涉及财政预算…9条；保障性住房信息7条…: the items on some topics
+    # (key areas), not a partition of the total
+    topical = bool(_TOPICAL.search(text, total.end, parts[0].start))
+    open_list = bool(re.match(r"\s*(等|以及其他|及其他)", after)) or approx or unread or topical
+    metrics = {p.metric for p in parts}
+    closed = total.metric in _PARTITIONS and metrics >= _PARTITIONS[total.metric]
+    ev = [_fig_ev(ctx, total, "total")] + [_fig_ev(ctx, p, "part") for p in parts]
+    claim = _claim_text(ctx, total, 16)
+    # a partition total whose categories are not all linked as parts: the extractor saw only
+    # some of them, so only "no more than the total" can be asserted
+    partial = total.metric in _PARTITIONS and not closed
+    strict_fail = (s > t) if (open_list or partial) else (s != t)
+    ok = not strict_fail
+    if not strict_fail:
+        yield ctx.finding("pass", f"“{claim}”的各部分之和为{fmt(s)}{total.unit}，{'等于' if s == t else '不超过'}总数。",
+                          instance=inst, expected=t, observed=s, evidence=ev, details={"closed": closed, "open": open_list})
+    else:
+        yield ctx.finding("fail", f"分项与总数不符：“{claim}”，而列出的各部分之和为"
+                          f"{' + '.join(fmt(p.scaled) for p in parts)} = {fmt(s)}{total.unit}"
+                          f"（{'不应超过' if open_list or partial else '应等于'}总数）。", instance=inst, expected=t, observed=s,
+                          evidence=ev, origin="source", details={"closed": closed, "open": open_list, "ok": ok})
+
+
+_SURVEY_RATE = re.compile(r"(满意|好评|知晓|认可|认同|支持)(率|度)")
 
 
 @rule("nt.ratio.v1", severity="warning", title="所写比率与其分子分母一致", needs_figures=True)
@@ -558,6 +587,9 @@ def nt_ratio(ctx: Context) -> Iterator[Finding]:
     n = 0
     for r in figs:
         if r.kind != "rate" or r.metric == "applications_completion_rate":
+            continue
+        # a survey result (满意率 …) is not computed from the counts stated beside it
+        if _SURVEY_RATE.search(text, max(0, r.start - 8), r.start):
             continue
         sa = max(text.rfind(ch, 0, r.start) for ch in "。；\n") + 1
         counts = [f for f in figs if sa <= f.start < r.start and f.kind == "count" and f.polarity == "positive"

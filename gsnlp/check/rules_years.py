@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from gsnlp.check.context import YearsContext, fmt
 from gsnlp.check.finding import Evidence, Finding
@@ -134,6 +135,27 @@ def _ngrams(s: str, n: int = 3) -> set[str]:
     return {s[i:i + n] for i in range(max(0, len(s) - n + 1))}
 
 
+_STAT_TABLE = re.compile(r"(附[件表]?\s*\d?\s*[：:]?[^。\n]{0,40}?统计表|指标名称\s*计量\s*单位)")
+
+
+def _prose(rep: Report, sec: Any) -> str:
+    """A section's text without the tables inside it (template tables; the pre-2019 statistics
+    table, 指标名称/计量单位, that a last section runs into): the words the agency wrote, which is
+    what a copy repeats."""
+    end = sec.end
+    m = _STAT_TABLE.search(rep.text, sec.body_start, sec.end)
+    if m:
+        end = m.start()
+    out, pos = [], sec.body_start
+    for a, b in sorted(rep.table_spans()):
+        if b <= pos or a >= end:
+            continue
+        out.append(rep.text[pos:max(pos, a)])
+        pos = max(pos, b)
+    out.append(rep.text[pos:end])
+    return "".join(out)
+
+
 @rule("cy.copied_text.v1", scope="years", severity="warning", title="第五部分与上年几乎相同")
 def cy_copied_text(ctx: YearsContext) -> Iterator[Finding]:
     for prev, cur in _pairs(ctx):
@@ -141,7 +163,7 @@ def cy_copied_text(ctx: YearsContext) -> Iterator[Finding]:
         if s1 is None or s0 is None:
             continue
         c_cur = ctx.context(cur)
-        t1, t0 = cur.text[s1.body_start:s1.end], prev.text[s0.body_start:s0.end]
+        t1, t0 = _prose(cur, s1), _prose(prev, s0)
         g1, g0 = _ngrams(t1), _ngrams(t0)
         if len(g1) < 20 or len(g0) < 20:
             continue
