@@ -1,9 +1,9 @@
 """Batch runs over a folder of reports: ``process_bytes`` per report (pure, cluster-ready),
-``run_batch`` for a local process pool, results as Parquet and DuckDB with a manifest."""
+``run_batch`` on a local process pool or on Ray, results as Parquet and DuckDB with a manifest."""
 
 from __future__ import annotations
 
-from gsnlp.batch.runner import BatchSummary, list_inputs, run_batch
+from gsnlp.batch.runner import BatchSummary, list_inputs, read_manifest_entries, run_batch
 from gsnlp.batch.schema import TABLES, schemas
 from gsnlp.batch.stages import STAGE_NAMES, Stages, load_stages
 from gsnlp.batch.work import ReportResult, process_bytes, process_path, report_id, to_batches
@@ -18,6 +18,7 @@ __all__ = [
            "load_stages",
            "process_bytes",
            "process_path",
+           "read_manifest_entries",
            "report_id",
            "run_batch",
            "schemas",

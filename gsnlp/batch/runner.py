@@ -1,42 +1,53 @@
-"""``run_batch``: every input under a folder through ``process_bytes`` in N worker processes.
+"""``run_batch``: every file under a folder through ``process_bytes``, on a local process pool
+(pebble) or on Ray, then the final tables, manifest and database built by DuckDB (``store``).
 
 Accounting: every file under the input folder is an input and gets one manifest entry, ``ok``
-or ``failed`` with its reason, so ``n_in = n_ok + n_failed`` always. Identical contents make
-one report (the entry of each other copy names the first path as ``duplicate_of``). Resume: a
-content hash whose result is already in the spool is not processed again (failures are
-retried).
-Determinism: data files hold no timestamps, ids derive from content, rows are sorted; run
-statistics (times, worker count, memory) go to ``run_stats.json``, which is not data.
-Memory: the parent keeps the paths packed and a few numpy arrays (≈ 0.1–0.2 KB per input);
-what comes back for each input, the index and the manifest entries go through files in
-``OUT/.work``. The final step runs in fresh processes (no stages loaded): table writers and
-the database, each with memory bounded whatever the number of inputs.
+or ``failed`` with a non-empty reason, so ``n_in = n_ok + n_failed`` always. A chunk whose
+worker dies (a crash, the kernel's OOM killer, the per-input time budget) is retried one input
+at a time; an input that kills its worker alone fails with ``E601 input_too_complex`` (time) or
+``E602 worker_died``. Resume is by content hash (``OUT/.work/records.jsonl``). Outputs depend
+only on the set of inputs: ids come from content, rows are sorted, run statistics go to
+``run_stats.json``, which is not data.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-import math
 import os
 import resource
 import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gsnlp.batch import limits
 from gsnlp.batch.schema import SCHEMA_VERSION, TABLES
 from gsnlp.batch.stages import STAGE_NAMES, load_stages
-from gsnlp.batch.store import Index, Spool, find_key
-from gsnlp.batch.work import report_id
 
-MANIFEST_SCHEMA = "gsnlp.batch.manifest/1"
+MANIFEST_SCHEMA = "gsnlp.batch.manifest/2"
+ENGINES = ("local", "ray")
+RETIRE_EXIT = 75  # a worker that hit its memory budget ends itself before its next chunk
+
+Item = tuple[int, str, bytes | None]  # (input number, relative path, bytes when shipped)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every task needs to know (small: shipped with each task)."""
+
+    root: str
+    parts: str | None  # where a worker writes its parts; None: it returns the tables (Ray)
+    stages: tuple[str, ...] | None = None
+    theme_model: str | None = None
+    task_timeout: float | None = 60.0
+    task_memory_mb: int | None = 2048
+    keep_json: bool = True
+    retire: bool = True
 
 
 @dataclass
@@ -48,256 +59,313 @@ class BatchSummary:
     n_skipped: int
     out: Path
     manifest: dict[str, Any]
-    """The manifest without its per-input entries (``entries()`` reads those from the file)."""
+    """The summary (``manifest.json``); ``entries()`` reads the per-input entries."""
     stats: dict[str, Any] = field(default_factory=dict)
 
     def entries(self) -> Iterator[dict[str, Any]]:
-        """The manifest entries, one per input in path order, read from ``out/manifest.json``."""
-        return read_manifest_entries(self.out / "manifest.json")
+        """The manifest entries, one per input in path order, read from ``out/manifest.jsonl``."""
+        return read_manifest_entries(self.out / "manifest.jsonl")
+
+
+def read_manifest_entries(path: str | Path) -> Iterator[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
 
 
 def list_inputs(root: Path, exclude: Path | None = None) -> list[str]:
     """Every regular file under ``root`` (hidden names skipped), as sorted POSIX relative paths."""
     ex = exclude.resolve() if exclude is not None else None
-    out = []
+    out: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         d = Path(dirpath)
         if ex is not None and (d.resolve() == ex or ex in d.resolve().parents):
             dirnames[:] = []
             continue
         dirnames[:] = sorted(x for x in dirnames if not x.startswith("."))
-        for f in filenames:
-            if f.startswith("."):
-                continue
-            p = d / f
-            if p.is_file():
-                out.append(p.relative_to(root).as_posix())
+        out.extend((d / f).relative_to(root).as_posix() for f in filenames
+                   if not f.startswith(".") and (d / f).is_file())
     return sorted(out)
 
 
 # ---------------------------------------------------------------------------------------
-# worker side
+# worker side (the same functions run in a pebble worker and as Ray tasks)
 
-_W: dict[str, Any] = {}
-
-
-def _init_worker(root: str, work: str, done: Any, stage_names: tuple[str, ...] | None,
-                 model: str | None) -> None:
-    """``done``: the sorted keys of the content hashes a resumed run skips (``Index.done``)."""
-    _W["root"] = root
-    _W["work"] = Path(work)
-    _W["done"] = done
-    _W["stages"] = load_stages(stage_names, model)
+_DONE: set[str] = set()
+_RETIRE = [False]
 
 
-def _one(rel: str, cpu: dict[str, float]) -> tuple[dict[str, Any], Any]:
-    from gsnlp.batch.work import process_bytes
-
-    t0 = time.process_time()
-    p = Path(_W["root"]) / rel
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        return {"path": rel, "sha256": None, "status": "failed", "timings": {},
-                "reason": {"stage": "read", "code": "E100", "type": type(e).__name__, "message": str(e)[:500]}}, None
-    sha = hashlib.sha256(data).hexdigest()
-    cpu["read_hash"] = cpu.get("read_hash", 0.0) + time.process_time() - t0
-    if len(_W["done"]) and find_key(_W["done"], sha) >= 0:
-        return {"path": rel, "sha256": sha, "status": "skipped", "timings": {}}, None
-    r = process_bytes(data, rel, _W["stages"], sha256=sha)
-    rec: dict[str, Any] = {"path": rel, "sha256": sha, "status": r.status, "reason": r.reason, "format": r.format,
-                           "stages": list(r.stages), "timings": r.timings}
-    return rec, r
+def init_worker(done: set[str]) -> None:
+    global _DONE
+    _DONE = done
 
 
-def _chunk(task: tuple[int, int, list[str]]) -> dict[str, Any]:
-    """Process one chunk of inputs and write their rows as spool files ``k`` (in this process).
-
-    What goes back to the parent is only the small per-input records (path, hash, status,
-    reason, timings, and where in the spool files its rows are): no rows, no Arrow data."""
-    from gsnlp.batch.store import write_spool
-    from gsnlp.batch.work import rows_to_batches
+def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
+    """Process a chunk of inputs; their rows become one part (written here, or returned as Arrow
+    tables when ``opts.parts`` is None). Returns one small record per input."""
+    if _RETIRE[0]:
+        os._exit(RETIRE_EXIT)  # the engine hands this chunk to a fresh worker
+    from gsnlp.batch.store import REPORT_JSON, rows_to_tables, write_part
+    from gsnlp.batch.work import INPUT_TOO_COMPLEX, process_bytes
 
     c0 = time.process_time()
-    k, start, rels = task
-    cpu: dict[str, float] = {}
-    records = []
-    with_rows: list[dict[str, list[dict[str, Any]]]] = []
-    n = dict.fromkeys(TABLES, 0)
-    for rel in rels:
-        rec, r = _one(rel, cpu)
-        if r is not None and r.rows["reports"]:
-            where = {}
-            for t in TABLES:
-                m = len(r.rows[t])
-                if m:
-                    where[t] = [n[t], m]
-                    n[t] += m
-            rec["spool"], rec["rows"] = k, where
-            with_rows.append(r.rows)
+    st = load_stages(opts.stages, opts.theme_model)
+    records: list[dict[str, Any]] = []
+    rows: dict[str, list[dict[str, Any]]] = {}
+    timings: dict[str, float] = {}
+    for i, rel, data in items:
+        rec: dict[str, Any] = {"i": i, "path": rel, "sha256": None}
         records.append(rec)
+        if data is None:
+            try:
+                data = (Path(opts.root) / rel).read_bytes()
+            except OSError as e:
+                rec.update(status="failed", reason={"stage": "read", "code": "E100", "type": type(e).__name__,
+                                                    "message": f"{e.strerror or e}; check the file's permissions"})
+                continue
+        sha = rec["sha256"] = hashlib.sha256(data).hexdigest()
+        if sha in _DONE:
+            rec["status"] = "skipped"
+            continue
+        with limits.budget(opts.task_timeout, opts.task_memory_mb):
+            r = process_bytes(data, rel, st, sha256=sha, keep_report=opts.keep_json)
+        del data
+        rec.update(status=r.status, reason=r.reason, format=r.format, stages=list(r.stages))
+        if r.reason and r.reason["code"] == INPUT_TOO_COMPLEX and opts.retire:
+            _RETIRE[0] = True
+        for k, v in r.timings.items():
+            timings[k] = timings.get(k, 0.0) + v
+        if r.rows["reports"]:
+            rec["part"] = True
+            for t, rr in r.rows.items():
+                rows.setdefault(t, []).extend(rr)
+            if r.report is not None:
+                rows.setdefault(REPORT_JSON, []).append({"report_id": r.report_id, "json": _dumps(r.report.to_dict())})
     t0 = time.process_time()
-    if with_rows:
-        spool_dir = _W["work"] / "spool"
-        spool_dir.mkdir(parents=True, exist_ok=True)
-        write_spool(spool_dir, k, rows_to_batches(with_rows))
-    cpu["arrow_spool"] = time.process_time() - t0
-    cpu["chunks_total"] = time.process_time() - c0
-    # the worker's own peak memory (forkserver workers are not our children)
-    return {"start": start, "records": records, "cpu": cpu, "me": _me(),
-            "stages": _W["stages"].describe()}
+    tables = None
+    if rows:
+        import uuid
+
+        name = uuid.uuid4().hex
+        tables = rows_to_tables(rows)
+        if opts.parts is not None:
+            write_part(Path(opts.parts), name, tables)
+            tables = None
+        for rec in records:
+            if rec.pop("part", None):
+                rec["part"] = name
+    timings["write_part"] = time.process_time() - t0
+    return {"records": records, "tables": tables, "timings": timings, "cpu_s": time.process_time() - c0,
+            "pid": os.getpid()}
+
+
+def _dumps(obj: Any) -> str:
+    """JSON text of the report for the cross-year pass (orjson when installed: a tenth of the CPU)."""
+    try:
+        import orjson
+    except ImportError:
+        return json.dumps(obj, ensure_ascii=False)
+    return orjson.dumps(obj).decode("utf-8")
+
+
+def run_cross_year(opts: Options, reports: list[tuple[str, str]]) -> Any:
+    """The cross-year (``cy.*``) findings of whole agencies (``(report_id, Report JSON)`` pairs) as
+    an Arrow table of the findings schema (``seq`` in the order the rules give them)."""
+    import pyarrow as pa
+
+    from gsnlp.batch.schema import schemas
+    from gsnlp.batch.work import _finding_rows
+    from gsnlp.doc import Report
+    from gsnlp.pipeline import cross_year
+
+    reps = [Report.from_dict(json.loads(js)) for _, js in reports]
+    rid = {rep.doc_id: r for (r, _), rep in zip(reports, reps)}
+    by_report: dict[str, list[Any]] = {}
+    for f in cross_year(reps):
+        if f.doc in rid:
+            by_report.setdefault(rid[f.doc], []).append(f)
+    rows = [row for r in sorted(by_report) for row in _finding_rows(by_report[r], r)]
+    return pa.Table.from_pylist(rows, schema=schemas()["findings"])
 
 
 # ---------------------------------------------------------------------------------------
-# progress on a terminal only
+# engines: submit(fn, opts, payload, timeout) -> Future
 
 
-class _Progress:
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.total, self.enabled = total, enabled
-        self.n = self.failed = 0
-        self.t0 = time.perf_counter()
-        self._last = 0.0
+class _Local:
+    """A pebble process pool: a dead or timed-out worker fails only its own task and is replaced."""
 
-    def update(self, k: int, failed: int) -> None:
-        self.n += k
-        self.failed += failed
-        now = time.perf_counter()
-        if self.enabled and (now - self._last > 0.2 or self.n == self.total):
-            self._last = now
-            rate = self.n / max(now - self.t0, 1e-9)
-            width = 30
-            done = int(width * self.n / max(self.total, 1))
-            sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {self.n}/{self.total} "
-                             f"{rate:6.1f}/s failed {self.failed}  ")
-            sys.stderr.flush()
+    name = "local"
 
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
+    def __init__(self, workers: int, done: set[str], max_tasks: int) -> None:
+        import multiprocessing as mp
 
+        from pebble import ProcessPool
 
-def _pool(workers: int, initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
-    import multiprocessing as mp
+        # fork: workers start with the stages the parent loaded (no second load per worker)
+        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        self.workers = workers
+        def new() -> Any:
+            return ProcessPool(max_workers=workers, max_tasks=max_tasks, initializer=init_worker,
+                               initargs=(done,), context=ctx)
 
-    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-    ctx = mp.get_context(method)
-    if method == "forkserver":
-        # the fork server imports the stages once (gsnlp.batch._preload reads which from the
-        # environment), so that each worker starts with them loaded instead of loading its own
-        os.environ["GSNLP_BATCH_PRELOAD"] = json.dumps([initargs[3], initargs[4]])
-        ctx.set_forkserver_preload(["gsnlp.batch.runner", "gsnlp.batch.work", "gsnlp.batch.store", "gsnlp.io",
-                                    "gsnlp.batch._preload"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=initargs)
+        self._new = new
+        self.pool: Any = self._new()
 
+    def submit(self, fn: Callable[..., Any], opts: Options, payload: Any, timeout: float | None) -> Future[Any]:
+        try:
+            fut: Future[Any] = self.pool.schedule(fn, args=(opts, payload), timeout=timeout)
+        except RuntimeError:  # the pool broke (workers killed while sending): its tasks were aborted
+            old, self.pool = self.pool, self._new()
+            old.stop()
+            fut = self.pool.schedule(fn, args=(opts, payload), timeout=timeout)
+        return fut
 
-_LOST = {"status": "failed", "reason": {"stage": "read", "code": "E999", "type": "Lost",
-                                        "message": "no result came back for this input"}}
-_CRASHED = {"stage": "worker", "code": "E999", "type": "WorkerCrashed",
-            "message": "the worker process died on this input (out of memory or a crash in a native library); "
-                       "nothing was recorded for it"}
-
-
-class _Pools:
-    """The worker pool of a run (replaced when a worker dies), kept for the final writing."""
-
-    def __init__(self, workers: int, initargs: tuple[Any, ...]) -> None:
-        self.workers, self.initargs = workers, initargs
-        self.ex: ProcessPoolExecutor | None = None
-
-    def get(self) -> ProcessPoolExecutor:
-        if self.ex is None:
-            self.ex = _pool(self.workers, self.initargs)
-        return self.ex
-
-    def drop(self) -> None:
-        if self.ex is not None:
-            self.ex.shutdown(wait=False, cancel_futures=True)
-            self.ex = None
+    @staticmethod
+    def exitcode(exc: BaseException) -> int | None:
+        return getattr(exc, "exitcode", None)
 
     def close(self) -> None:
-        if self.ex is not None:
-            self.ex.shutdown(wait=True, cancel_futures=True)
-            self.ex = None
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+            self.pool = None
 
 
-def _results(tasks: Iterable[tuple[int, int, list[str]]], pools: _Pools | None, initargs: tuple[Any, ...],
-             next_id: Callable[[], int]) -> Any:
-    """Yield the result of each chunk (``_chunk``; a task is ``(spool file, position of its first
-    input, inputs)``), in any order. A worker that dies takes down only the chunks it held: their
-    inputs are retried one by one, and one that kills a worker again fails."""
-    if pools is None:
-        _init_worker(*initargs)
-        for task in tasks:
-            yield _chunk(task)
-        return
-    suspects: list[tuple[int, str]] = []  # (position, path)
-    pending: dict[Future[Any], tuple[int, int, list[str]]] = {}
-    it = iter(tasks)
+class _Ray:
+    """Ray tasks (a local cluster of ``workers`` CPUs unless ``address`` names one). The driver
+    reads and ships the bytes of each input and writes the parts it gets back."""
+
+    name = "ray"
+
+    def __init__(self, workers: int, address: str | None) -> None:
+        try:
+            import ray
+        except ImportError as e:
+            from gsnlp.errors import MissingExtraError
+
+            raise MissingExtraError("gsnlp batch --engine ray", "ray", "ray") from e
+        self.ray = ray
+        self.started = not ray.is_initialized()
+        if self.started:
+            if address:
+                ray.init(address=address, log_to_driver=False)
+            else:
+                ray.init(num_cpus=max(1, workers), include_dashboard=False, log_to_driver=False)
+        self.workers = max(1, int(ray.cluster_resources().get("CPU", workers)))  # type: ignore[no-untyped-call]
+        self._fns: dict[Any, Any] = {}
+
+    def submit(self, fn: Callable[..., Any], opts: Options, payload: Any, timeout: float | None) -> Future[Any]:
+        if fn not in self._fns:
+            self._fns[fn] = self.ray.remote(max_retries=0, num_cpus=1)(fn)
+        fut: Future[Any] = self._fns[fn].remote(opts, payload).future()
+        return fut
+
+    @staticmethod
+    def exitcode(exc: BaseException) -> int | None:
+        return None  # Ray does not say how its worker ended
+
+    def close(self) -> None:
+        if self.started:
+            self.ray.shutdown()
+            self.started = False
+
+
+def _hard_timeout(opts: Options, n: int) -> float | None:
+    """The wall-clock backstop of a task (the CPU budget per input is enforced in the worker)."""
+    return None if not opts.task_timeout else 4 * opts.task_timeout * n + 60
+
+
+def _drive(eng: Any, opts: Options, chunks: Iterable[list[Item]], ready: Callable[[], list[dict[str, Any]]],
+           stats: dict[str, int]) -> Iterator[dict[str, Any]]:
+    """The result of every chunk, in any order. A chunk whose task failed is retried one input at
+    a time; an input whose solo task fails gets a failed record with the reason. ``ready``
+    gives records made without a task (inputs the driver skipped), yielded as they come.
+    ``stats`` counts the inputs retried alone and the workers retired."""
+    pending: dict[Future[Any], list[Item]] = {}
+    retry: list[list[Item]] = []
+    broken: dict[int, int] = {}  # input -> times its solo task was aborted with a broken pool
+    it = iter(chunks)
     exhausted = False
     while True:
-        while not exhausted and len(pending) < 3 * pools.workers:
-            task = next(it, None)
-            if task is None:
+        while len(pending) < 2 * eng.workers and (retry or not exhausted):
+            items = retry.pop() if retry else next(it, None)
+            if items is None:
                 exhausted = True
                 break
-            pending[pools.get().submit(_chunk, task)] = task
+            if items:
+                pending[eng.submit(run_chunk, opts, items, _hard_timeout(opts, len(items)))] = items
+        done_records = ready()
+        if done_records:
+            yield {"records": done_records}
         if not pending:
-            break
+            if exhausted and not retry:
+                break
+            continue
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for f in done:
-            c = pending.pop(f)
+            items = pending.pop(f)
             try:
-                res = f.result()
-            except BrokenProcessPool:
-                for _, start, rels in (c, *pending.values()):
-                    suspects.extend((start + i, rel) for i, rel in enumerate(rels))
-                pending.clear()
-                pools.drop()
-                break
-            yield res
-    for pos, rel in sorted(suspects):  # one at a time, in a fresh single-worker pool each time it breaks
-        solo = _pool(1, initargs)
-        try:
-            yield solo.submit(_chunk, (next_id(), pos, [rel])).result()
-        except BrokenProcessPool:
-            yield {"start": pos, "records": [{"path": rel, "sha256": None, "status": "failed", "timings": {},
-                                              "reason": dict(_CRASHED)}], "cpu": {}}
-        finally:
-            solo.shutdown(wait=True)
+                yield f.result()
+            except Exception as e:  # noqa: BLE001 - a dead worker, a timeout, a task that raised
+                code = eng.exitcode(e)
+                pool_broke = type(e).__name__ == "BrokenProcessPool"  # the pool's fault, not this input's
+                if pool_broke and len(items) == 1 and broken.get(items[0][0], 0) < 2:
+                    broken[items[0][0]] = broken.get(items[0][0], 0) + 1
+                    retry.append(items)
+                elif code == RETIRE_EXIT:
+                    retry.append(items)
+                    stats["retired_workers"] = stats.get("retired_workers", 0) + 1
+                elif len(items) > 1:
+                    retry.extend([x] for x in reversed(items))
+                    stats["retried_inputs"] = stats.get("retried_inputs", 0) + len(items)
+                else:
+                    yield {"records": [_failed_record(items[0], e, code, opts)]}
 
 
-class _Paths:
-    """The sorted input paths, packed: one UTF-8 buffer and the end offset of each path (the
-    bytes of the path + 8 per input, not a Python string object each)."""
+def _failed_record(item: Item, exc: BaseException, code: int | None, opts: Options) -> dict[str, Any]:
+    from concurrent.futures import TimeoutError as FutTimeout
 
-    def __init__(self, rels: list[str]) -> None:
-        import numpy as np
+    i, rel, data = item
+    sha = hashlib.sha256(data).hexdigest() if data is not None else _sha_of(Path(opts.root) / rel)
+    if isinstance(exc, FutTimeout):
+        reason = {"stage": "worker", "code": "E601", "type": "input_too_complex",
+                  "message": f"took more than {_hard_timeout(opts, 1):g} wall-clock seconds; the worker was stopped "
+                             "and replaced (raise --task-timeout to allow more)"}
+    elif code is not None or type(exc).__name__ in ("ProcessExpired", "WorkerCrashedError", "BrokenProcessPool"):
+        reason = limits.died_reason(code, opts.task_timeout)
+    else:
+        msg = str(exc).strip() or repr(exc)
+        reason = {"stage": "batch", "code": "E999", "type": type(exc).__name__, "message": msg[:500]}
+    return {"i": i, "path": rel, "sha256": sha, "status": "failed", "reason": reason, "format": None, "stages": []}
 
-        blob = "\0".join(rels).encode("utf-8", "surrogatepass")  # no path holds a NUL byte
-        self.blob = blob
-        ends = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 0)
-        self.ends = np.append(ends, len(blob)) if rels else np.zeros(0, dtype=np.int64)
 
-    def __len__(self) -> int:
-        return len(self.ends)
+def _sha_of(p: Path) -> str | None:
+    try:
+        with open(p, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
 
-    def get(self, i: int) -> str:
-        return self.slice(i, i + 1)[0]
 
-    def slice(self, i: int, j: int) -> list[str]:
-        j = min(j, len(self))
-        if i >= j:
-            return []
-        lo = int(self.ends[i - 1]) + 1 if i else 0
-        return self.blob[lo:int(self.ends[j - 1])].decode("utf-8", "surrogatepass").split("\0")
+def _done_hashes(work: Path) -> set[str]:
+    """Hashes whose latest record is ok and has its part: what a resumed run skips."""
+    latest: dict[str, bool] = {}
+    p = work / "records.jsonl"
+    if p.exists():
+        with open(p, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    r = json.loads(line)
+                    latest[r["sha256"]] = r.get("status") == "ok" and r.get("part") is not None
+                except (ValueError, KeyError, TypeError):
+                    continue  # a line cut by a crash: that hash is simply redone
+    return {k for k, v in latest.items() if v}
 
 
 def _peak_rss_kb() -> int:
-    """This process's peak resident memory, KiB. On Linux the high-water mark of its own address
-    space (``VmHWM``): ``ru_maxrss`` survives ``exec`` and so also counts the memory of
-    whatever process forked this one (a big benchmark driver, a notebook)."""
+    """This process's peak resident memory, KiB (``VmHWM``: ``ru_maxrss`` survives ``exec``)."""
     try:
         with open("/proc/self/status", encoding="ascii") as fh:
             for line in fh:
@@ -308,416 +376,252 @@ def _peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def _me() -> dict[str, Any]:
-    """This process: its id, CPU seconds so far and peak RSS (forkserver workers are not the
-    parent's children, so the parent learns their costs from them)."""
-    ru = resource.getrusage(resource.RUSAGE_SELF)
-    return {"pid": os.getpid(), "cpu_s": ru.ru_utime + ru.ru_stime, "rss_kb": _peak_rss_kb()}
+class _Appender:
+    """A JSON Lines file appended to, each batch of lines flushed and fsynced; a line cut by a
+    crash before does not swallow the first new one."""
 
+    def __init__(self, path: Path, fresh: bool = False) -> None:
+        cut = not fresh and path.exists() and path.stat().st_size > 0 and _last_byte(path) != b"\n"
+        self.fh = open(path, "w" if fresh else "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        if cut:
+            self.fh.write("\n")
 
-class _Child:
-    """A ``gsnlp.batch._procs`` job in a fresh process of its own (see there): names go in on
-    stdin, JSON lines come back on stdout, its stderr goes to ``log``."""
+    def write(self, objs: Iterable[dict[str, Any]]) -> None:
+        self.fh.writelines(json.dumps(o, ensure_ascii=False, sort_keys=True) + "\n" for o in objs)
 
-    def __init__(self, job: list[str], log: Path) -> None:
-        import subprocess
-
-        env = dict(os.environ)
-        pkg_root = str(Path(__file__).resolve().parents[2])  # where this gsnlp is imported from
-        env["PYTHONPATH"] = pkg_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        self.job, self.log = job[0], log
-        self._err = open(log, "wb")  # noqa: SIM115 - closed in finish() / kill()
-        self.p = subprocess.Popen([sys.executable, "-m", "gsnlp.batch._procs", *job], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=self._err, text=True, encoding="utf-8", env=env)
-
-    def send(self, name: str) -> None:
-        try:
-            assert self.p.stdin is not None
-            self.p.stdin.write(name + "\n")
-            self.p.stdin.flush()
-        except (BrokenPipeError, OSError):  # it stopped: finish() says why
-            pass
-
-    def reply(self) -> dict[str, Any] | None:
-        assert self.p.stdout is not None
-        line = self.p.stdout.readline()
-        return json.loads(line) if line.strip() else None
-
-    def finish(self) -> dict[str, Any]:
-        """Its last line (peak RSS, CPU seconds), once it has ended; a ``BatchError`` if it failed."""
-        from gsnlp.errors import BatchError
-
-        try:
-            got, _ = self.p.communicate()
-        except (BrokenPipeError, OSError, ValueError):
-            got = ""
-            self.p.wait()
-        self._err.close()
-        lines = got.strip().splitlines()
-        if self.p.returncode != 0 or not lines:
-            why = self.log.read_text(encoding="utf-8", errors="replace").strip()[-2000:] or "no message"
-            what = "the database" if self.job == "db" else "the Parquet tables"
-            raise BatchError(f"{what} could not be written (exit status {self.p.returncode}): {why}; every "
-                             "input's result is kept in the spool: rerun with --resume to retry"
-                             + (", or with --no-db" if self.job == "db" else ""), origin=str(self.log))
-        return json.loads(lines[-1])
-
-    def kill(self) -> None:
-        if self.p.poll() is None:
-            self.p.kill()
-            self.p.wait()
-        self._err.close()
-
-
-def _finalize(work: Path, out: Path, writers: list[_Child],
-              db: _Child | None) -> tuple[dict[str, dict[str, Any]], list[Any]]:
-    """The Parquet files, written by the ``writers`` (each takes the next table when it is free,
-    the largest first); each table is announced to the database process as soon as its file is
-    complete. Returns what each table's writer said (rows, buckets) and the writers' last lines."""
-    import queue
-    import threading
-
-    from gsnlp.batch.store import LOAD_ORDER
-
-    todo: queue.SimpleQueue[str] = queue.SimpleQueue()
-    for t in (LOAD_ORDER[-1], *LOAD_ORDER[:-1]):  # the largest first, then in the order they are loaded
-        todo.put(t)
-    got: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
-
-    def drive(kid: _Child) -> None:
-        try:
-            while True:
-                try:
-                    t = todo.get_nowait()
-                except queue.Empty:
-                    break
-                kid.send(t)
-                r = kid.reply()
-                if r is None or r.get("table") != t:
-                    got.put(("error", kid))
-                    return
-                got.put((t, r))
-            got.put(("end", kid))
-        except Exception:  # noqa: BLE001 - a broken pipe or a bad line: finish() reports the child's error
-            got.put(("error", kid))
-
-    for kid in writers:
-        threading.Thread(target=drive, args=(kid,), daemon=True).start()
-    counts: dict[str, dict[str, Any]] = {}
-    ended = 0
-    while ended < len(writers):
-        t, v = got.get()
-        if t == "end":
-            ended += 1
-        elif t == "error":
-            v.finish()  # raises with the child's message
-            from gsnlp.errors import BatchError
-
-            raise BatchError("a table writer stopped without an error message", origin=str(v.log))
-        else:
-            counts[t] = v
-            if db is not None:
-                db.send(t)
-    return {t: counts[t] for t in TABLES}, [kid.finish() for kid in writers]
-
-
-class _Records:
-    """What came back for each input, in a file (``.work/records.jsonl``) rather than in memory:
-    this process keeps only the byte offset of each input's line (8 bytes per input, -1 while
-    nothing came back)."""
-
-    def __init__(self, work: Path, n: int) -> None:
-        import numpy as np
-
-        self.path = work / "records.jsonl"
-        self.fh = open(self.path, "wb")  # noqa: SIM115 - closed in close()
-        self.pos = 0
-        self.off = np.full(n, -1, dtype=np.int64)
-
-    def add(self, i: int, rec: dict[str, Any]) -> None:
-        keep = {"sha256": rec.get("sha256"), "status": rec["status"]}
-        if rec.get("sha256") is None:  # nothing in the index: the reason lives here
-            keep.update(reason=rec.get("reason"), format=rec.get("format"), stages=rec.get("stages"))
-        b = (json.dumps(keep, ensure_ascii=False) + "\n").encode("utf-8")
-        self.fh.write(b)
-        self.off[i] = self.pos
-        self.pos += len(b)
-
-    def reader(self) -> Callable[[int], dict[str, Any] | None]:
-        self.fh.close()
-        self.fh = open(self.path, "rb")  # noqa: SIM115
-
-        def get(i: int) -> dict[str, Any] | None:
-            o = int(self.off[i])
-            if o < 0:
-                return None
-            self.fh.seek(o)
-            return json.loads(self.fh.readline())
-
-        return get
+    def sync(self) -> None:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
 
     def close(self) -> None:
         self.fh.close()
 
 
-def _entries(paths: _Paths, records: _Records, work: Path) -> dict[str, Any]:
-    """One pass over the inputs in order: their manifest entries to ``.work/entries.jsonl``, the
-    canonical path of each included report to ``.work/report_paths.jsonl`` and where its rows are
-    to ``.work/include.npy`` (by rank: sorted report id). What stays in memory is a few numpy
-    arrays over the content hashes, not one object per input."""
-    import numpy as np
+def _last_byte(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1)
 
-    from gsnlp.batch.store import new_include, save_include
 
-    get = records.reader()
-    out: dict[str, Any] = {"n_ok": 0, "n_duplicates": 0, "n_processed": 0, "failures": {}}
-    with Index(work) as idx, open(work / "entries.jsonl", "w", encoding="utf-8") as fe:
-        first = np.full(len(idx), -1, dtype=np.int64)  # per hash: the input that carries its rows
-        processed = np.zeros(len(idx), dtype=np.bool_)
-        for i in range(len(paths)):
-            rel = paths.get(i)
-            p = get(i) or _LOST
-            sha = p.get("sha256")
-            j = idx.find(sha) if sha else -1
-            rec = idx.record(j) if j >= 0 else None
-            if sha and rec is None:  # hashed, but no index line: should not happen
-                p, sha = _LOST, None
-            e: dict[str, Any] = {"path": rel, "sha256": sha, "report_id": report_id(sha) if sha else None}
-            has_rows = False
-            if rec is not None:
-                e.update(status="ok" if rec["status"] == "ok" else "failed", reason=rec.get("reason"),
-                         format=rec.get("format"), stages=rec.get("stages"))
-                has_rows = rec.get("spool") is not None
-                if p["status"] != "skipped":
-                    processed[j] = True
+def _chunks(rels: list[str], size: int, eng: Any, root: Path, done: set[str],
+            skipped: list[dict[str, Any]]) -> Iterator[list[Item]]:
+    """Chunks of inputs; on Ray the bytes go with them (read here, inputs already done skipped)."""
+    for j in range(0, len(rels), size):
+        items = list(enumerate(rels[j:j + size], start=j))
+        if eng.name == "local":
+            yield [(i, rel, None) for i, rel in items]
+            continue
+        out: list[Item] = []
+        for i, rel in items:
+            try:
+                data = (root / rel).read_bytes()
+            except OSError as e:
+                skipped.append({"i": i, "path": rel, "sha256": None, "status": "failed",
+                                "reason": {"stage": "read", "code": "E100", "type": type(e).__name__,
+                                           "message": f"{e.strerror or e}; check the file's permissions"}})
+                continue
+            sha = hashlib.sha256(data).hexdigest()
+            if sha in done:
+                skipped.append({"i": i, "path": rel, "sha256": sha, "status": "skipped"})
             else:
-                e.update(status="failed", reason=p.get("reason"), format=p.get("format"), stages=p.get("stages"))
-            if has_rows:
-                if first[j] >= 0:
-                    e["duplicate_of"] = paths.get(int(first[j]))
-                    out["n_duplicates"] += 1
-                else:
-                    first[j] = i
-            else:
-                e["report_id"] = None
-            if e["status"] == "ok":
-                out["n_ok"] += 1
-            else:
-                key = f"{(e['reason'] or {}).get('code')} {(e['reason'] or {}).get('type')}"
-                out["failures"][key] = out["failures"].get(key, 0) + 1
-            fe.write(json.dumps(e, ensure_ascii=False) + "\n")
-        out["n_processed"] = int(processed.sum())
-        # the included reports in key order, which is report-id order (the id is a prefix of the key)
-        inc = np.nonzero(first >= 0)[0]
-        arr = new_include(len(inc))
-        with open(work / "report_paths.jsonl", "w", encoding="utf-8") as fp:
-            for r, j in enumerate(inc.tolist()):
-                rec = idx.record(j)
-                arr[r, 0] = rec["spool"]
-                for ti, t in enumerate(TABLES):
-                    arr[r, 1 + 2 * ti:3 + 2 * ti] = rec["rows"].get(t) or (0, 0)
-                fp.write(json.dumps(paths.get(int(first[j])), ensure_ascii=False) + "\n")
-        save_include(work, arr)
-    out["n_in"] = len(paths)
-    out["n_reports"] = len(inc)
-    records.close()
-    return out
+                out.append((i, rel, data))
+        yield out
 
 
-def _write_manifest(path: Path, head: dict[str, Any], entries: Path) -> None:
-    """``manifest.json``: ``head`` then ``"entries"``, one entry per line (copied from the file, so
-    the manifest is never whole in memory; ``BatchSummary.entries`` reads it back line by line)."""
-    text = json.dumps(head, ensure_ascii=False, indent=1)
-    assert text.endswith("\n}")
-    tmp = path.with_name("." + path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh, open(entries, encoding="utf-8") as src:
-        fh.write(text[:-2] + ',\n "entries": [')
-        sep = "\n  "
-        for line in src:
-            fh.write(sep + line.rstrip("\n"))
-            sep = ",\n  "
-        fh.write("\n ]\n}\n" if sep != "\n  " else "]\n}\n")
-    os.replace(tmp, path)
-
-
-def read_manifest_entries(path: str | Path) -> Iterator[dict[str, Any]]:
-    """The entries of a batch ``manifest.json``, one at a time (the file holds one per line)."""
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line == ' "entries": [\n':
-                break
-        for line in fh:
-            line = line.strip()
-            if line.startswith("{"):
-                yield json.loads(line.rstrip(","))
-
-
-def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, resume: bool = False,
-              stages: tuple[str, ...] | None = None, theme_model: str | None = None, progress: bool | None = None,
-              chunk: int = 32, flush_every: int = 256, database: bool = True,
+def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, engine: str = "local",
+              address: str | None = None, resume: bool = False, stages: tuple[str, ...] | None = None,
+              theme_model: str | None = None, progress: bool | None = None, chunk: int = 32,
+              database: bool = True, cross_year: bool = True, task_timeout: float | None = 60.0,
+              task_memory_mb: int | None = 2048, max_tasks_per_child: int = 0,
               on_result: Callable[[dict[str, Any]], None] | None = None) -> BatchSummary:
     """Process every file under ``input_dir``; write the manifest, Parquet tables and DuckDB to ``out_dir``.
 
     Without ``resume`` an existing ``out_dir/.work`` is cleared first. ``stages`` limits the
-    stages (default: every stage whose module is usable). ``progress`` defaults to "stderr is
-    a terminal". ``chunk`` inputs make one task (and one spool file); ``flush_every`` index
-    lines are appended at a time. Neither changes the outputs.
-
-    Memory: see the module docstring (packed paths and numpy arrays here; per-input results,
-    index and manifest entries in ``out_dir/.work``; tables and database written by fresh processes).
+    stages (default: every stage whose module is usable). ``progress`` defaults to "stderr is a
+    terminal". ``chunk`` inputs make one task (one part); it does not change the outputs.
+    ``task_timeout`` (CPU seconds) and ``task_memory_mb`` are the per-input budgets (None: none);
+    ``max_tasks_per_child`` replaces a local worker after that many chunks (0: never).
     """
+    from tqdm import tqdm
+
     from gsnlp import __version__
+    from gsnlp.batch import store
     from gsnlp.errors import InputError, UnknownNameError
 
-    root = Path(input_dir)
-    out = Path(out_dir)
+    root, out = Path(input_dir), Path(out_dir)
     if not root.is_dir():
         raise InputError("is not a folder; expected a folder of report files", origin=str(root))
     unknown = set(stages or ()) - set(STAGE_NAMES)
     if unknown:
         raise UnknownNameError("stage", min(unknown), STAGE_NAMES)
-    t_start = time.perf_counter()
-    c_start = time.process_time()
-    load_start = os.getloadavg()[0]
-    out.mkdir(parents=True, exist_ok=True)
-    work = out / ".work"
+    if engine not in ENGINES:
+        raise UnknownNameError("engine", engine, ENGINES)
+    t_start, c_start = time.perf_counter(), time.process_time()
+    ch_start = resource.getrusage(resource.RUSAGE_CHILDREN)
+    work, parts = out / ".work", out / ".work" / "parts"
     if not resume and work.exists():
         shutil.rmtree(work)
-    work.mkdir(parents=True, exist_ok=True)
-    st = None
-    if workers <= 1 or theme_model not in (None, "keyword"):
-        # in this process first: a model that cannot be loaded is an error before any work
-        st = load_stages(stages, theme_model)
-    paths = _Paths(list_inputs(root, exclude=out))
-    n_in = len(paths)
-    with Index(work) as idx0:
-        done = idx0.done()
-    initargs = (str(root.resolve()), str(work), done, stages, theme_model)
-    del done
-    spool = Spool(work, flush_every)
-    # chunks small enough that every worker gets several (the last ones finish together)
-    size = max(1, min(chunk, math.ceil(n_in / (4 * max(workers, 1)))))
-    first_k = spool.reserve(math.ceil(n_in / size))
-    tasks = ((first_k + i, j, paths.slice(j, j + size)) for i, j in enumerate(range(0, n_in, size)))
-    pools = _Pools(workers, initargs) if workers > 1 else None
-    records = _Records(work, n_in)
-    timings: dict[str, float] = {s: 0.0 for s in STAGE_NAMES}
-    wcpu: dict[str, float] = {}
-    n_skipped = worker_rss_kb = 0
-    procs: dict[int, float] = {}  # worker pid -> its CPU seconds (the latest it reported)
-    bar = _Progress(n_in, sys.stderr.isatty() if progress is None else progress)
-    db: _Child | None = None
-    kids: list[_Child] = []
+    parts.mkdir(parents=True, exist_ok=True)
+    rels = list_inputs(root, exclude=out)
+    # on a terminal the bar shows at once (loading the stages takes a second or two)
+    bar = tqdm(total=len(rels), disable=not (sys.stderr.isatty() if progress is None else progress),
+               unit="input", file=sys.stderr, mininterval=0.5, smoothing=0.05, desc="loading stages")
+    st = load_stages(stages, theme_model)  # here first: a model that cannot be loaded fails before any work
+    done = _done_hashes(work) if resume else set()
+    opts = Options(str(root.resolve()), str(parts) if engine == "local" else None, stages, theme_model,
+                   task_timeout, task_memory_mb, keep_json=cross_year and "check" in st.names,
+                   retire=engine == "local")
+    if engine == "local":
+        # the first Arrow conversion imports pandas (pyarrow checks for it: ≈ 1 CPU s); done here once,
+        # the forked workers start with it
+        store.rows_to_tables({})
+    eng: Any = _Local(max(1, workers), done, max_tasks_per_child) if engine == "local" else _Ray(workers, address)
+    size = max(1, min(chunk, -(-len(rels) // (4 * eng.workers)))) if rels else 1
+    records, inputs = _Appender(work / "records.jsonl"), _Appender(work / "inputs.jsonl", fresh=True)
+    with open(work / "records.jsonl", encoding="utf-8") as fr:
+        n = sum(1 for _ in fr)  # the next record's number: a later line wins on resume
+    skipped_now: list[dict[str, Any]] = []
+    drive_stats: dict[str, int] = {"retried_inputs": 0, "retired_workers": 0}
+    n_processed = n_skipped = n_failed = 0
+    timings: dict[str, float] = {}
+    worker_cpu = 0.0
+    bar.set_description("batch")
     try:
-        described: dict[str, Any] | None = None  # which stages ran, as the workers say
-        for res in _results(tasks, pools, initargs, lambda: spool.reserve(1)):
-            described = described or res.get("stages")
-            me = res.get("me")
-            if me:
-                worker_rss_kb = max(worker_rss_kb, me["rss_kb"])
-            if me and pools is not None:
-                procs[me["pid"]] = max(procs.get(me["pid"], 0.0), me["cpu_s"])
-            for k2, v in res.get("cpu", {}).items():
-                wcpu[k2] = wcpu.get(k2, 0.0) + v
-            failed = 0
-            for i, rec in enumerate(res["records"], start=res["start"]):
-                for k2, v in rec.pop("timings", {}).items():
-                    timings[k2] = timings.get(k2, 0.0) + v
-                sha = rec.get("sha256")
+        def take() -> list[dict[str, Any]]:
+            got = list(skipped_now)
+            skipped_now.clear()
+            return got
+
+        for res in _drive(eng, opts, _chunks(rels, size, eng, root, done, skipped_now), take, drive_stats):
+            if res.get("tables") is not None:  # Ray: the driver writes the part
+                name = next(r["part"] for r in res["records"] if r.get("part"))
+                store.write_part(parts, name, res["tables"])
+            for k, v in res.get("timings", {}).items():
+                timings[k] = timings.get(k, 0.0) + v
+            worker_cpu += res.get("cpu_s", 0.0)
+            for rec in res["records"]:
+                inputs.write([{"i": rec["i"], "path": rec["path"], "sha256": rec["sha256"],
+                               "reason": rec.get("reason") if rec["sha256"] is None else None}])
                 if rec["status"] == "skipped":
                     n_skipped += 1
-                else:
-                    failed += rec["status"] == "failed"
-                    if sha is not None:
-                        spool.add({k: rec[k] for k in ("sha256", "status", "reason", "format", "stages", "spool",
-                                                        "rows") if k in rec})
-                records.add(i, rec)
+                elif rec["sha256"] is not None:
+                    n_processed += 1
+                    records.write([{"n": n, "sha256": rec["sha256"], "status": rec["status"], "reason": rec["reason"],
+                                    "format": rec.get("format"), "stages": rec.get("stages"),
+                                    "part": rec.get("part")}])
+                    n += 1
+                n_failed += rec["status"] == "failed"
                 if on_result is not None:
                     on_result(rec)
-            bar.update(len(res["records"]), failed)
-        del tasks
-        spool.flush()
-        bar.close()
-        if st is not None:
-            described = st.describe()
-        elif described is None:  # no input reached a worker
-            described = load_stages(stages, theme_model).describe()
+            records.sync()
+            if n_failed:
+                bar.set_postfix(failed=n_failed, refresh=False)
+            bar.update(len(res["records"]))
+        inputs.sync()
         t_process = time.perf_counter() - t_start
-        parent_kb_processing = _peak_rss_kb()
+        bar.close()
+        records.close()
+        inputs.close()
 
+        # the final step: DuckDB builds the manifest and the sorted tables from the parts
         t0 = time.perf_counter()
-        if pools is not None:  # the processing workers are done: their memory goes back now
-            pools.close()
-        # fresh processes (no stages loaded) write the tables and the database; started now, they
-        # import their libraries while the entries are written
-        if database:
-            if importlib.util.find_spec("duckdb") is None:
-                from gsnlp.errors import MissingExtraError
+        store.write_empty_parts(parts)
+        cy_dir = parts / "cy_findings"
+        for p in cy_dir.glob("*.parquet"):
+            if p.name != "_empty.parquet":
+                p.unlink()
+        con = store.connect(work, threads=1)  # one thread: the same row groups whatever the run
+        cy_stats: dict[str, Any] = {"groups_reports": 0, "tasks": 0, "failed": []}
+        try:
+            store.prepare(con, work)
+            counts_in = store.write_manifest(con, out)
 
-                raise MissingExtraError("the batch database", "data", "duckdb")
-            db = _Child(["db", str(out), str(work / "entries.jsonl")], work / "db.log")
-        from gsnlp.batch import store
+            def cross() -> None:
+                if not opts.keep_json:
+                    return
+                batches = store.cross_year_groups(con, parts, out)
+                for k, (tab, err) in enumerate(_map_cross_year(eng, opts, batches, cy_stats)):
+                    if tab is not None and tab.num_rows:
+                        store.write_part(parts, f"cy{k:06d}", {"cy_findings": tab})
 
-        settings = [str(x) for x in (store.BUCKET_REPORTS, store.FLUSH_BYTES, store.FLUSH_PARTS)]
-        kids = [_Child(["tables", str(work), str(out), *settings], work / f"tables{i}.log")
-                for i in range(max(1, min(workers, len(TABLES))))]
-        acc = _entries(paths, records, work)
-        if db is not None:
-            db.send("inputs")
-        written, kid_stats = _finalize(work, out, kids, db)
-        counts = {t: written[t]["rows"] for t in TABLES}
-        kids = []
-        db_stats = db.finish() if db is not None else None
-        db = None
+            counts = store.write_tables(con, parts, out, cross)
+            n_fmt_dup = con.execute(f"SELECT count(duplicate_of) FROM read_parquet({store._q(out / 'reports.parquet')})"
+                                    ).fetchone()[0]
+            eng.close()
+            if database:
+                store.write_duckdb(out, work)
+        except Exception as e:
+            if "duckdb" not in type(e).__module__:
+                raise
+            from gsnlp.errors import BatchError
+
+            raise BatchError(f"the final tables could not be written: {e}; every input's result is kept in "
+                             f"{work}: rerun with --resume to finish without processing them again",
+                             origin=str(out)) from e
+        finally:
+            con.close()
         t_write = time.perf_counter() - t0
     finally:
-        for kid in (*kids, *([db] if db is not None else [])):
-            kid.kill()
+        bar.close()
         records.close()
-        if pools is not None:
-            pools.close()
+        inputs.close()
+        eng.close()
 
     files = {}
     for t in TABLES:
         with open(out / f"{t}.parquet", "rb") as fh:
             files[f"{t}.parquet"] = hashlib.file_digest(fh, "sha256").hexdigest()
-    n_ok = acc["n_ok"]
-    manifest = {
-        "schema": MANIFEST_SCHEMA, "data_schema": SCHEMA_VERSION, "gsnlp_version": __version__,
-        "n_in": n_in, "n_ok": n_ok, "n_failed": n_in - n_ok,
-        "n_reports": acc["n_reports"], "n_duplicates": acc["n_duplicates"],
-        "failures": dict(sorted(acc["failures"].items())), "stages": described,
-        "tables": counts, "files": files,
-    }
-    assert manifest["n_in"] == manifest["n_ok"] + manifest["n_failed"] == sum(manifest["failures"].values()) + n_ok
-    _write_manifest(out / "manifest.json", manifest, work / "entries.jsonl")
+    with open(out / "manifest.jsonl", "rb") as fh:
+        files["manifest.jsonl"] = hashlib.file_digest(fh, "sha256").hexdigest()
+    described = st.describe()
+    if opts.keep_json:
+        described["check"]["note"] += "; cy.* rules over each agency's years after the per-report pass"
+    summary = {"schema": MANIFEST_SCHEMA, "data_schema": SCHEMA_VERSION, "gsnlp_version": __version__,
+               **{k: counts_in[k] for k in ("n_in", "n_ok", "n_failed")},
+               "n_reports": counts["reports"], "n_duplicates": counts_in["n_duplicates"],
+               "n_format_duplicates": n_fmt_dup, "failures": counts_in["failures"], "stages": described,
+               "cross_year": {"reports": cy_stats["groups_reports"], "failed_tasks": cy_stats["failed"]},
+               "tables": counts, "files": files}
+    if summary["n_in"] != len(rels) or summary["n_in"] != summary["n_ok"] + summary["n_failed"]:
+        from gsnlp.errors import BatchError
+
+        raise BatchError(f"accounting broken: {len(rels)} inputs listed, manifest says {summary['n_in']}; "
+                         "rerun with --resume", origin=str(out))
+    (out / "manifest.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    ch = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter() - t_start
-    rows_s = timings.pop("rows", 0.0)
-    stats = {"workers": workers, "n_in": n_in, "n_processed": acc["n_processed"], "n_skipped": n_skipped,
-             "chunk": size, "wall_s": round(wall, 3), "process_s": round(t_process, 3), "write_s": round(t_write, 3),
-             "stage_cpu_s": {k: round(v, 3) for k, v in timings.items()},
-             # CPU in the workers around the stages: building rows (inside the stage times above),
-             # reading + hashing, Arrow conversion + spool files, and the whole of their work
-             "worker_cpu_s": {"rows_in_stages": round(rows_s, 3),
-                              **{k: round(v, 3) for k, v in sorted(wcpu.items())}},
-             "reports_per_s": round(n_in / wall, 2) if wall else None,
-             # peak RSS of each kind of process: this one, a processing worker, a table writer,
-             # the database process (the last two fresh processes, started after the processing)
+    stats = {"engine": eng.name, "workers": eng.workers, "n_in": len(rels), "n_processed": n_processed,
+             "n_skipped": n_skipped, "chunk": size, **drive_stats, "wall_s": round(wall, 3), "process_s": round(t_process, 3),
+             "final_s": round(t_write, 3), "stage_cpu_s": {k: round(v, 3) for k, v in sorted(timings.items())},
+             "tasks_cpu_s": round(worker_cpu, 3), "parent_cpu_s": round(time.process_time() - c_start, 3),
+             # local engine: every worker's CPU from its start (exited workers only: all of them by now)
+             "children_cpu_s": round(ch.ru_utime + ch.ru_stime - ch_start.ru_utime - ch_start.ru_stime, 3),
+             "reports_per_s": round(len(rels) / wall, 2) if wall else None,
              "parent_peak_rss_mb": round(_peak_rss_kb() / 1024, 1),
-             "worker_peak_rss_mb": round(worker_rss_kb / 1024, 1) if pools is not None else None,
-             "writer_peak_rss_mb": round(max(k["rss_kb"] for k in kid_stats) / 1024, 1),
-             "db_peak_rss_mb": round(db_stats["rss_kb"] / 1024, 1) if db_stats else None,
-             # the peaks by the end of the processing (a worker's is its peak: it ends there)
-             "peak_rss_mb_processing": {"parent": round(parent_kb_processing / 1024, 1),
-                                        "worker": round(worker_rss_kb / 1024, 1)},
-             "parent_cpu_s": round(time.process_time() - c_start, 3),
-             # every processing worker's CPU seconds, from its start (stage loading excluded: done
-             # once in the fork server) to its last task
-             "workers_cpu_s": round(sum(procs.values()), 3),
-             # the final step's processes: table writers (together) and the database
-             "tables_written": {t: {k: v for k, v in written[t].items() if k != "table"} for t in TABLES},
-             "final_cpu_s": {"tables": round(sum(k["cpu_s"] for k in kid_stats), 3),
-                             "db": round(db_stats["cpu_s"], 3) if db_stats else None},
-             "loadavg_1min_start_end": [round(load_start, 2), round(os.getloadavg()[0], 2)]}
+             "children_peak_rss_mb": round(ch.ru_maxrss / 1024, 1)}
     (out / "run_stats.json").write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
-    return BatchSummary(n_in, n_ok, n_in - n_ok, acc["n_processed"], n_skipped, out, manifest, stats)
+    return BatchSummary(summary["n_in"], summary["n_ok"], summary["n_failed"], n_processed, n_skipped, out,
+                        summary, stats)
+
+
+def _map_cross_year(eng: Any, opts: Options, batches: Iterator[list[tuple[str, str]]],
+                    stats: dict[str, Any]) -> Iterator[tuple[Any, str | None]]:
+    """``run_cross_year`` over the batches on the engine, results in submission order."""
+    pending: list[tuple[Future[Any], list[str]]] = []
+
+    def collect(f: Future[Any], ids: list[str]) -> tuple[Any, str | None]:
+        try:
+            return f.result(), None
+        except Exception as e:  # noqa: BLE001 - recorded in the summary; the per-report results stand
+            why = f"{type(e).__name__}: {str(e).strip()[:300]}"
+            stats["failed"].append({"reports": ids[:5], "n": len(ids), "reason": why})
+            return None, why
+
+    for b in batches:
+        stats["groups_reports"] += len(b)
+        stats["tasks"] += 1
+        pending.append((eng.submit(run_cross_year, opts, b, _hard_timeout(opts, len(b))), [r for r, _ in b]))
+        if len(pending) >= 2 * eng.workers:
+            yield collect(*pending.pop(0))
+    while pending:
+        yield collect(*pending.pop(0))

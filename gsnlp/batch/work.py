@@ -1,4 +1,4 @@
-"""The per-report work: bytes of one input -> rows for every output table.
+"""The per-report work: bytes of one input -> ``gsnlp.pipeline`` -> rows for every output table.
 
 ``process_bytes`` is pure (its result depends only on the bytes, the path's file name and
 suffix, and the stages), imports nothing heavy at module level and returns plain Python
@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any
 
@@ -44,9 +44,19 @@ def report_id(sha256: str) -> str:
     return sha256[:16]
 
 
+INPUT_TOO_COMPLEX = "E601"  # over the per-input time or memory budget of the batch
+
+
 def _reason(exc: BaseException, stage: str) -> dict[str, str]:
+    if isinstance(exc, MemoryError):
+        from gsnlp.batch import limits
+
+        return {"stage": stage, "code": INPUT_TOO_COMPLEX, "type": "input_too_complex",
+                "message": f"needed more than {limits.memory_text()} of memory in stage {stage} "
+                           "(raise --task-memory-mb to allow more)"}
+    msg = str(exc).strip() or f"{type(exc).__name__} without a message ({exc!r})"
     return {"stage": stage, "code": str(getattr(exc, "code", "E999")), "type": type(exc).__name__,
-            "message": str(exc)[:500]}
+            "message": msg[:500]}
 
 
 def _json(obj: Any) -> str | None:
@@ -71,7 +81,7 @@ def _report_rows(rep: Any, rid: str) -> tuple[dict[str, Any], list[dict[str, Any
     sections = [{"report_id": rid, "seq": i, "section_id": s.id, "number": s.number, "title": s.title,
                  "start": s.start, "end": s.end, "body_start": s.body_start, "n_chars": s.end - s.body_start}
                 for i, s in enumerate(rep.sections)]
-    cells = []
+    cells: list[dict[str, Any]] = []
     for tid, tab in rep.tables.items():
         for addr, c in tab.cells.items():
             row_id, _, col = addr.rpartition("/")
@@ -120,6 +130,13 @@ def _clause_rows(res: Any, rid: str, model: str | None) -> list[dict[str, Any]]:
     return out
 
 
+def _step(a: Any, stage: str, opts: Any) -> Any:
+    """One stage of the pipeline on an analysis (its registered component)."""
+    from gsnlp import pipeline
+
+    return pipeline._COMPONENTS[stage](a, opts)  # noqa: SLF001 - asked for as pipeline.step
+
+
 def process_bytes(data: bytes, path: str, stages: Stages | None = None, *, keep_report: bool = False,
                   sha256: str | None = None) -> ReportResult:
     """Parse one input and run every available stage on it; never raises for a bad input.
@@ -132,6 +149,8 @@ def process_bytes(data: bytes, path: str, stages: Stages | None = None, *, keep_
     ``timings`` holds CPU seconds per stage, and under ``rows`` the part of them spent turning
     the stages' objects into table rows.
     """
+    from gsnlp import pipeline
+
     st = stages if stages is not None else load_stages()
     sha = sha256 if sha256 is not None else hashlib.sha256(data).hexdigest()
     rid = report_id(sha)
@@ -153,41 +172,27 @@ def process_bytes(data: bytes, path: str, stages: Stages | None = None, *, keep_
     t_rows = t2 - t1
     ran = ["parse"]
     errors: list[dict[str, str]] = []
-    figs: list[Any] | None = None
-    if st.figures is not None:
+    a = pipeline.run(rep, replace(st.opts, stages=()), path=path)
+    for stage in st.opts.stages:
+        # one pipeline stage at a time: a stage that fails keeps the rows of those before it
         t0 = time.process_time()
         try:
-            figs = list(st.figures(rep))
-            t1 = time.process_time()
-            rows["figures"] = _figure_rows(figs, rid)
-            t_rows += time.process_time() - t1
-            ran.append("figures")
+            a = _step(a, stage, st.opts)
         except Exception as e:  # noqa: BLE001
-            errors.append(_reason(e, "figures"))
-        timings["figures"] = time.process_time() - t0
-    if st.check is not None:
-        t0 = time.process_time()
-        try:
-            # the check's NT rules need the figures; given here so they are not extracted twice
-            findings = list(st.check(rep, figures=figs) if figs is not None else st.check(rep))
-            t1 = time.process_time()
-            rows["findings"] = _finding_rows(findings, rid)
-            t_rows += time.process_time() - t1
-            ran.append("check")
-        except Exception as e:  # noqa: BLE001
-            errors.append(_reason(e, "check"))
-        timings["check"] = time.process_time() - t0
-    if st.themes is not None:
-        t0 = time.process_time()
-        try:
-            res = st.themes(rep)
-            t1 = time.process_time()
-            rows["clauses"] = _clause_rows(res, rid, st.theme_model)
-            t_rows += time.process_time() - t1
-            ran.append("themes")
-        except Exception as e:  # noqa: BLE001
-            errors.append(_reason(e, "themes"))
-        timings["themes"] = time.process_time() - t0
+            errors.append(_reason(e, stage))
+            timings[stage] = time.process_time() - t0
+            continue
+        t1 = time.process_time()
+        if stage == "figures":
+            rows["figures"] = _figure_rows(a.figures or [], rid)
+        elif stage == "check":
+            rows["findings"] = _finding_rows(a.findings or [], rid)
+        elif stage == "themes":
+            rows["clauses"] = _clause_rows(a.themes, rid, st.theme_model)
+        t2 = time.process_time()
+        t_rows += t2 - t1
+        timings[stage] = t2 - t0
+        ran.append(stage)
     report.update(n_figures=len(rows["figures"]), n_clauses=len(rows["clauses"]), stages=ran,
                   n_findings_failed=sum(1 for f in rows["findings"] if f["status"] == "fail"),
                   stage_errors=[f"{e['stage']}: {e['type']}: {e['message']}" for e in errors])

@@ -43,7 +43,13 @@ def test_cli_batch_strict_exit_code(tmp_path: Path) -> None:
                                     "--stages", "parse"])
     assert r.exit_code == 1
     m = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
-    assert m["n_failed"] == 1 and m["entries"][0]["reason"]["code"] == "E101"
+    entries = [json.loads(x) for x in (tmp_path / "o" / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert m["n_failed"] == 1 and entries[0]["reason"]["code"] == "E101"
+
+
+def test_cli_batch_unknown_engine_is_usage_error(tmp_path: Path) -> None:
+    r = CliRunner().invoke(_app(), ["batch", str(tmp_path), "-o", str(tmp_path / "o"), "--engine", "spark"])
+    assert r.exit_code == 2
 
 
 def test_cli_synth_unknown_rule_is_usage_error(tmp_path: Path) -> None:
@@ -61,3 +67,13 @@ def test_cli_batch_subprocess_quiet_in_pipe(tmp_path: Path) -> None:
     assert p.returncode == 0, p.stderr
     assert p.stdout == "" and "\r" not in p.stderr  # no progress bar in a pipe
     assert "4 inputs, 4 ok, 0 failed" in p.stderr
+
+
+def test_batch_progress_bar_with_count_rate_and_time_left(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from gsnlp.batch import run_batch
+    from gsnlp.synth import write_corpus
+
+    write_corpus(tmp_path / "s", 3, seed=5)
+    run_batch(tmp_path / "s" / "reports", tmp_path / "b", progress=True, stages=("parse",), database=False)
+    err = capsys.readouterr().err
+    assert "0/3" in err and "3/3" in err and "input/s" in err and "<" in err  # tqdm: n/total [elapsed<left, rate]

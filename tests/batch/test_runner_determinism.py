@@ -17,6 +17,7 @@ DATA_FILES = ("reports", "sections", "cells", "figures", "findings", "clauses")
 def _bytes(out: Path) -> dict[str, bytes]:
     d = {t: (out / f"{t}.parquet").read_bytes() for t in DATA_FILES}
     d["manifest"] = (out / "manifest.json").read_bytes()
+    d["entries"] = (out / "manifest.jsonl").read_bytes()
     return d
 
 
@@ -33,7 +34,7 @@ def test_runner_same_bytes_for_1_and_2_workers(synth_in: Path, tmp_path: Path) -
     from gsnlp.batch import run_batch
 
     a = run_batch(synth_in, tmp_path / "a", workers=1, progress=False)
-    b = run_batch(synth_in, tmp_path / "b", workers=2, progress=False, chunk=1, flush_every=5)
+    b = run_batch(synth_in, tmp_path / "b", workers=2, progress=False, chunk=1)
     assert a.n_ok == b.n_ok == 12
     assert _bytes(tmp_path / "a") == _bytes(tmp_path / "b")
 
@@ -46,7 +47,7 @@ def test_runner_resume_skips_done_and_keeps_bytes(synth_in: Path, tmp_path: Path
     extra = sorted(inp.iterdir())[-1]
     held = tmp_path / extra.name
     shutil.move(extra, held)
-    first = run_batch(inp, tmp_path / "out", workers=1, progress=False, flush_every=4)
+    first = run_batch(inp, tmp_path / "out", workers=1, progress=False)
     assert first.n_processed == 11
     shutil.move(held, inp / extra.name)
     again = run_batch(inp, tmp_path / "out", workers=1, resume=True, progress=False)
@@ -79,80 +80,51 @@ def test_runner_database_matches_parquet(synth_in: Path, tmp_path: Path) -> None
     con.close()
 
 
-def test_runner_buckets_do_not_change_the_rows(synth_in: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pyarrow.parquet as pq
+def test_runner_chunk_size_does_not_change_the_bytes(synth_in: Path, tmp_path: Path) -> None:
+    """One part per input or a few parts: DuckDB's sorted COPY gives the same files."""
+    from gsnlp.batch import run_batch
 
-    from gsnlp.batch import run_batch, store
-
-    one = run_batch(synth_in, tmp_path / "one", workers=1, progress=False, database=False)
-    monkeypatch.setattr(store, "BUCKET_REPORTS", 3)  # 12 reports: 4 buckets
-    four = run_batch(synth_in, tmp_path / "four", workers=1, progress=False, database=False)
-    # the setting reached the writer processes
-    assert {w["buckets"] for w in one.stats["tables_written"].values()} == {1}
-    assert {w["buckets"] for w in four.stats["tables_written"].values()} == {4}
-    for t in DATA_FILES:
-        assert pq.read_table(tmp_path / "one" / f"{t}.parquet").equals(pq.read_table(tmp_path / "four" / f"{t}.parquet"))
+    run_batch(synth_in, tmp_path / "one", workers=1, progress=False, database=False, chunk=1)
+    run_batch(synth_in, tmp_path / "many", workers=1, progress=False, database=False, chunk=5)
+    assert len(list((tmp_path / "one" / ".work" / "parts" / "cells").glob("*.parquet"))) == 12 + 1  # + _empty
+    assert _bytes(tmp_path / "one") == _bytes(tmp_path / "many")
 
 
-def test_runner_bucket_files_do_not_change_the_bytes(synth_in: Path, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rows that go through the bucket files (many buckets, a small in-memory buffer) and rows
-    that stay in memory give the same files."""
-    from gsnlp.batch import run_batch, store
-
-    monkeypatch.setattr(store, "BUCKET_REPORTS", 5)  # 12 reports: 3 buckets (3 row groups at least)
-    mem = run_batch(synth_in, tmp_path / "mem", workers=1, progress=False, database=False)
-    monkeypatch.setattr(store, "FLUSH_BYTES", 2000)  # most rows go through the bucket files
-    files = run_batch(synth_in, tmp_path / "files", workers=1, progress=False, database=False, chunk=4)
-    assert all(w["bucket_files"] == 0 for w in mem.stats["tables_written"].values())
-    assert files.stats["tables_written"]["cells"]["bucket_files"] == 3
-    for t in DATA_FILES:
-        assert (tmp_path / "mem" / f"{t}.parquet").read_bytes() == (tmp_path / "files" / f"{t}.parquet").read_bytes()
-
-
-def _workers_of(parent: int) -> list[int]:
-    """Pids of the pool workers: children of our children (the fork server's), from /proc."""
-    ppid = {}
+def _children_of(parent: int) -> list[int]:
+    """Pids of the pool's workers: the live children of this process, from /proc."""
+    out = []
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
             try:
-                ppid[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
+                stat = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
                 continue
-    ours = {p for p, pp in ppid.items() if pp == parent}
-    return sorted(p for p, pp in ppid.items() if pp in ours)
+            if int(stat[1]) == parent and stat[0] not in ("Z", "X"):
+                out.append(int(d.name))
+    return sorted(out)
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the workers")
-def test_runner_worker_killed_mid_run_loses_nothing(synth_in: Path, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """A worker killed while chunks are in flight (as the OOM killer would): the chunks it and
-    its pool held are retried one input at a time, and the outputs are those of a clean run."""
+def test_runner_worker_killed_mid_run_loses_nothing(synth_in: Path, tmp_path: Path) -> None:
+    """A worker killed while chunks are in flight (as the OOM killer would): the chunk it held is
+    retried one input at a time in fresh workers, and the outputs are those of a clean run."""
     import os
     import signal
 
-    from gsnlp.batch import run_batch, runner
+    from gsnlp.batch import run_batch
 
-    solo = []
-    real_pool = runner._pool
-
-    def counting_pool(workers: int, initargs: tuple) -> object:
-        if workers == 1:
-            solo.append(1)
-        return real_pool(workers, initargs)
-
-    monkeypatch.setattr(runner, "_pool", counting_pool)
     killed: list[int] = []
 
     def kill_one(rec: dict) -> None:
         if not killed:
-            pids = _workers_of(os.getpid())
+            pids = _children_of(os.getpid())
             assert pids, "no worker process found"
-            os.kill(pids[0], signal.SIGKILL)
-            killed.append(pids[0])
+            for p in pids:  # every worker: whichever holds the next chunk dies with it
+                os.kill(p, signal.SIGKILL)
+            killed.extend(pids)
 
     clean = run_batch(synth_in, tmp_path / "clean", workers=1, progress=False)
-    hit = run_batch(synth_in, tmp_path / "hit", workers=2, progress=False, chunk=1, on_result=kill_one)
-    assert killed and solo, "the kill did not reach a pool with work left (the retry path did not run)"
+    hit = run_batch(synth_in, tmp_path / "hit", workers=2, progress=False, chunk=2, on_result=kill_one)
+    assert killed
     assert (hit.n_in, hit.n_ok, hit.n_failed) == (clean.n_in, clean.n_ok, clean.n_failed) == (12, 12, 0)
     assert _bytes(tmp_path / "hit") == _bytes(tmp_path / "clean")
