@@ -3,9 +3,9 @@
 Time: a CPU-time interval timer (``ITIMER_PROF``) whose signal keeps its default action, so the
 kernel ends the worker even inside C code that holds the GIL (a regular expression backtracking,
 a native parser); the engine sees the worker die with ``SIGPROF`` and fails that input with
-``E601 input_too_complex``, and the pool starts a new worker. Memory: the address-space limit
+``input_too_complex``, and the pool starts a new worker. Memory: the address-space limit
 (``RLIMIT_AS``) set to what the worker uses now plus the budget, so an allocation past it raises
-``MemoryError`` in the stage that made it (``E601`` too), and the worker is retired after its
+``MemoryError`` in the stage that made it (``input_too_complex`` too), and the worker is retired after its
 chunk (its heap may stay large).
 """
 
@@ -63,7 +63,7 @@ def died_reason(exitcode: int | None, timeout_s: float | None, stage: str = "wor
     """The reason of an input whose worker died on it, alone (``exitcode`` as multiprocessing gives
     it: minus the signal number; None when the engine does not say)."""
     if exitcode is not None and exitcode == -int(TIME_SIGNAL):
-        return {"stage": stage, "code": "E601", "type": "input_too_complex",
+        return {"stage": stage, "code": "input_too_complex", "type": "InputTooComplexError",
                 "message": f"took more than {timeout_s:g} CPU seconds; the worker was stopped and replaced "
                            "(raise --task-timeout to allow more)"}
     how = f"exit status {exitcode}" if exitcode is not None else "no exit status"
@@ -73,6 +73,6 @@ def died_reason(exitcode: int | None, timeout_s: float | None, stage: str = "wor
         except ValueError:
             how = f"signal {-exitcode}"
     budgets = f"over the time budget ({timeout_s:g} CPU s), " if timeout_s and exitcode is None else ""
-    return {"stage": stage, "code": "E602", "type": "worker_died",
+    return {"stage": stage, "code": "worker_died", "type": "WorkerDied",
             "message": f"the worker process died on this input ({how}: {budgets}out of memory or a crash in a "
                        "native library), also when it was retried alone; nothing was recorded for it"}

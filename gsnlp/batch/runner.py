@@ -4,8 +4,8 @@
 Accounting: every file under the input folder is an input and gets one manifest entry, ``ok``
 or ``failed`` with a non-empty reason, so ``n_in = n_ok + n_failed`` always. A chunk whose
 worker dies (a crash, the kernel's OOM killer, the per-input time budget) is retried one input
-at a time; an input that kills its worker alone fails with ``E601 input_too_complex`` (time) or
-``E602 worker_died``. Resume is by content hash (``OUT/.work/records.jsonl``). Outputs depend
+at a time; an input that kills its worker alone fails with ``input_too_complex`` (time) or
+``worker_died``. Resume is by content hash (``OUT/.work/records.jsonl``). Outputs depend
 only on the set of inputs: ids come from content, rows are sorted, run statistics go to
 ``run_stats.json``, which is not data.
 """
@@ -161,12 +161,11 @@ def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
 
 
 def _dumps(obj: Any) -> str:
-    """JSON text of the report for the cross-year pass (orjson when installed: a tenth of the CPU)."""
-    try:
-        import orjson
-    except ImportError:
-        return json.dumps(obj, ensure_ascii=False)
-    return orjson.dumps(obj).decode("utf-8")
+    """JSON text of the report for the cross-year pass (orjson, of the ``data`` extra: a tenth of
+    json's CPU; the text is read back by the batch only, never written to an output)."""
+    import orjson
+
+    return str(orjson.dumps(obj).decode("utf-8"))
 
 
 def run_cross_year(opts: Options, reports: list[tuple[str, str]]) -> Any:
@@ -330,7 +329,7 @@ def _failed_record(item: Item, exc: BaseException, code: int | None, opts: Optio
     i, rel, data = item
     sha = hashlib.sha256(data).hexdigest() if data is not None else _sha_of(Path(opts.root) / rel)
     if isinstance(exc, FutTimeout):
-        reason = {"stage": "worker", "code": "E601", "type": "input_too_complex",
+        reason = {"stage": "worker", "code": "input_too_complex", "type": "InputTooComplexError",
                   "message": f"took more than {_hard_timeout(opts, 1):g} wall-clock seconds; the worker was stopped "
                              "and replaced (raise --task-timeout to allow more)"}
     elif code is not None or type(exc).__name__ in ("ProcessExpired", "WorkerCrashedError", "BrokenProcessPool"):

@@ -54,7 +54,7 @@ def _schemas() -> dict[str, Any]:  # built once per process (Arrow schemas are i
         ]),
         "sections": pa.schema([
             ("report_id", s), ("seq", i32), ("section_id", s), ("number", s), ("title", s), ("start", i64),
-            ("end", i64), ("body_start", i64), ("n_chars", i64),
+            ("end", i64), ("body_start", i64), ("n_chars", i64), ("origin", s), ("confidence", pa.float64()),
         ]),
         "cells": pa.schema([
             ("report_id", s), ("seq", i32), ("table_id", s), ("template", s), ("address", s), ("row_id", s),
@@ -65,7 +65,7 @@ def _schemas() -> dict[str, Any]:  # built once per process (Arrow schemas are i
             ("report_id", s), ("seq", i32), ("fig_id", s), ("section", s), ("start", i64), ("end", i64),
             ("text", s), ("value", s), ("num", dec), ("scale", i64), ("scaled", dec), ("unit", s), ("kind", s),
             ("approx", s), ("subject", s), ("predicate", s), ("channel", s), ("scope", s), ("period", s),
-            ("polarity", s), ("parent", s), ("qualifies", s), ("item", i32), ("metric", s),
+            ("polarity", s), ("parent", s), ("qualifies", s), ("item", i32), ("metric", s), ("metric_p", pa.float64()),
         ]),
         "findings": pa.schema([
             ("report_id", s), ("seq", i32), ("rule", s), ("rule_id", s), ("family", s), ("instance", s),

@@ -44,14 +44,14 @@ def report_id(sha256: str) -> str:
     return sha256[:16]
 
 
-INPUT_TOO_COMPLEX = "E601"  # over the per-input time or memory budget of the batch
+INPUT_TOO_COMPLEX = "input_too_complex"  # over the per-input time or memory budget of the batch
 
 
 def _reason(exc: BaseException, stage: str) -> dict[str, str]:
     if isinstance(exc, MemoryError):
         from gsnlp.batch import limits
 
-        return {"stage": stage, "code": INPUT_TOO_COMPLEX, "type": "input_too_complex",
+        return {"stage": stage, "code": INPUT_TOO_COMPLEX, "type": "MemoryError",
                 "message": f"needed more than {limits.memory_text()} of memory in stage {stage} "
                            "(raise --task-memory-mb to allow more)"}
     msg = str(exc).strip() or f"{type(exc).__name__} without a message ({exc!r})"
@@ -79,7 +79,8 @@ def _report_rows(rep: Any, rid: str) -> tuple[dict[str, Any], list[dict[str, Any
         "n_figures": 0, "n_findings_failed": 0, "n_clauses": 0, "stages": [], "stage_errors": [],
     }
     sections = [{"report_id": rid, "seq": i, "section_id": s.id, "number": s.number, "title": s.title,
-                 "start": s.start, "end": s.end, "body_start": s.body_start, "n_chars": s.end - s.body_start}
+                 "start": s.start, "end": s.end, "body_start": s.body_start, "n_chars": s.end - s.body_start,
+                 "origin": s.origin, "confidence": s.confidence}
                 for i, s in enumerate(rep.sections)]
     cells: list[dict[str, Any]] = []
     for tid, tab in rep.tables.items():
@@ -101,7 +102,8 @@ def _figure_rows(figs: list[Any], rid: str) -> list[dict[str, Any]]:
                     "scaled": num(f.scaled), "unit": f.unit, "kind": f.kind, "approx": f.approx,
                     "subject": f.subject, "predicate": f.predicate, "channel": f.channel, "scope": f.scope,
                     "period": f.period, "polarity": f.polarity, "parent": f.parent, "qualifies": f.qualifies,
-                    "item": f.item, "metric": f.metric})
+                    "item": f.item, "metric": f.metric,
+                    "metric_p": None if f.metric_p is None else round(f.metric_p, 4)})
     return out
 
 
@@ -134,7 +136,7 @@ def _step(a: Any, stage: str, opts: Any) -> Any:
     """One stage of the pipeline on an analysis (its registered component)."""
     from gsnlp import pipeline
 
-    return pipeline._COMPONENTS[stage](a, opts)  # noqa: SLF001 - asked for as pipeline.step
+    return pipeline.step(stage, a, opts)
 
 
 def process_bytes(data: bytes, path: str, stages: Stages | None = None, *, keep_report: bool = False,

@@ -22,9 +22,9 @@ def register(app: typer.Typer) -> None:
         address: str | None = typer.Option(None, "--address", help="Ray cluster address (--engine ray; default: "
                                            "start a local cluster)."),
         task_timeout: float = typer.Option(60.0, "--task-timeout", min=0, help="CPU seconds one input may take; "
-                                           "past it the input fails (E601) and its worker is replaced. 0: no limit."),
+                                           "past it the input fails (input_too_complex) and its worker is replaced. 0: no limit."),
         task_memory_mb: int = typer.Option(2048, "--task-memory-mb", min=0, help="Memory one input may add to "
-                                           "its worker, MB; past it the input fails (E601). 0: no limit."),
+                                           "its worker, MB; past it the input fails (input_too_complex). 0: no limit."),
         max_tasks_per_child: int = typer.Option(0, "--max-tasks-per-child", min=0, help="Replace a local worker "
                                                 "after this many chunks of inputs (0: never)."),
         resume: bool = typer.Option(False, "--resume", help="Skip inputs whose content was already processed "
