@@ -47,13 +47,7 @@ def build_app(only: str | None = None) -> typer.Typer:
 
     app.callback(invoke_without_command=True)(root)
     for name in COMMANDS if only is None else (only,):
-        try:
-            mod = importlib.import_module(f"gsnlp.cli.{name}")
-        except ModuleNotFoundError as e:
-            if e.name and e.name.startswith("gsnlp.cli."):
-                continue
-            raise
-        mod.register(app)
+        importlib.import_module(f"gsnlp.cli.{name}").register(app)
     return app
 
 
