@@ -157,6 +157,13 @@ def main(argv: list[str] | None = None) -> int:
     from pebble import ProcessPool
     from pebble.common import ProcessExpired
 
+    if not cfg.get("ocr", True):
+        # PDFs whose text layer a mutation destroyed would go to OCR (seconds per page: a cost,
+        # measured by experiments/ocr, not a hang); here they end as the clean error E108
+        import os
+
+        os.environ["GSNLP_OCR"] = "0"
+
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     fams = cfg.get("families") or sorted(FAMILIES)

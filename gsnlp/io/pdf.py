@@ -534,6 +534,10 @@ def read_pdf(data: bytes, path: str, *, engine: str = "pdfium", ocr: bool | None
     extra is installed (``ocr=False`` refuses it instead); without the extra it raises
     ``NoTextLayerError`` naming the extra.
     """
+    if ocr is None:  # GSNLP_OCR=0 turns OCR off for a run (a batch that must not spend seconds per page)
+        import os
+
+        ocr = False if os.environ.get("GSNLP_OCR", "").strip().lower() in ("0", "off", "false", "no") else None
     origin = path or "<pdf>"
     if len(data) > MAX_BYTES:
         raise HostileInputError(f"the PDF is {len(data) / 2**20:.0f} MiB (limit {MAX_BYTES // 2**20} MiB)",

@@ -129,3 +129,17 @@ def test_pdfium_is_faster_than_pdfplumber() -> None:
 def test_pdfium_unknown_engine_names_the_known_ones() -> None:
     with pytest.raises(KeyError, match="pdfplumber"):
         read_pdf(corpus_file(PDFS[0]).read_bytes(), "a.pdf", engine="nope")
+
+
+def test_ocr_can_be_turned_off_by_the_environment(monkeypatch) -> None:
+    from pathlib import Path
+
+    import pytest
+
+    from gsnlp.errors import NoTextLayerError
+    from gsnlp.io.pdf import read_pdf
+
+    scan = Path(__file__).resolve().parents[1] / "fixtures" / "ocr" / "page1_150dpi_skewed.pdf"
+    monkeypatch.setenv("GSNLP_OCR", "0")
+    with pytest.raises(NoTextLayerError):
+        read_pdf(scan.read_bytes(), scan.name)
