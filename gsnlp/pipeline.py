@@ -183,20 +183,10 @@ def analyze_bytes(data: bytes, path: str = "<bytes>", *, stages: Iterable[str] |
 
 def analyze_path(path: str | Path, **kw: Any) -> Analysis:
     """:func:`analyze_bytes` on a file (``-`` reads standard input)."""
-    from gsnlp.errors import InputError, NoSuchFileError
+    from gsnlp.io import load_bytes
 
-    p = str(path)
-    if p == "-":
-        import sys
-
-        return analyze_bytes(sys.stdin.buffer.read(), "<stdin>", **kw)
-    try:
-        data = Path(p).read_bytes()
-    except IsADirectoryError:
-        raise InputError("is a directory; expected a report file", origin=p) from None
-    except FileNotFoundError:
-        raise NoSuchFileError("no such file; check the path", origin=p) from None
-    return analyze_bytes(data, p, **kw)
+    data, name = load_bytes(path)
+    return analyze_bytes(data, name, **kw)
 
 
 def cross_year(reports: Sequence[Report], *, rules: Iterable[str] | None = None,

@@ -11,7 +11,6 @@ other inputs are still read.
 from __future__ import annotations
 
 import json
-import sys
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -132,19 +131,9 @@ def read_inputs(paths: Iterable[str | Path]) -> Iterator[Input]:
     """Every report of every input, in order; failures as ``Input(error=...)``, bugs as ``internal``."""
     for p in expand(paths):
         try:
-            if p == STDIN:
-                data = sys.stdin.buffer.read()
-                name = "<stdin>"
-            else:
-                name = p
-                try:
-                    data = Path(p).read_bytes()
-                except FileNotFoundError:
-                    from gsnlp.errors import NoSuchFileError
+            from gsnlp.io import load_bytes
 
-                    raise NoSuchFileError("no such file; check the path", origin=p) from None
-                except IsADirectoryError:
-                    raise InputError("is a directory; expected a report file", origin=p) from None
+            data, name = load_bytes("-" if p == STDIN else p)
             if PurePath(name).suffix.lower() in (".json", ".jsonl") or _looks_like_json_report(data[:4096]):
                 for o, r in _json_reports(data, name):
                     yield Input(o, r, None) if isinstance(r, Report) else Input(o, None, r)

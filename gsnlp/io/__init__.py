@@ -28,6 +28,17 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 
 def read(path: str | Path) -> Report:
     """Read and parse one report file (TXT/MD, HTML, DOCX or PDF, recognised from the content)."""
+    data, origin = load_bytes(path)
+    return read_bytes(data, origin)
+
+
+def load_bytes(path: str | Path) -> tuple[bytes, str]:
+    """The bytes of an input and the name it goes by: a file, or standard input for ``-``.
+    Every way a path can fail is an input error naming it (never a traceback)."""
+    if str(path) == "-":
+        import sys
+
+        return sys.stdin.buffer.read(), "<stdin>"
     p = Path(path)
     origin = str(p)
     try:
@@ -37,7 +48,7 @@ def read(path: str | Path) -> Report:
 
             raise InputTooComplexError(f"the file is {size / 2**20:.0f} MiB (limit {MAX_FILE_BYTES // 2**20} MiB); "
                                        "no report is this large: check that it is the report", origin=origin)
-        data = p.read_bytes()
+        return p.read_bytes(), origin
     except IsADirectoryError:
         raise InputError("is a directory; expected a report file", origin=origin) from None
     except FileNotFoundError:
@@ -49,7 +60,6 @@ def read(path: str | Path) -> Report:
     except OSError as e:  # a device, a broken mount, a name too long, …
         raise InputError(f"cannot read the file ({e.strerror or type(e).__name__}); check the path",
                          origin=origin) from None
-    return read_bytes(data, origin)
 
 
 def read_bytes(data: bytes, path: str = "<bytes>") -> Report:
@@ -237,4 +247,4 @@ def _parse(text: str, source: Source, grids: Any, regions: Any, extra: Any) -> R
     return Report(text, source, meta, tuple(sections), tables, tuple(regs), tuple(notices), ext)
 
 
-__all__ = ["Meta", "parse_text", "read", "read_bytes"]
+__all__ = ["Meta", "load_bytes", "parse_text", "read", "read_bytes"]
