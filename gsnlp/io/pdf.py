@@ -330,21 +330,9 @@ def _closing_edges(page: Any) -> list[dict[str, Any]]:
     horizontal rule is added across the vertical rules that start at the topmost (or end at
     the bottommost) position, if that is near the page's top (or bottom).
     """
-    vs = [e for e in page.edges if e["orientation"] == "v" and e["height"] > 3]
-    if len(vs) < 2:
-        return []
-    height = float(page.height)
-    out = []
-    top = min(v["top"] for v in vs)
-    bottom = max(v["bottom"] for v in vs)
-    for y, at, near in ((top, "top", top < height * 0.3), (bottom, "bottom", bottom > height * 0.7)):
-        if not near:
-            continue
-        xs = [v["x0"] for v in vs if abs(v[at] - y) < 2.5]
-        if len(xs) >= 2:
-            out.append({"x0": min(xs), "x1": max(xs), "top": y, "bottom": y, "width": max(xs) - min(xs),
-                        "height": 0, "object_type": "line", "orientation": "h"})
-    return out
+    from gsnlp.io.pdfium import closing_edges
+
+    return closing_edges(list(page.edges), float(page.height))
 
 
 @dataclass(slots=True)
