@@ -125,17 +125,21 @@ def collect(inputs: Sequence[str | Path], *, findings: bool = True, figures: boo
     reports = [i.report for i in ok if i.report is not None]
     paths = [i.path for i in ok]
     by_doc = {r.doc_id: (r.source.sha256[:16], p) for r, p in zip(reports, paths)}
+    from gsnlp import pipeline
+
+    opts = pipeline.options((["figures"] if figures else []) + (["check"] if findings else []))
+    analyses = []
+    for r, p in zip(reports, paths):
+        try:
+            analyses.append(pipeline.run(r, opts, path=p))
+        except ImportError as e:  # a missing extra: say so, export the tables all the same
+            failed.append((p, f"figures and findings not computed: {e}"))
+        except Exception as e:  # noqa: BLE001 - recorded, the other reports still exported
+            failed.append((p, f"internal error in the pipeline: {type(e).__name__}: {e}"))
     frows: list[dict[str, Any]] = []
     if findings:
-        from gsnlp.check import check_report, check_years
-
-        results: dict[str, list[Any]] = {}
-        for r in reports:
-            try:
-                results[r.doc_id] = check_report(r)
-            except Exception as e:  # noqa: BLE001 - recorded, the other reports still exported
-                failed.append((by_doc[r.doc_id][1], f"check: {type(e).__name__}: {e}"))
-        for f in check_years(reports):
+        results: dict[str, list[Any]] = {a.report.doc_id: list(a.findings or []) for a in analyses}
+        for f in pipeline.cross_year([a.report for a in analyses]):
             results.setdefault(f.doc, []).append(f)
         for doc, fs in results.items():
             rid, path = by_doc.get(doc, ("", doc))
@@ -145,16 +149,9 @@ def collect(inputs: Sequence[str | Path], *, findings: bool = True, figures: boo
                     "rule", "instance", "status", "severity", "kind", "origin", "expected", "observed", "lenient",
                     "message")}})
     grows: list[dict[str, Any]] = []
-    if figures:
-        from gsnlp.figures import extract_report
-
-        for r, p in zip(reports, paths):
-            try:
-                for fig in extract_report(r, narrative=True):
-                    grows.append({"report_id": r.source.sha256[:16], "source": p, **fig.to_dict()})
-            except ImportError as e:
-                failed.append((p, f"figures not extracted: {e}"))
-                break
+    for a in analyses:
+        for fig in a.figures or []:
+            grows.append({"report_id": a.report_id, "source": a.path, **fig.to_dict()})
     return ExportData(from_reports(reports, paths), frows, grows, failed)
 
 
