@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -142,6 +143,9 @@ def _last_frame(e: BaseException) -> str:
     return f"{Path(f.filename).name}:{f.lineno} in {f.name}"
 
 
+_REPORT_TITLE = re.compile(r"政府信息公开(?:工作)?(?:年度)?报告|政府信息公开[^\n。]{0,12}年报|信息公开工作年度报告")
+
+
 def _not_a_report(text: str, n_sections: int, tables: dict[str, Any], source: Source, template: str) -> None:
     """Refuse a file with no template table and no template section heading (or a tab-separated
     data file where one heading turns up in a cell): a README, a TSV, a catalogue page.
@@ -156,7 +160,11 @@ def _not_a_report(text: str, n_sections: int, tables: dict[str, Any], source: So
         return
     tabular = source.format in ("txt", "md") and looks_tabular(text)
     if not tabular:
-        if n_sections:
+        if n_sections or (_REPORT_TITLE.search(text[:3000]) and len(_REPORT_TITLE.findall(text)) <= 3
+                          and text.count("。") >= 10):
+            # a text titled as one report (not a list of many) with prose of its own keeps its chance
+            # when its headings and tables were not read (tables as images, headings of its own):
+            # a reading problem, not a non-report
             return
         from gsnlp.segment.meta import PRE2019_MARKS, detect_template
 

@@ -98,3 +98,19 @@ def test_report_with_its_line_breaks_lost_is_still_a_report(name: str) -> None:
     text = (CORPUS / "real" / name).read_text(encoding="utf-8").replace("\n", "")
     rep = read_bytes(text.encode("utf-8"), name)
     assert rep.text == text
+
+
+def test_a_report_titled_as_one_with_headings_of_its_own_and_tables_as_images_is_read() -> None:
+    """Headings the template does not use and tables published as images are a reading problem,
+    not a non-report: a text titled as one annual report, with prose of its own, is read."""
+    lines = ["某某县审计局2024年政府信息公开工作年度报告",
+             "本报告依据《中华人民共和国政府信息公开条例》编制。本报告所列数据的统计期限自2024年1月1日起至2024年12月31日止。",
+             "第一部分 工作概况",
+             "2024年，我局认真贯彻落实条例要求。全年主动公开政府信息120条。我局进一步完善公开目录。我局加强了审核把关。",
+             "第二部分 统计数据（见附图）",
+             "相关统计表以图片形式附后。我局全年收到政府信息公开申请3件，均已按期答复。",
+             "第三部分 问题与改进",
+             "一是公开内容还不够丰富。二是解读形式较单一。下一步将加强培训。",
+             "第四部分 其他事项", "本年度未收取信息处理费。特此报告。"]
+    rep = read_bytes("\n".join(lines).encode("utf-8"), "odd.txt")
+    assert rep.meta.agency == "某某县审计局" and rep.meta.year == 2024
