@@ -94,6 +94,11 @@ def _body(ctx: Context, section_id: str) -> tuple[str, int, int] | None:
     return ctx.report.text[s.body_start:s.end], s.body_start, s.end
 
 
+# ways a report states a shortcoming (the problems half of section 五), not one keyword
+_SHORTCOMING = re.compile(r"问题|不足|短板|薄弱|差距|不够|有待|欠缺|滞后|不能(?:完全)?(?:满足|适应)|"
+                          r"(?:仍|还|尚)有[^。；]{0,15}(?:空间|差距|不足)|不到位|不及时|不规范|不全面|不平衡")
+
+
 @rule("st.problems_substantive.v1", severity="warning", title="第五部分写出问题和改进措施")
 def st_problems_substantive(ctx: Context) -> Iterator[Finding]:
     b = _body(ctx, "problems")
@@ -110,7 +115,7 @@ def st_problems_substantive(ctx: Context) -> Iterator[Finding]:
                           instance="report", evidence=ev, origin="source", kind="completeness",
                           expected="问题和改进措施", observed=core[:40])
         return
-    has_problem = bool(re.search(r"问题|不足|短板|薄弱|差距|不够|有待|欠缺|滞后", core))
+    has_problem = bool(_SHORTCOMING.search(core))
     has_measure = bool(re.search(r"改进|措施|下一步|下步|今后|将(进一步|继续|加强|持续)|加强|完善|提升|推进", core))
     if has_problem and has_measure:
         yield ctx.finding("pass", "第五部分写出了问题和改进措施。", instance="report", evidence=ev, kind="completeness")
