@@ -29,18 +29,10 @@ sys.path.insert(0, str(ROOT))
 from gsnlp.io import read, read_bytes  # noqa: E402
 from gsnlp.render._layout import report_from_gold, rendered_truth  # noqa: E402
 from gsnlp.tables.evaluate import load_gold, score  # noqa: E402
+from experiments._shared import set_dotted  # noqa: E402
 
 REAL = ROOT / "corpora" / "reports" / "real"
 GOLD = ROOT / "corpora" / "gold" / "tables"
-
-
-def _set(cfg: dict[str, Any], dotted: str) -> None:
-    key, _, raw = dotted.partition("=")
-    *path, last = key.split(".")
-    d = cfg
-    for p in path:
-        d = d.setdefault(p, {})
-    d[last] = json.loads(raw) if raw[:1] in "[{0123456789-tfn\"" else raw
 
 
 def environment() -> dict[str, Any]:
@@ -240,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     cfg = json.loads(Path(args.config).read_text(encoding="utf-8"))
     for s in args.set:
-        _set(cfg, s)
+        set_dotted(cfg, s)
     rng = random.Random(cfg["seed"])
     t0 = time.time()
     metrics: dict[str, Any] = {"config": cfg}

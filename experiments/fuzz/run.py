@@ -36,15 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "fuzz"))
 
 from gsnlp_fuzz import FAMILIES, OUTCOMES, make_input  # noqa: E402
-
-
-def _set(cfg: dict[str, Any], dotted: str) -> None:
-    key, _, raw = dotted.partition("=")
-    *path, last = key.split(".")
-    d = cfg
-    for p in path:
-        d = d.setdefault(p, {})
-    d[last] = json.loads(raw) if raw[:1] in "[{0123456789-tfn\"" else raw
+from experiments._shared import set_dotted  # noqa: E402
 
 
 def _init_worker(memory_mb: int, check: bool) -> None:
@@ -153,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     cfg = json.loads(Path(args.config).read_text(encoding="utf-8"))
     for s in args.set:
-        _set(cfg, s)
+        set_dotted(cfg, s)
     from pebble import ProcessPool
     from pebble.common import ProcessExpired
 

@@ -29,17 +29,9 @@ from gsnlp.io.image import Scan, image_pdf, rasterise  # noqa: E402
 from gsnlp.io.pdf import read_pdf  # noqa: E402
 from gsnlp.render._layout import report_from_gold, rendered_truth  # noqa: E402
 from gsnlp.render.pdf import render_pdf  # noqa: E402
+from experiments._shared import set_dotted  # noqa: E402
 
 REAL = ROOT / "corpora" / "reports" / "real"
-
-
-def _set(cfg: dict[str, Any], dotted: str) -> None:
-    key, _, raw = dotted.partition("=")
-    *path, last = key.split(".")
-    d = cfg
-    for p in path:
-        d = d.setdefault(p, {})
-    d[last] = json.loads(raw) if raw[:1] in "[{0123456789-tfn\"" else raw
 
 
 def environment() -> dict[str, Any]:
@@ -245,7 +237,7 @@ def main() -> None:
     args = ap.parse_args()
     cfg = json.loads(Path(args.config).read_text(encoding="utf-8"))
     for s in args.set:
-        _set(cfg, s)
+        set_dotted(cfg, s)
     t0 = time.perf_counter()
     res = HERE / "results"
     res.mkdir(exist_ok=True)

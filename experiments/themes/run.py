@@ -26,18 +26,12 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
+
+from experiments._shared import set_dotted  # noqa: E402
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 META_KEYS = ("backend", "lexicon_seen")
-
-
-def _set(cfg: dict[str, Any], dotted: str) -> None:
-    key, _, raw = dotted.partition("=")
-    *path, last = key.split(".")
-    d = cfg
-    for p in path:
-        d = d.setdefault(p, {})
-    d[last] = json.loads(raw) if raw[:1] in "[{0123456789-tfn\"" else raw
 
 
 def environment() -> dict[str, Any]:
@@ -280,7 +274,7 @@ def main() -> None:
     args = ap.parse_args()
     cfg = json.loads(Path(args.config).read_text(encoding="utf-8"))
     for s in args.set:
-        _set(cfg, s)
+        set_dotted(cfg, s)
     t_start = time.time()
     env = environment()
     train, dev, freq, rare = data(cfg)
