@@ -2,11 +2,11 @@
 highlighted, its links bring the evidence into view, and the page loads nothing from outside."""
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
 import pytest
+from gsnlp_corpus import load_cdp
 
 from gsnlp.check import check_reports
 from gsnlp.check.testing import gold_report
@@ -16,14 +16,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ["淮安市洪泽区人民政府_2024.pdf", "淮安市洪泽区人民政府_2023.pdf", "平潭综合实验区_2020.txt"]
 
 pytestmark = pytest.mark.slow
-
-
-def _cdp():
-    spec = importlib.util.spec_from_file_location("gsnlp_cdp", ROOT / "experiments" / "checks" / "cdp.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +28,7 @@ def pages(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    cdp = _cdp()
+    cdp = load_cdp()
     if cdp.find_chromium() is None:
         pytest.skip("chromium is not installed (apt-get install chromium)")
     b = cdp.Browser(1280, 900)

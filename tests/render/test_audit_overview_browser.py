@@ -4,12 +4,12 @@ page has rule titles, a link to its source file, PDF page numbers and no empty b
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from gsnlp_corpus import load_cdp
 
 from gsnlp.cli.main import main
 from gsnlp.render.audit_overview import agency_page_name
@@ -20,14 +20,6 @@ DOCS = ["淮安市洪泽区人民政府_2024.pdf", "淮安市洪泽区人民政�
         "平潭综合实验区_2021.txt", "平潭综合实验区_2022.txt", "上海市人民政府办公厅_2025.md", "沭阳县人民政府_2025.txt"]
 
 pytestmark = pytest.mark.slow
-
-
-def _cdp():
-    spec = importlib.util.spec_from_file_location("gsnlp_cdp", ROOT / "experiments" / "checks" / "cdp.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +37,7 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    cdp = _cdp()
+    cdp = load_cdp()
     if cdp.find_chromium() is None:
         pytest.skip("chromium is not installed (apt-get install chromium)")
     b = cdp.Browser(1280, 900)
