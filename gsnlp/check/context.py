@@ -270,7 +270,7 @@ def _row_parts_total(t: Table, row: str, cols: Sequence[str]) -> tuple[Decimal, 
     return sum(vals[:-1], Decimal(0)), vals[-1]
 
 
-def _drifted_total(report: Report, lhs: Sequence[str], rhs: Sequence[str]) -> str:
+def drifted_total(report: Report, lhs: Sequence[str], rhs: Sequence[str]) -> str:
     """A row total that moved into a neighbouring row: one row's parts sum to S with a total of 0,
     and the row next to it in the template has parts of 0 with a total of S. Moving the one
     number makes both rows hold, so the layout (a shifted cell), not the report's arithmetic, is
@@ -322,7 +322,7 @@ def guess_origin(report: Report, lhs: Sequence[str], rhs: Sequence[str]) -> tupl
             row = rest.rpartition("/")[0]
             if len(t.splits.get(row, [])) > 1:
                 return "extraction", f"该行数字连写，存在{len(t.splits[row])}种拆分，读取可能有误。"
-    drift = _drifted_total(report, lhs, rhs)
+    drift = drifted_total(report, lhs, rhs)
     if drift:
         return "extraction", drift
     sign = {a: Decimal(1) for a in lhs}

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from gsnlp.check.context import Context, _drifted_total, fmt
+from gsnlp.check.context import Context, drifted_total, fmt
 from gsnlp.check.finding import Evidence, Finding
 from gsnlp.check.registry import rule
 from gsnlp.tables.template import LEGAL_PERSON_COLUMNS, table_def
@@ -164,7 +164,7 @@ def compare(ctx: Context, fig: Any, cells: Sequence[str], what: str, *,
         return na
     stated = fig.scaled if hasattr(fig, "scaled") else fig.value
     table = sum((vals[a] for a in cells), Decimal(0))
-    drift = _drifted_total(ctx.report, list(cells), [])
+    drift = drifted_total(ctx.report, list(cells), [])
     if drift and stated != table:  # the table's total sits in the neighbouring row: our layout doubt
         return ctx.finding("fail", f"叙述“{claim}”与{what}（{fmt(table)}）不一致，但{drift}", instance=inst,
                            expected=table, observed=stated, evidence=ev, origin="extraction",
