@@ -132,6 +132,38 @@ def evaluate(name: str, spec: dict[str, Any], train: list[dict[str, Any]], dev: 
     return res, oof, dev_pred
 
 
+def stability(spec: dict[str, Any], train: list[dict[str, Any]], oof: list[Any], cfg: dict[str, Any]) -> dict[str, Any]:
+    """How much the CV numbers move: other fold seeds (other agency splits), and a bootstrap over
+    agencies of the out-of-fold predictions (95 % percentile interval)."""
+    import numpy as np
+
+    from gsnlp.themes.evaluate import cross_val_predict, scores
+
+    st = cfg.get("stability", {})
+    seed = int(cfg["seed"])
+    y = labels(train)
+    seeds = []
+    for s in st.get("fold_seeds", []):
+        preds = oof if s == seed else cross_val_predict(lambda: make(spec, seed), train, cfg["n_splits"], s)[0]
+        sc = scores(y, preds, cfg["min_theme_examples"])
+        seeds.append({"fold_seed": s, "themes_macro_f1": sc["themes_macro_f1"], "role_accuracy": sc["role_accuracy"]})
+    rng = np.random.default_rng(seed)
+    groups = sorted({r["group"] for r in train})
+    by_group = {g: [i for i, r in enumerate(train) if r["group"] == g] for g in groups}
+    macro, role = [], []
+    for _ in range(int(st.get("bootstrap", 0))):
+        idx = [i for g in rng.choice(groups, len(groups), replace=True) for i in by_group[g]]
+        sc = scores([y[i] for i in idx], [oof[i] for i in idx], cfg["min_theme_examples"], counts_from=y)
+        macro.append(sc["themes_macro_f1"])
+        role.append(sc["role_accuracy"])
+    out: dict[str, Any] = {"fold_seeds": seeds}
+    if macro:
+        out["bootstrap"] = {"n": len(macro), "themes_macro_f1_95": [round(float(np.percentile(macro, q)), 3)
+                                                                     for q in (2.5, 97.5)],
+                            "role_accuracy_95": [round(float(np.percentile(role, q)), 3) for q in (2.5, 97.5)]}
+    return out
+
+
 def learning_curve(spec: dict[str, Any], train: list[dict[str, Any]], cfg: dict[str, Any]) -> list[dict[str, Any]]:
     from gsnlp.themes.evaluate import cross_val_predict, scores
 
@@ -242,6 +274,18 @@ def table(res: dict[str, Any]) -> str:
     for t, f in b["cv"]["per_theme_f1"].items():
         L.append(f"| {t}{' (rare)' if t in res['rare_themes'] else ''} | {res['data']['theme_counts_train'][t]} "
                  f"| {f:.3f} | {res['data']['theme_counts_devtest'][t]} | {b['devtest']['per_theme_f1'][t]:.3f} |")
+    stab = res.get("stability", {})
+    if stab:
+        L += ["", f"## Stability ({res['best']})", "",
+              "The same CV with other fold seeds (other agency splits):", "",
+              "| fold seed | CV macro-F1 | CV role acc |", "|---|---|---|"]
+        L += [f"| {s['fold_seed']} | {s['themes_macro_f1']:.3f} | {s['role_accuracy']:.3f} |"
+              for s in stab["fold_seeds"]]
+        if "bootstrap" in stab:
+            b = stab["bootstrap"]
+            L += ["", f"Bootstrap over agencies of the out-of-fold predictions ({b['n']} resamples), 95 % interval: "
+                  f"macro-F1 {b['themes_macro_f1_95'][0]:.3f}–{b['themes_macro_f1_95'][1]:.3f}, role accuracy "
+                  f"{b['role_accuracy_95'][0]:.3f}–{b['role_accuracy_95'][1]:.3f}."]
     L += ["", "## Learning curve", "", "![learning curve](learning_curve.png)", "",
           "| backend | training agencies per fold | clauses | macro-F1 | role acc |", "|---|---|---|---|---|"]
     for name, pts in res["learning_curve"].items():
@@ -303,6 +347,8 @@ def main() -> None:
     best = max(eligible, key=lambda n: (res["backends"][n]["cv"]["themes_macro_f1"]
                                         + res["backends"][n]["cv"]["role_accuracy"]) / 2)
     res["best"] = best
+    res["stability"] = stability(cfg["backends"][best], train, preds[best][0], cfg)
+    print(f"stability {best}: {res['stability']}", file=sys.stderr, flush=True)
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     for fname, recs, ps in (("predictions.jsonl", train, preds[best][0]), ("devtest_predictions.jsonl", dev,

@@ -134,7 +134,7 @@ PARTS: tuple[str, ...] = ("start", "problems", "measures", "progress")
 # What a clause announces for the clauses after it (checked in this order).
 _PART_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("progress", re.compile(r"(?:问题|上年度?).{0,6}(?:改进|整改)情况|整改落实情况")),
-    ("measures", re.compile(r"改进措施|工作打算|下一步|今后|接下来|下阶段|针对.{0,16}(?:问题|不足|短板)"
+    ("measures", re.compile(r"改进措施|工作打算|下一步|下步|今后|接下来|下阶段|针对.{0,16}(?:问题|不足|短板)"
                             r"|将.{0,40}(?:以下|如下|几个方面|方面的?工作|方面加以)|(?:19|20)\d\d\s*年.{0,12}将"
                             r"|(?:以下|如下).{0,12}(?:方面|工作|措施|改进)|(?:改进|措施|工作)\s*[：:]\s*$")),
     ("problems", re.compile(r"存在.{0,14}(?:问题|不足|短板|薄弱环节|差距|困难)|主要(?:表现|体现)在|问题主要有")),
@@ -142,18 +142,31 @@ _PART_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 _LAST_YEAR = re.compile(r"针对\s*(?:19|20)\d\d\s*年|上年度?")
+# A clause that opens the measures itself ("下一步，将…", "2024年，我们将…", "针对存在问题，…") sits in
+# the measures part, whatever came before it.
+_OPENS_MEASURES = re.compile(r"^(?:下一步|下步|今后|接下来|下阶段|针对.{0,16}(?:问题|不足|短板)|(?:19|20)\d\d\s*年.{0,12}将)")
+# A sub-heading that names the problems ("（二）2025 年工作中存在的主要问题") opens the problems part
+# even after a progress or measures part.
+_PROBLEMS_HEADING = re.compile(r"^[（(]\s*[一二三四五六七八九十]\s*[）)][^。；;，,]{0,24}(?:问题|不足)(?:和困难)?\s*[:：]?$")
 
 
 def section_parts(texts: list[str]) -> list[str]:
     """The part of section 五 each clause sits in (one of ``PARTS``), read from the clauses before
     it: after "存在的主要问题" / "主要表现在" the problems part, after "改进措施" / "下一步" / "将…以下"
-    the measures part, after "…问题的改进情况" the progress part. The guidelines read a clause in
-    its part (a clause in the measures part is a measure unless its wording says otherwise)."""
+    the measures part, after "…问题的改进情况" the progress part. A clause that itself opens the
+    measures ("下一步，…", "2024年，我们将…") is in the measures part; a sub-heading naming the problems
+    opens the problems part even after a progress part. The guidelines read a clause in its part (a
+    clause in the measures part is a measure unless its wording says otherwise)."""
     part, out = "start", []
     for t in texts:
+        if part != "progress" and _OPENS_MEASURES.match(t):
+            part = "measures"
         out.append(part)
         if part == "progress" and _LAST_YEAR.search(t):
             continue  # "针对 2024 年工作中存在的主要问题，重点采取如下改进措施": still last year's
+        if _PROBLEMS_HEADING.match(t):
+            part = "problems"
+            continue
         for name, pat in _PART_CUES:
             if pat.search(t) and not (name == "problems" and part in ("measures", "progress")):
                 part = name

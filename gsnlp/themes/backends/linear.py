@@ -3,9 +3,13 @@
 Features: character 1–``max_ngram``-grams (sublinear tf × idf, L2-normalised), one 0/1 feature
 per theme and per role for the cue words of a lexicon (``themes_md``: THEMES.md's own cue words;
 ``default``: the tuned lexicon), and the part of section 五 the clause sits in
-(``gsnlp.themes.segment.section_parts``). Heads: one-vs-rest logistic regressions for the role
-and one per theme (scikit-learn for fitting only). In a ``progress`` part a measure is read as
-``progress`` (the guidelines' rule; the heads cannot learn it from one agency).
+(``gsnlp.themes.segment.section_parts``); with ``structure``, flags for what the clause itself
+announces, framing, sub-headings, list markers and past-tense wording. Several lexicons joined with
+"+" (``default+themes_md``) give one flag per theme and lexicon. Heads: one-vs-rest logistic
+regressions for the role and one per theme (scikit-learn for fitting only). In a ``progress`` part a
+measure (with ``structure``: any item that is not framing) is read as ``progress`` (the guidelines'
+rule; the heads cannot learn it from one agency). With ``fragment_weight`` a, each theme's score is
+(1 - a) × the clause's + a × the best of its comma-separated fragments (``fragments``).
 
 Thresholds: with ``calibrate > 1`` the theme threshold (one for all themes, or one per theme
 with ``calibrate_per_theme``) is chosen on held-back folds of the training data, grouped by the
@@ -14,12 +18,13 @@ predicted when its score ≥ 0.5.
 
 Prediction needs numpy (and safetensors to load): n-grams are looked up in a JSON vocabulary
 and multiplied with the stored weights; no pickle, no scikit-learn, about 0.1–0.2 ms CPU per
-clause.
+clause (about twice that with fragment pooling).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -31,6 +36,16 @@ from gsnlp.themes.labels import ROLES, THEMES
 from gsnlp.themes.registry import register
 
 _CUE_ROLES = ("problem", "measure", "progress")
+# Structure flags (``structure=True``), written from the guidelines' wording and the errors of the
+# cross-validation folds (never the development test reports): what the clause itself announces
+# (the section-part cues of ``segment``), whether it is framing (ends in a colon, announces
+# 以下/如下, a bare sub-heading), whether it opens with a list marker, and past-tense report wording.
+_STRUCTURE = ("announces_progress", "announces_measures", "announces_problems", "ends_colon", "announces_list",
+              "subheading", "list_marker", "past_tense")
+_FRAMING_LIST = re.compile(r"以下|如下|几个方面")
+_SUBHEADING = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,2}[）)、．.]?[^。，,；;：:]{0,16}[：:。]?$")
+_LIST_START = re.compile(r"^(?:[一二三四五六七八九十]{1,2}\s?是|[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[）)]|\d{1,2}\s*[、．.]|[①-⑩])")
+_PAST = re.compile(r"已(?:经|完成|整改|实现|建立|开通|上线|全面|有)|实现了|完成了|开展了|建立了|取得了")
 _GRID = tuple(round(0.1 + 0.05 * i, 2) for i in range(16))  # 0.10 … 0.85
 
 
@@ -47,6 +62,41 @@ def _ngrams(text: str, n_max: int) -> dict[str, int]:
 def _logit(p: float) -> float:
     p = min(max(p, 1e-6), 1 - 1e-6)
     return float(np.log(p / (1 - p)))
+
+
+def _structure_flags(text: str) -> list[int]:
+    """Indices into ``_STRUCTURE`` of the flags a clause carries."""
+    from gsnlp.themes.segment import _PART_CUES
+
+    t = "".join(text.split())
+    out = [k for k, (_, pat) in enumerate(_PART_CUES) if pat.search(t)]  # progress, measures, problems
+    if t.endswith((":", "：")):
+        out.append(3)
+    if _FRAMING_LIST.search(t):
+        out.append(4)
+    if _SUBHEADING.match(t):
+        out.append(5)
+    if _LIST_START.match(t):
+        out.append(6)
+    if _PAST.search(t):
+        out.append(7)
+    return out
+
+
+_FRAGMENT_CUT = re.compile(r"[，,；;：:。、！？!?]")
+
+
+def fragments(text: str, min_chars: int = 6) -> list[str]:
+    """The parts of a clause between commas, enumeration commas and colons that have at least
+    ``min_chars`` characters (what the fragment pooling of ``fragment_weight`` reads)."""
+    return [f for f in (p.strip() for p in _FRAGMENT_CUT.split(text)) if len(f) >= min_chars]
+
+
+def _is_framing(text: str) -> bool:
+    """A clause that frames what follows: ends in a colon, announces 以下/如下, or ends in 情况 (a
+    heading such as "（一）2024 年工作中存在问题的改进情况")."""
+    t = "".join(text.split())
+    return t.endswith((":", "：")) or bool(_FRAMING_LIST.search(t)) or bool(re.search(r"情况[。:：]?$", t))
 
 
 class _OneVsRest:
@@ -84,8 +134,12 @@ class CharLinearClassifier(ThemeClassifier):
     def __init__(self, C: float = 10.0, role_C: float = 10.0, max_ngram: int = 3, min_df: int = 2,
                  lexicon: str | None = "themes_md", cue_weight: float = 1.0, calibrate: int = 4,
                  calibrate_per_theme: bool = False, context_weight: float = 1.0,
-                 class_weight: str | None = "balanced", threshold: float = 0.5, seed: int = 0) -> None:
+                 class_weight: str | None = "balanced", threshold: float = 0.5, seed: int = 0,
+                 structure: bool = False, structure_weight: float = 1.0, fragment_weight: float = 0.0) -> None:
         super().__init__(threshold=threshold, seed=seed)
+        self.fragment_weight = fragment_weight
+        self.structure = structure
+        self.structure_weight = structure_weight
         self.C = C
         self.role_C = role_C
         self.max_ngram = max_ngram
@@ -99,16 +153,20 @@ class CharLinearClassifier(ThemeClassifier):
 
     # -- features ----------------------------------------------------------------------
     def _cue_lists(self) -> tuple[list[list[str]], list[list[str]]]:
+        """Theme cue lists (one per theme and lexicon) and role cue lists (of the first lexicon).
+        Several lexicons are joined with "+" (``default+themes_md``): each gives its own flags."""
         if self.lexicon is None:
             return [], []
         from gsnlp.themes.backends.baselines import BUILTIN_LEXICONS, default_lexicon
 
-        if self.lexicon in BUILTIN_LEXICONS:
-            lex = default_lexicon(self.lexicon)
-        else:
-            lex = json.loads(Path(self.lexicon).read_text(encoding="utf-8"))
-        return ([list(lex["themes"].get(t, ())) for t in THEMES],
-                [list(lex["roles"].get(r, ())) for r in _CUE_ROLES])
+        lexicons = []
+        for name in self.lexicon.split("+"):
+            if name in BUILTIN_LEXICONS:
+                lexicons.append(default_lexicon(name))
+            else:
+                lexicons.append(json.loads(Path(name).read_text(encoding="utf-8")))
+        return ([list(lex["themes"].get(t, ())) for lex in lexicons for t in THEMES],
+                [list(lexicons[0]["roles"].get(r, ())) for r in _CUE_ROLES])
 
     def _rows(self, X: Sequence[str], contexts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Each clause as (feature indices, values): normalised TF-IDF n-grams, the cue flags, then
@@ -127,13 +185,16 @@ class CharLinearClassifier(ThemeClassifier):
             norm = float(np.sqrt(vals @ vals)) or 1.0
             hits = [n_vocab + k for k, words in enumerate(cues) if any(w in x for w in words)]
             ctx = [n_cues + PARTS.index(part) - 1] if self.context_weight and part != "start" else []
-            out.append((np.concatenate([cols, np.array(hits + ctx, dtype=np.int64)]),
+            st = [n_cues + 3 + k for k in _structure_flags(x)] if self.structure else []
+            out.append((np.concatenate([cols, np.array(hits + ctx + st, dtype=np.int64)]),
                         np.concatenate([vals / norm, np.full(len(hits), float(self.cue_weight)),
-                                        np.full(len(ctx), float(self.context_weight))])))
+                                        np.full(len(ctx), float(self.context_weight)),
+                                        np.full(len(st), float(self.structure_weight))])))
         return out
 
     def _n_features(self) -> int:
-        return len(self.vocab_) + len(self.theme_cues_) + len(self.role_cues_) + 3  # parts but "start"
+        n_struct = len(_STRUCTURE) if self.structure else 0
+        return len(self.vocab_) + len(self.theme_cues_) + len(self.role_cues_) + 3 + n_struct  # parts but "start"
 
     def _features(self, X: Sequence[str], contexts: Sequence[str]) -> Any:
         import scipy.sparse as sp
@@ -223,6 +284,28 @@ class CharLinearClassifier(ThemeClassifier):
         return th
 
     def _raw_proba(self, X: list[str], contexts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        r, t = self._scores(X, contexts)
+        if self.fragment_weight:
+            # a long clause names several things ("…不够及时、内容不够全面、渠道不够多元化"): its
+            # n-grams dilute each theme, so each theme also reads the best of the clause's fragments
+            frags: list[str] = []
+            owner: list[int] = []
+            for i, x in enumerate(X):
+                fs = fragments(x)
+                if len(fs) > 1:
+                    frags += fs
+                    owner += [i] * len(fs)
+            if frags:
+                _, tf = self._scores(frags, [contexts[i] for i in owner], role=False)
+                best = np.zeros_like(t)
+                np.maximum.at(best, np.array(owner), tf)
+                has = np.zeros(len(X), dtype=bool)
+                has[owner] = True
+                a = float(self.fragment_weight)
+                t[has] = (1 - a) * t[has] + a * best[has]
+        return r, t
+
+    def _scores(self, X: list[str], contexts: list[str], role: bool = True) -> tuple[np.ndarray, np.ndarray]:
         # numpy only: gather the weight columns of each clause's features (no scipy, no sklearn)
         rows = self._rows(X, contexts)
         lengths = np.array([len(c) for c, _ in rows])
@@ -236,7 +319,7 @@ class CharLinearClassifier(ThemeClassifier):
             z[nonempty] += np.add.reduceat(contrib, starts[nonempty], axis=0)
         k = len(ROLES)
         r = softmax(z[:, :k])
-        if self.context_weight:
+        if self.context_weight and role:
             # the guidelines' rule: what was done about last year's problems, in the part that reports
             # it ("…问题的改进情况"), is progress; one agency in the corpus has such a part, so the
             # heads cannot learn it under agency-grouped training
@@ -244,6 +327,12 @@ class CharLinearClassifier(ThemeClassifier):
             rows_p = np.array([c == "progress" for c in contexts], dtype=bool)
             r[rows_p, g] += r[rows_p, m]
             r[rows_p, m] = 0.0
+            if self.structure:
+                # … and so is an item there that is not framing (an "一是…" heading of what was done)
+                o = ROLES.index("other")
+                items = rows_p & np.array([not _is_framing(x) for x in X], dtype=bool)
+                r[items, g] += r[items, o]
+                r[items, o] = 0.0
         return r, sigmoid(z[:, k:])
 
     @property
