@@ -33,6 +33,26 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Sentence:
+    """A narrative sentence: the half-open span ``[start, end)`` and the id of its section
+    (``None`` outside every section, e.g. the preamble)."""
+
+    start: int
+    end: int
+    section: str | None = None
+
+    def text(self, source: str) -> str:
+        return source[self.start : self.end]
+
+
+def _at(spans: tuple[Sentence, ...], starts: list[int], pos: int) -> Sentence | None:
+    from bisect import bisect_right
+
+    i = bisect_right(starts, pos) - 1
+    return spans[i] if i >= 0 and pos < spans[i].end else None
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     """One of the six template sections (or an extra one in old reports).
 
@@ -83,6 +103,9 @@ class Cell:
     ``aligned`` (columns placed by an alignment guess), ``split`` (a run-together split chosen by
     the arithmetic among several), ``ocr`` (an OCR reading the arithmetic could not confirm), …
     A check never accuses the report on a cell with a doubt; it shows a reader notice instead."""
+    unit: str | None = None
+    """The unit printed in the cell after its number (``元``, ``万元``, ``笔``, …; None: none): ``value``
+    is the number as printed (never converted) and ``raw`` keeps the unit."""
 
     def __post_init__(self) -> None:
         if self.kind not in CELL_KINDS:
@@ -99,13 +122,15 @@ class Cell:
             d["where"] = self.where
         if self.doubt:
             d["doubt"] = self.doubt
+        if self.unit:
+            d["unit"] = self.unit
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Cell:
         v = d.get("value")
         return cls(d["kind"], d.get("raw", ""), None if v is None else Decimal(v), d.get("start"), d.get("end"),
-                   tuple(d.get("candidates", ())), d.get("where"), d.get("doubt"))
+                   tuple(d.get("candidates", ())), d.get("where"), d.get("doubt"), d.get("unit"))
 
 
 ABSENT = Cell("absent")
@@ -247,6 +272,9 @@ class Report:
     regions: tuple[Region, ...] = ()
     warnings: tuple[Notice, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Views derived from the fields above, computed once on first use (never serialised;
+    ``dataclasses.replace`` starts a new, empty one)."""
 
     @property
     def doc_id(self) -> str:
@@ -297,6 +325,55 @@ class Report:
                 cur = max(cur, end)
             if cur < b:
                 yield None, cur, b
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        """The narrative's sentences (``gsnlp.segment.sentences``: ending at 。！？, a blank line or
+        a new list item), each a span with its section id, in text order; computed once. Tables and
+        non-report regions are not narrative, and a sentence never runs across a section boundary
+        or a cut. Figures, checks and themes read sentence boundaries from here."""
+        got = self._memo.get("sentences")
+        if got is None:
+            from gsnlp.segment.sentences import sentences as split
+
+            got = tuple(Sentence(a, b, sid) for sid, lo, hi in self.narrative_spans()
+                        for a, b in split(self.text, lo, hi))
+            self._memo["sentences"] = got
+        return got
+
+    @property
+    def clauses(self) -> tuple[Sentence, ...]:
+        """The narrative's sentences split further at "；" (``gsnlp.segment.sentences.clauses``);
+        computed once, from ``sentences``."""
+        got = self._memo.get("clauses")
+        if got is None:
+            from gsnlp.segment.sentences import split_clauses
+
+            got = tuple(Sentence(a, b, s.section) for s in self.sentences
+                        for a, b in split_clauses(self.text, s.start, s.end))
+            self._memo["clauses"] = got
+        return got
+
+    def sentence_at(self, pos: int) -> Sentence | None:
+        """The narrative sentence that contains character ``pos`` (None in a table, a cut region
+        or the space between sentences)."""
+        return _at(self.sentences, self._starts("sentences"), pos)
+
+    def clause_at(self, pos: int) -> Sentence | None:
+        """The narrative clause (``clauses``) that contains character ``pos``, or None."""
+        return _at(self.clauses, self._starts("clauses"), pos)
+
+    def _starts(self, what: str) -> list[int]:
+        key = what + "_starts"
+        got = self._memo.get(key)
+        if got is None:
+            got = [s.start for s in getattr(self, what)]
+            self._memo[key] = got
+        return got
+
+    def sentences_in(self, start: int, end: int) -> tuple[Sentence, ...]:
+        """The narrative sentences that lie wholly inside ``[start, end)``."""
+        return tuple(s for s in self.sentences if s.start >= start and s.end <= end)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -8,7 +8,6 @@ position of the view back to the source, so spans found in the view point at the
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,11 +41,12 @@ def normalize_char(ch: str) -> str:
 
 
 # Characters that map to themselves: ASCII and the CJK ideographs (Extension A and the unified
-# block; checked in tests/test_normalize.py). Every other character met is looked up once with
-# normalize_char and remembered; a text is then normalised by one regex pass that replaces only
-# the characters known to change (much faster than a per-character lookup of the whole text).
+# block; checked in tests/test_normalize.py). Every other character is looked up with
+# normalize_char once and remembered (_TABLE); a text is normalised by one regex pass over those
+# other characters (much faster than a per-character lookup of the whole text). The pattern is the
+# same for every text, so it is compiled once per process (and kept by gsnlp.cli.recache; issue 18:
+# the old learnt-character classes were new patterns for every report).
 _IDENTITY_RANGES = "\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff"
-_MAX_LEARNT = 4096  # beyond this many distinct other characters, fall back to str.translate
 
 
 class _Table(dict[int, str]):
@@ -64,26 +64,11 @@ class _Table(dict[int, str]):
 
 _NON_UNIT: set[str] = set()  # characters seen so far whose view is not exactly one character
 _TABLE = _Table()
-_CHANGED: dict[str, str] = {}  # learnt characters whose view differs from them
-# (regex of characters not learnt yet, regex of the learnt ones that change): replaced whole
-_STATE: list[tuple[re.Pattern[str], re.Pattern[str] | None]] = [(re.compile(f"[^{_IDENTITY_RANGES}]"), None)]
-_LEARN_LOCK = threading.Lock()
+_OTHER = re.compile(f"[^{_IDENTITY_RANGES}]")  # the characters that may change
 
 
-def _learn(s: str) -> None:
-    with _LEARN_LOCK:
-        unknown = _STATE[0][0]
-        for ch in set(unknown.findall(s)):
-            out = _TABLE[ord(ch)]
-            if out != ch:
-                _CHANGED[ch] = out
-        learnt = "".join(re.escape(chr(c)) for c in sorted(_TABLE) if c > 0x7F)
-        changed = "".join(re.escape(c) for c in sorted(_CHANGED))
-        _STATE[0] = (re.compile(f"[^{_IDENTITY_RANGES}{learnt}]"), re.compile(f"[{changed}]") if changed else None)
-
-
-def _changed(m: re.Match[str]) -> str:
-    return _CHANGED[m.group()]
+def _view_of(m: re.Match[str]) -> str:
+    return _TABLE[ord(m.group())]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,10 +118,4 @@ def normalize(s: str) -> str:
     """The normalised string alone (no offset map)."""
     if s.isascii():
         return s
-    unknown, changed = _STATE[0]
-    if unknown.search(s):
-        if len(_TABLE) > _MAX_LEARNT:
-            return s.translate(_TABLE)
-        _learn(s)
-        unknown, changed = _STATE[0]
-    return changed.sub(_changed, s) if changed is not None else s
+    return _OTHER.sub(_view_of, s)

@@ -17,7 +17,6 @@ never by its file name: two files called ``r.txt`` in two folders are two report
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,6 +39,10 @@ class Options:
     theme_model: str | None = None
     rules: tuple[str, ...] | None = None
     blank_as_zero: bool = False
+    table_cells: bool = False
+    """figures: also every table cell that holds a number, as a figure whose ``metric`` is its
+    cell address (``gsnlp extract`` without ``--narrative``). The checks read narrative figures
+    only, so the check stage then extracts its own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,9 @@ def _note(a: Analysis, stage: str, text: str) -> dict[str, str]:
 def _figures(a: Analysis, opts: Options) -> Analysis:
     from gsnlp.figures import extract_report
 
-    return replace(a, figures=list(extract_report(a.report)), notes=_note(a, "figures", "gsnlp.figures"))
+    figs = list(extract_report(a.report, narrative=not opts.table_cells))
+    return replace(a, figures=figs, notes=_note(a, "figures", "gsnlp.figures" + (" (with table cells)"
+                                                                                 if opts.table_cells else "")))
 
 
 @component("check")
@@ -93,7 +98,7 @@ def _check(a: Analysis, opts: Options) -> Analysis:
     from gsnlp.check import check_report
 
     findings = check_report(a.report, rules=opts.rules, blank_as_zero=opts.blank_as_zero,
-                            figures=a.figures)
+                            figures=None if opts.table_cells else a.figures)
     return replace(a, findings=findings, notes=_note(a, "check", "report rules (cy.* run by cross_year)"))
 
 
@@ -141,7 +146,7 @@ def _themes(a: Analysis, opts: Options) -> Analysis:
 
 
 def options(stages: Iterable[str] | None = None, *, theme_model: str | None = None,
-            rules: Iterable[str] | None = None, blank_as_zero: bool = False) -> Options:
+            rules: Iterable[str] | None = None, blank_as_zero: bool = False, table_cells: bool = False) -> Options:
     """Validated :class:`Options` (an unknown stage is a usage error)."""
     from gsnlp.errors import UnknownNameError
 
@@ -150,7 +155,7 @@ def options(stages: Iterable[str] | None = None, *, theme_model: str | None = No
         if s not in STAGES and s != "read":
             raise UnknownNameError("stage", s, ("read",) + STAGES)
     return Options(tuple(s for s in STAGES if s in st), theme_model,
-                   tuple(rules) if rules is not None else None, blank_as_zero)
+                   tuple(rules) if rules is not None else None, blank_as_zero, table_cells)
 
 
 def step(stage: str, a: Analysis, opts: Options) -> Analysis:
@@ -215,6 +220,8 @@ def report_id(sha256: str) -> str:
 
 def content_id(data: bytes) -> str:
     """The report id of an input's bytes."""
+    import hashlib  # here, not at the top: `gsnlp check` reads a report's id from gsnlp.io (issue 18)
+
     return report_id(hashlib.sha256(data).hexdigest())
 
 

@@ -243,6 +243,8 @@ def main(argv: list[str]) -> int:
         dest = ROOT / "gsnlp/figures/data/metric_model.json"
         dest.write_text(json.dumps(model.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n",
                         encoding="utf-8")
+        from gsnlp.figures.binding import binary_model  # the same model, quick to load (issue 18)
+        dest.with_suffix(".safetensors").write_bytes(binary_model(dest.read_bytes()))
     return 0
 
 

@@ -183,7 +183,7 @@ def memory(cfg: dict[str, Any]) -> dict[str, Any]:
         data = (REAL / name).read_bytes()
         tracemalloc.start()
         tracemalloc.reset_peak()
-        _, _, _, extra = read_pdf(data, name)
+        extra = read_pdf(data, name).hints
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         pages = extra["pages"]

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from gsnlp.io import read_bytes  # noqa: E402
 from gsnlp.io.image import Scan, image_pdf, rasterise  # noqa: E402
 from gsnlp.io.pdf import read_pdf  # noqa: E402
+from gsnlp.io.reading import Reading  # noqa: E402
 from gsnlp.render._layout import report_from_gold, rendered_truth  # noqa: E402
 from gsnlp.render.pdf import render_pdf  # noqa: E402
 from experiments._shared import set_dotted  # noqa: E402
@@ -181,13 +182,15 @@ def speed(cfg: dict[str, Any]) -> dict[str, Any]:
             for _ in range(sc["repeats"]):
                 t = time.perf_counter()
                 res = baseline(data, name) if engine == "baseline" else read_pdf(data, name, engine=engine)
+                if isinstance(res, tuple):  # the baseline ref's reader returned (text, grids, regions, hints)
+                    res = Reading(*res)
                 times.append(time.perf_counter() - t)
             best[engine] = min(times)
-            pages = res[3]["pages"]
+            pages = res.hints["pages"]
             outs[engine] = res
 
         def key(r: Any) -> Any:
-            return r[0], [[[(c.text, c.merged) for c in row] for row in g] for g in r[1]]
+            return r.text, [[[(c.text, c.merged) for c in row] for row in g] for g in r.grids]
 
         same = all(key(o) == key(outs["pdfium"]) for o in outs.values())
         base = best.get("baseline", best["pdfplumber"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from gsnlp.check.agency import agency_key
@@ -131,6 +132,44 @@ def _second_opinion(report: Report, ctx: Context, selected: Sequence[Any], stric
     return out
 
 
+# One finding per cause (RULES.md): where a more specific rule fails on an instance, the failure of
+# the general rule it names on the same instance is the same problem seen more broadly (a 表四
+# block total left at 0 also breaks the block's sum). It is kept as a detail of the specific
+# finding (``details["also_fails"]``), not reported a second time.
+SUBSUMES: dict[str, tuple[str, ...]] = {"t4.total_left_zero": ("t4.block_total",)}
+
+
+def one_per_cause(findings: list[Finding]) -> list[Finding]:
+    """``findings`` with each failure that a more specific failure on the same instance explains
+    folded into that finding (``SUBSUMES``); everything else unchanged and in order."""
+    specific = {(f.rule_id, f.instance): i for i, f in enumerate(findings)
+                if f.status == "fail" and f.rule_id in SUBSUMES}
+    if not specific:
+        return findings
+    folded: dict[int, list[Finding]] = defaultdict(list)
+    drop: set[int] = set()
+    for i, f in enumerate(findings):
+        if f.status != "fail":
+            continue
+        for (rule_id, instance), j in specific.items():
+            if f.instance == instance and f.rule_id in SUBSUMES[rule_id] and f.doc == findings[j].doc:
+                folded[j].append(f)
+                drop.add(i)
+                break
+    out = []
+    for i, f in enumerate(findings):
+        if i in drop:
+            continue
+        if i in folded:
+            also = [{"rule": g.rule, "message": g.message, "expected": None if g.expected is None else str(g.expected),
+                     "observed": None if g.observed is None else str(g.observed), "origin": g.origin}
+                    for g in folded[i]]
+            said = "；".join(g.message.rstrip("。") for g in folded[i])
+            f = replace(f, message=f"{f.message}（同一原因，不另报：{said}。）", details={**f.details, "also_fails": also})
+        out.append(f)
+    return out
+
+
 def check_report(report: Report, *, rules: Iterable[str] | None = None, blank_as_zero: bool = False,
                  figures: Sequence[Any] | None = None) -> list[Finding]:
     """Every report rule on ``report``, then the completeness findings.
@@ -150,6 +189,7 @@ def check_report(report: Report, *, rules: Iterable[str] | None = None, blank_as
             out.append(ctx.finding("not_assessable", f"无法核对叙述与表格：{fig_error}。", instance="report"))
             continue
         out.extend(r.func(ctx))
+    out = one_per_cause(out)
     opinion = None if blank_as_zero else _second_opinion(report, ctx, selected, out, figures)
     ctx.rule, ctx.severity = COMPLETENESS_RULE, "warning"
     out.extend(_completeness(ctx, opinion))

@@ -221,8 +221,8 @@ def _total_from_parts(ctx: Context, cells: Sequence[str], missing: Sequence[str]
 def _says_carried(ctx: Context, fig: Any) -> bool:
     """Does the sentence of ``fig`` say that its count includes last year's carried-over applications?"""
     text = ctx.report.text
-    a = max(text.rfind(ch, 0, fig.start) for ch in "。；\n") + 1
-    b = min((i for i in (text.find(ch, fig.end) for ch in "。；\n") if i >= 0), default=len(text))
+    cl = ctx.report.clause_at(fig.start)  # Report.clauses: computed once
+    a, b = (cl.start, cl.end) if cl else (fig.start, fig.end)
     return bool(re.search(r"(含|包括|包含|连同|加上)[^。；]{0,6}(上年|上一年|上年度)[^。；]{0,4}结转", text[a:b]))
 
 
@@ -345,8 +345,8 @@ def nt_zero_claims(ctx: Context) -> Iterator[Finding]:
             continue
         for rx, kind in _EXTRA_ZERO:
             for m in rx.finditer(text, lo, hi):
-                sent_a = max(text.rfind(ch, lo, m.start()) for ch in "。；\n") + 1
-                sent = text[max(lo, sent_a):m.end()]
+                cl = ctx.report.clause_at(m.start())  # Report.clauses: computed once
+                sent = text[max(lo, cl.start if cl else lo):m.end()]
                 if kind == "all_done":
                     if re.search(r"结转|转入", text[m.start() - 40:m.end() + 40]):
                         continue
@@ -523,6 +523,28 @@ def nt_breakdown_sum(ctx: Context) -> Iterator[Finding]:
 
 
 _CHANGE = re.compile(r"(新增|注销|关停|撤销|撤并|减少|增加|新开设|新开通)[^，。；、\d]{0,4}$")
+_MARKED = re.compile(r"其中|包括|含|涉及|分别|中[，,：:]|[：:（(]")
+# 主要有/主要包括/重点…: the main items of the total, not all of them
+_MAIN = re.compile(r"主要(?:有|包括|为|是|涉及|集中在?)|重点(?:包括|涉及|围绕|有|是|为|公开了?)")
+
+
+def _highlighted(text: str, parts: list[Any]) -> bool:
+    """Every listed part carries a comment of its own (其中，项目审批信息191条，持续保持高频更新；
+    行政规范性文件3条，有效保障了公众的知情权。): a few items singled out, not a tabulation of the
+    total. A comment is a clause after the part, before the next part's label, with no number."""
+    for k, p in enumerate(parts):
+        if k + 1 < len(parts):
+            seg = text[p.end:parts[k + 1].start]
+        else:
+            ends = [i for i in (text.find(ch, p.end) for ch in "。！？\n") if i >= 0]
+            seg = text[p.end:min(ends, default=len(text))]
+        seg = re.sub(r"[（(][^（()）]*[)）]", "", seg)
+        pieces = [x.strip() for x in re.split(r"[，,；;、。：:]", seg)]
+        if k + 1 < len(parts):
+            pieces = pieces[:-1]  # the next part's label
+        if not any(len(re.findall(r"[\u4e00-\u9fff]", x)) >= 4 and not re.search(r"\d|%|％", x) for x in pieces):
+            return False
+    return True
 
 
 def _breakdown(ctx: Context, figs: list[Any], total: Any, parts: list[Any], inst: str) -> Iterator[Finding]:
@@ -538,6 +560,17 @@ def _breakdown(ctx: Context, figs: list[Any], total: Any, parts: list[Any], inst
         return
     s = sum((p.scaled for p in parts), Decimal(0))
     t = total.scaled
+    # 主动公开1200条，其中门户网站1000条，政务微信800条: items counted by channel, one each, overlap
+    # (the same item is posted on several channels): no partition of the total, nor bounded by it.
+    # Accounts are not posts: 新媒体70个，其中微博29个、微信公众号41个 is a partition
+    channels = [getattr(p, "channel", None) for p in parts]
+    if all(channels) and len(set(channels)) == len(parts) and s != t and total.unit in ("条", "篇", "件", "份", "次"):
+        yield ctx.finding("not_assessable", f"“{_claim_text(ctx, total, 16)}”之后按发布渠道列出的条数"
+                          f"（{'、'.join(str(c) for c in channels)}）可能重叠（同一信息可在多个渠道发布），"
+                          "不是总数的分项，不核对其和。", instance=inst, expected=t, observed=s, severity="info",
+                          evidence=[_fig_ev(ctx, total, "total")] + [_fig_ev(ctx, p, "part") for p in parts],
+                          details={"by_channel": True})
+        return
     after = ctx.report.text[parts[-1].end:parts[-1].end + 6]
     # the list goes on with a number the extractor did not take (不予公开信息数1402, no unit)
     sent_end = min((i for i in (text.find(ch, parts[-1].end) for ch in "。；\n") if i >= 0), default=len(text))
@@ -557,19 +590,53 @@ def _breakdown(ctx: Context, figs: list[Any], total: Any, parts: list[Any], inst
     # 公开政府信息3636条，其中涉及财政预算…9条；保障性住房信息7条…: the items on some topics
     # (key areas), not a partition of the total
     topical = bool(_TOPICAL.search(text, total.end, parts[0].start))
-    open_list = bool(re.match(r"\s*(等|以及其他|及其他)", after)) or approx or unread or topical
+    # a list that ends with the rest (其他…N条) names all of the total: closed, whatever its wording
+    last_label = re.split(r"[，,、；;：:（(。]", text[max(0, parts[-1].start - 30):parts[-1].start])[-1].strip()
+    residual = bool(re.match(r"其他|其它|其余", last_label))
     metrics = {p.metric for p in parts}
     closed = total.metric in _PARTITIONS and metrics >= _PARTITIONS[total.metric]
+    # every category of a template partition listed, or the rest (其他…) listed: the wording
+    # (主要有…, a comment after each item) does not open the list
+    main_only = not residual and not closed and bool(_MAIN.search(text, total.end, parts[0].start))
+    highlighted = not residual and not closed and _highlighted(text, parts)
+    # 主动公开政府信息312条，A类信息280条，B类信息5条: items named after their total with no word
+    # that makes them its parts (其中, 包括, 含, 分别, 在…中, a colon or bracket) and no rest (其他…)
+    # may be a few kinds singled out; only "no more than the total" is certain
+    unmarked = not residual and not closed and not _MARKED.search(text, total.end, parts[0].start)
+    open_list = bool(re.match(r"\s*(等|以及其他|及其他)", after)) or approx or unread or topical or main_only or \
+        highlighted or unmarked
     ev = [_fig_ev(ctx, total, "total")] + [_fig_ev(ctx, p, "part") for p in parts]
     claim = _claim_text(ctx, total, 16)
     # a partition total whose categories are not all linked as parts: the extractor saw only
     # some of them, so only "no more than the total" can be asserted
     partial = total.metric in _PARTITIONS and not closed
+    # 办理人大代表建议45件、政协提案62件，其中主办28件、协办79件: 其中 after totals joined by 、/和
+    # may split all of them; the list is decided only where both readings agree
+    co = [f for f in figs if f is not total and f.end is not None and f.end <= total.start and f.parent is None and
+          f.unit == total.unit and f.kind == total.kind and f.polarity == "positive" and
+          re.fullmatch(r"\s*[、和及与][^，,。；;：:\d]{0,20}", text[f.end:total.start])]
+    both = t + co[-1].scaled if co else None
+    if both is not None and s != t and (s == both or (open_list or partial) and t < s <= both):
+        ev2 = [_fig_ev(ctx, co[-1], "total")] + ev
+        if s == both:
+            yield ctx.finding("pass", f"各部分之和{fmt(s)}{total.unit}等于并列的两个总数之和"
+                              f"（{fmt(co[-1].scaled)} + {fmt(t)}）。", instance=inst, expected=both, observed=s,
+                              evidence=ev2, details={"coordinated": True})
+        else:
+            yield ctx.finding("not_assessable", f"“其中”之前并列两个总数（{co[-1].text}、{total.text}），各部分之和"
+                              f"{fmt(s)}{total.unit}超过后者而不超过两者之和，无法判断列举的是哪一个的分项。",
+                              instance=inst, expected=t, observed=s, evidence=ev2, severity="info",
+                              details={"coordinated": True})
+        return
     strict_fail = (s > t) if (open_list or partial) else (s != t)
     ok = not strict_fail
     if not strict_fail:
-        yield ctx.finding("pass", f"“{claim}”的各部分之和为{fmt(s)}{total.unit}，{'等于' if s == t else '不超过'}总数。",
-                          instance=inst, expected=t, observed=s, evidence=ev, details={"closed": closed, "open": open_list})
+        why = ("（列举的是主要项，不是全部）" if main_only else "（逐项带说明的重点项，不是全部）" if highlighted else
+               "（未标明为全部分项，也没有“其他”项）" if unmarked else "") if s < t else ""
+        yield ctx.finding("pass", f"“{claim}”的各部分之和为{fmt(s)}{total.unit}，{'等于' if s == t else '不超过'}总数{why}。",
+                          instance=inst, expected=t, observed=s, evidence=ev,
+                          details={"closed": closed, "open": open_list, "main_items": main_only, "highlighted": highlighted,
+                                   "unmarked": unmarked})
     else:
         yield ctx.finding("fail", f"分项与总数不符：“{claim}”，而列出的各部分之和为"
                           f"{' + '.join(fmt(p.scaled) for p in parts)} = {fmt(s)}{total.unit}"

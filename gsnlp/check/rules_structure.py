@@ -64,7 +64,7 @@ def st_sections(ctx: Context) -> Iterator[Finding]:
         problems.append("多出一级部分" + "、".join(f"“{s.title[:20]}”" for s in extra if s not in known))
     if problems:
         # a heading that stands in the text but was not segmented is our reading, not the report
-        seen_in_text = {i: m.start() for i in missing if (m := _HEADING_HINT[i].search(ctx.report.text))}
+        seen_in_text = {i: m.start() for i in missing if (m := _heading_hint(i).search(ctx.report.text))}
         origin = "extraction" if missing and len(seen_in_text) == len(missing) and not dup else "source"
         msg = "报告结构与模板不符：" + "；".join(problems) + "。"
         if seen_in_text:
@@ -80,11 +80,23 @@ def st_sections(ctx: Context) -> Iterator[Finding]:
                           details={"notes": notes} if notes else None)
 
 
-# a template heading standing in the text (any wording the template knows), numbered
-_HEADING_HINT = {sid: re.compile(r"[" + NUMERALS + r"1-9][、.．]\s*(?:" + "|".join(SECTION_BY_ID[sid].variants) + ")")
-                 for sid in SECTION_ORDER}
+def _heading_hint(sid: str) -> re.Pattern[str]:
+    """A template heading standing in the text (any wording the template knows), numbered. Compiled on first
+    use (re caches it): only a report with a missing section needs it (start-up, issue 18)."""
+    return re.compile(r"[" + NUMERALS + r"1-9][、.．]\s*(?:" + "|".join(SECTION_BY_ID[sid].variants) + ")")
+
+
 _FEE = re.compile(r"信息处理费|信息公开处理费")
 _EMPTY = re.compile(r"^[\s　、，。,.:：;；（）()一二三四五六七八九十0-9]*(无|暂无|没有|无。)?[\s。]*$")
+
+
+def _placed(ctx: Context, section_id: str) -> bool:
+    """Whether the section has no heading and the segmentation model placed it (our doubt, not the report's)."""
+    s = ctx.report.section(section_id)
+    return s is not None and s.origin == "model"
+
+
+_PLACED_NOTE = "（该部分没有标题，位置由分段模型推断，可能有偏差：这是读取上的疑点，请核对原文）"
 
 
 def _body(ctx: Context, section_id: str) -> tuple[str, int, int] | None:
@@ -121,6 +133,11 @@ def st_problems_substantive(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding("pass", "第五部分写出了问题和改进措施。", instance="report", evidence=ev, kind="completeness")
     else:
         lack = "问题" if not has_problem else "改进措施"
+        if _placed(ctx, "problems"):  # a reader doubt is a notice, never an accusation
+            yield ctx.finding("fail", f"第五部分没有写出{lack}{_PLACED_NOTE}。", instance="report", evidence=ev,
+                              origin="extraction", severity="info", kind="completeness",
+                              expected="问题和改进措施", observed=f"缺{lack}")
+            return
         yield ctx.finding("fail", f"第五部分没有写出{lack}。", instance="report", evidence=ev, origin="source",
                           kind="completeness", expected="问题和改进措施", observed=f"缺{lack}")
 
@@ -156,6 +173,11 @@ def st_fee_statement(ctx: Context) -> Iterator[Finding]:
     if m:
         yield ctx.finding("pass", "第六部分说明了信息处理费收取情况。", instance="report", kind="completeness",
                           evidence=[ctx.span_evidence(start + m.start(), start + m.end(), "claim")])
+    elif _placed(ctx, "other_matters"):  # a reader doubt is a notice, never an accusation
+        yield ctx.finding("fail", f"第六部分没有说明信息处理费的收取情况{_PLACED_NOTE}。", instance="report",
+                          kind="completeness", origin="extraction", severity="info",
+                          evidence=[ctx.span_evidence(start, end, "section")], expected="信息处理费说明",
+                          observed=re.sub(r"\s+", "", text)[:40] or "（空）")
     else:
         yield ctx.finding("fail", "第六部分没有说明信息处理费的收取情况（国办函〔2020〕109号要求报告）。",
                           instance="report", kind="completeness", origin="source",

@@ -200,6 +200,17 @@ def t4_total_left_zero(ctx: Context) -> Iterator[Finding]:
         vals, missing, lenient = ctx.values(addrs)
         ev = [ctx.cell_evidence(a) for a in addrs]
         if vals is None:
+            # counts are non-negative: a total stated as 0 beside a stated part > 0 is left at 0
+            # whatever the blank parts hold (RULES.md: decide what can be decided)
+            total_c = ctx.cell(addrs[-1])
+            known = [ctx.cell(a).value for a in addrs[:-1] if a not in missing]
+            stated = sum((v for v in known if v is not None), Decimal(0))
+            if addrs[-1] not in missing and total_c.value == 0 and stated > 0 and all(
+                    ctx.cell(a).kind in ("blank", "absent", "not_applicable") for a in missing):
+                yield ctx.finding("fail", f"表四「{BLOCK_ZH[b]}」总计填0，而已填分项之和已达{fmt(stated)}：总计可能未填写"
+                                  "（保留了默认值）。", instance=f"block {b}", expected=stated, observed=Decimal(0),
+                                  evidence=ev, origin="source", details={"decided_with_unknowns": list(missing)})
+                continue
             yield ctx.not_assessable(f"block {b}", missing, ev, f"表四「{BLOCK_ZH[b]}」总计")
             continue
         parts = sum((vals[a] for a in addrs[:-1]), Decimal(0))
@@ -233,6 +244,8 @@ def t2_domain(ctx: Context) -> Iterator[Finding]:
         if c.kind in ("number", "text") and m:
             col = addr_rest.rsplit("/", 1)[1]
             expected_unit = "万元" if col == "amount" else "件"
+            if tmpl == "2019" and col == "amount" and m.group(1).endswith("元"):
+                continue  # 采购总金额: the 2019 template names no unit, so 元 and 万元 both agree with it
             if m.group(1) != expected_unit:
                 addr = f"active_disclosure/{addr_rest}"
                 yield ctx.finding("fail", f"{ctx.label(addr)}写作“{c.raw}”，单位“{m.group(1)}”与模板的“{expected_unit}”不同。",
@@ -300,7 +313,11 @@ def t2_template_version(ctx: Context) -> Iterator[Finding]:
         if t.found and t.template in old and t.start is not None and t.end is not None:
             ev.append(ctx.span_evidence(t.start, min(t.end, t.start + 40), "table"))
     if year >= 2021 and old:  # 国办公开办函〔2021〕30号 applies from the 2021 reports on
-        yield ctx.finding("fail", f"{year}年度报告仍使用{old[0]}年版统计表格式；自2021年度起应使用国办公开办函〔2021〕30号的新模板。",
+        found = [t for t in ctx.report.tables.values() if t.found]
+        stale = [t.id for t in found if t.template in old]
+        which = ("统计表" if not stale or len(stale) == len(found)
+                 else "、".join(TABLE_NAMES.get(i, i) for i in stale))
+        yield ctx.finding("fail", f"{year}年度报告的{which}仍使用{old[0]}年版格式；自2021年度起应使用国办公开办函〔2021〕30号的新模板。",
                           instance="report", expected="2021", observed=old[0], evidence=ev, origin="source",
                           kind="structure")
     elif "unknown" in used and not (used - {"unknown"}):

@@ -136,24 +136,33 @@ def _ngrams(s: str, n: int = 3) -> set[str]:
 
 
 _STAT_TABLE = re.compile(r"(附[件表]?\s*\d?\s*[：:]?[^。\n]{0,40}?统计表|指标名称\s*计量\s*单位)")
+# a sentence with no punctuation inside is a heading, a signature, a signing date or a table title
+_PUNCT = re.compile(r"[，,、；;：:。！？!?]")
+# a numbered heading on its own: （二）进一步拓展政府信息公开形式。
+_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[、.．])"
+                      r"\s*[^，,、；;：:。！？!?\s]{1,25}[。：:]?$")
 
 
 def _prose(rep: Report, sec: Any) -> str:
-    """A section's text without the tables inside it (template tables; the pre-2019 statistics
-    table, 指标名称/计量单位, that a last section runs into): the words the agency wrote, which is
-    what a copy repeats."""
+    """What a copy repeats: the sentences the agency wrote in the section (``Report.sentences``,
+    so no template table), up to the pre-2019 statistics table (指标名称/计量单位) that a last
+    section runs into, without what is not prose: headings (the template's and the report's own
+    numbered ones), the signature and signing date, a table's title. A date or a title differs
+    every year by nature and would hide a copy; a template heading is the same every year and
+    would fake one."""
     end = sec.end
     m = _STAT_TABLE.search(rep.text, sec.body_start, sec.end)
     if m:
         end = m.start()
-    out, pos = [], sec.body_start
-    for a, b in sorted(rep.table_spans()):
-        if b <= pos or a >= end:
+    out: list[str] = []
+    for st in rep.sentences:
+        a, b = max(st.start, sec.body_start), min(st.end, end)
+        if b <= a:
             continue
-        out.append(rep.text[pos:max(pos, a)])
-        pos = max(pos, b)
-    out.append(rep.text[pos:end])
-    return "".join(out)
+        # a heading on a line of its own is inside the sentence that follows it
+        out.extend(t for t in (ln.strip() for ln in rep.text[a:b].splitlines())
+                   if t and _PUNCT.search(t) and not _HEADING.match(t))
+    return "\n".join(out)
 
 
 @rule("cy.copied_text.v1", scope="years", severity="warning", title="第五部分与上年几乎相同")

@@ -11,20 +11,21 @@ unknown ``--rule`` lists the known ones).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 from gsnlp.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_USAGE
+from gsnlp.cli.fastargs import Opt
+from gsnlp.cli.fastargs import parse as parse_args
 
 if TYPE_CHECKING:
+    import typer
+
     from gsnlp.doc import Report
 
 EXIT_INTERNAL = 70
@@ -102,6 +103,8 @@ def write_jsonl(rows: Iterable[dict[str, Any]], out: Any) -> None:
 
 
 def write_csv(rows: Iterable[dict[str, Any]], out: Any) -> None:
+    import csv
+
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(FIELDS)
     for d in rows:
@@ -158,6 +161,12 @@ def validate_rules(rules: Sequence[str] | None) -> str | None:
     return None
 
 
+def _say(msg: str) -> None:
+    """A message on standard error (typer.echo's behaviour, without importing typer on the fast path)."""
+    sys.stderr.write(msg + "\n")
+    sys.stderr.flush()
+
+
 def _html_out_problem(fmt: Format, out: Path | None) -> str | None:
     if fmt is Format.html:
         if out is None:
@@ -174,15 +183,13 @@ def run_check(files: Sequence[Path | str], fmt: Format = Format.table, out_path:
               fail_on: Level = Level.error, blank_as_zero: bool = False, rules: list[str] | None = None,
               show_pass: bool = False, excel: bool = False) -> int:
     """The command body, importable (the CLI is a thin wrapper). Returns the exit code."""
-    import traceback
-
     from gsnlp import pipeline
     from gsnlp.check import at_or_above
     from gsnlp.cli.inputs import read_inputs, unique_names
 
     problem = validate_rules(rules) or _html_out_problem(fmt, out_path)
     if problem:
-        typer.echo(f"gsnlp check: error: {problem}", err=True)
+        _say(f"gsnlp check: error: {problem}")
         return EXIT_USAGE
     # the check stage extracts the narrative figures itself when a selected rule needs them
     opts = pipeline.options(("check",), rules=_scoped(rules, "report"), blank_as_zero=blank_as_zero)
@@ -195,12 +202,12 @@ def run_check(files: Sequence[Path | str], fmt: Format = Format.table, out_path:
     for inp in inputs:
         if inp.error is not None:
             bad.append((inp.path, str(inp.error)))
-            typer.echo(f"gsnlp check: {inp.error}", err=True)
+            _say(f"gsnlp check: {inp.error}")
             continue
         if inp.internal is not None:
             n_internal += 1
             bad.append((inp.path, f"internal error: {inp.internal.splitlines()[0]}"))
-            typer.echo(f"gsnlp check: {inp.path}: internal error (a bug in gsnlp):\n{inp.internal}", err=True)
+            _say(f"gsnlp check: {inp.path}: internal error (a bug in gsnlp):\n{inp.internal}")
             continue
         rep = inp.report
         if rep is None:  # pragma: no cover - an Input has a report, an error or a traceback
@@ -213,26 +220,29 @@ def run_check(files: Sequence[Path | str], fmt: Format = Format.table, out_path:
 
             if isinstance(e, GsnlpError):
                 bad.append((inp.path, str(e)))
-                typer.echo(f"gsnlp check: {inp.path}: {e}", err=True)
+                _say(f"gsnlp check: {inp.path}: {e}")
             else:
                 n_internal += 1
                 bad.append((inp.path, f"internal error: {type(e).__name__}: {e}"))
+                import traceback
+
                 tb = traceback.format_exc()
                 if tb in shown:  # the same bug again: one line, the traceback was printed once
-                    typer.echo(f"gsnlp check: {inp.path}: internal error (same traceback as above): "
-                               f"{type(e).__name__}: {e}", err=True)
+                    _say(f"gsnlp check: {inp.path}: internal error (same traceback as above): "
+                         f"{type(e).__name__}: {e}")
                 else:
                     shown.add(tb)
-                    typer.echo(f"gsnlp check: {inp.path}: internal error (a bug in gsnlp):\n{tb}", err=True)
+                    _say(f"gsnlp check: {inp.path}: internal error (a bug in gsnlp):\n{tb}")
     yr = _scoped(rules, "years")
     if rules is None or yr:
         try:
             for f in pipeline.cross_year([r for _, r in checked], rules=yr, blank_as_zero=blank_as_zero):
                 results.setdefault(f.doc, []).append(f)
         except Exception:  # noqa: BLE001
+            import traceback
+
             n_internal += 1
-            typer.echo(f"gsnlp check: cross-year rules: internal error (a bug in gsnlp):\n{traceback.format_exc()}",
-                       err=True)
+            _say(f"gsnlp check: cross-year rules: internal error (a bug in gsnlp):\n{traceback.format_exc()}")
     reports = [r for _, r in checked]
     idents = {r.doc_id: report_columns(r, p) for p, r in checked}
     all_findings = [f for fs in results.values() for f in fs]
@@ -242,7 +252,7 @@ def run_check(files: Sequence[Path | str], fmt: Format = Format.table, out_path:
 
         pages = write_audit(reports, results, out_path, failed_inputs=bad,
                             sources={r.doc_id: p for p, r in checked})
-        typer.echo(f"gsnlp check: wrote {len(pages)} report pages and index.html to {out_path}", err=True)
+        _say(f"gsnlp check: wrote {len(pages)} report pages and index.html to {out_path}")
     else:
         buf = io.StringIO()
         rows = (finding_row(f, idents.get(doc, {})) for doc, fs in results.items() for f in fs)
@@ -263,8 +273,8 @@ def run_check(files: Sequence[Path | str], fmt: Format = Format.table, out_path:
                 sys.stdout.write("\ufeff")
             sys.stdout.write(text)
             sys.stdout.flush()
-    typer.echo(f"gsnlp check: {len(inputs)} in, {len(checked)} checked, {len(bad)} failed"
-               f"{f' ({n_internal} internal errors)' if n_internal else ''}", err=True)
+    _say(f"gsnlp check: {len(inputs)} in, {len(checked)} checked, {len(bad)} failed"
+         f"{f' ({n_internal} internal errors)' if n_internal else ''}")
     if n_internal:
         return EXIT_INTERNAL
     if bad:
@@ -284,7 +294,34 @@ def _scoped(rules: list[str] | None, scope: str) -> list[str] | None:
     return [s for s in rules if any(s in (r.name, r.id, r.family) for r in rs)]
 
 
+# the options of ``register`` below, read without typer when a command line is plain (gsnlp.cli.fastargs;
+# tests/cli/test_startup.py keeps the two equal). --list-rules and --help go through typer.
+FAST_OPTIONS = (
+    Opt("format", ("--format", "-f"), choices=tuple(f.value for f in Format)),
+    Opt("output", ("-o", "--output")),
+    Opt("fail_on", ("--fail-on",), choices=tuple(v.value for v in Level)),
+    Opt("blank_as_zero", ("--blank-as-zero",), "flag"),
+    Opt("rule", ("--rule",), "multi"),
+    Opt("show_pass", ("--show-pass",), "flag"),
+    Opt("excel", ("--excel",), "flag"),
+)
+
+
+def fast_call(args: list[str]) -> Callable[[], int] | None:
+    """``gsnlp check ARGS`` without typer when ``args`` is a plain command line, else None."""
+    got = parse_args(args, FAST_OPTIONS)
+    if got is None or not got[0]:
+        return None
+    files, v = got
+    out = Path(v["output"]) if "output" in v else None
+    return lambda: run_check(files, Format(v.get("format", "table")), out, Level(v.get("fail_on", "error")),
+                             v.get("blank_as_zero", False), v.get("rule"), v.get("show_pass", False),
+                             v.get("excel", False))
+
+
 def register(app: typer.Typer) -> None:
+    import typer
+
     @app.command("check")
     def check(
         files: list[str] = typer.Argument(None, help="report files (txt, html, pdf, docx, md), parse JSON/JSONL, "

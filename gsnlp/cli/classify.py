@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import typer
+from gsnlp.cli.fastargs import Opt
+from gsnlp.cli.fastargs import parse as parse_args
+
+if TYPE_CHECKING:
+    import typer
 
 
 class Format(str, Enum):
@@ -75,7 +80,41 @@ def classify_files(files: list[Path], model: str | None, fmt: Format, out: Any) 
     return 1 if n_failed else 0
 
 
+def run_classify(files: list[Path], model: str | None = None, fmt: Format = Format.table,
+                 output: Path | None = None) -> int:
+    """The command body (the CLI is a thin wrapper). Returns the exit code."""
+    from gsnlp.cli.common import Output
+    from gsnlp.errors import GsnlpError
+
+    try:
+        with Output(output) as out:
+            return classify_files(files, model, fmt, out)
+    except GsnlpError as e:
+        print(f"gsnlp: error: {e}", file=sys.stderr)
+        return 1
+
+
+# the options of ``register`` below, read without typer when a command line is plain (gsnlp.cli.fastargs)
+FAST_OPTIONS = (
+    Opt("model", ("--model", "-m")),
+    Opt("fmt", ("--format", "-f"), choices=tuple(f.value for f in Format)),
+    Opt("output", ("--output", "-o")),
+)
+
+
+def fast_call(args: list[str]) -> Callable[[], int] | None:
+    """``gsnlp classify ARGS`` without typer when ``args`` is a plain command line, else None."""
+    got = parse_args(args, FAST_OPTIONS)
+    if got is None or not got[0]:
+        return None
+    files, v = got
+    out = Path(v["output"]) if "output" in v else None
+    return lambda: run_classify([Path(f) for f in files], v.get("model"), Format(v.get("fmt", "table")), out)
+
+
 def register(app: typer.Typer) -> None:
+    import typer
+
     @app.command("classify")
     def classify(
         files: list[Path] = typer.Argument(..., help="Report files or folders."),
@@ -87,13 +126,4 @@ def register(app: typer.Typer) -> None:
         output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     ) -> None:
         """Label each clause of section 五 (problems and improvements) with a role and themes."""
-        from gsnlp.cli.common import Output
-        from gsnlp.errors import GsnlpError
-
-        try:
-            with Output(output) as out:
-                code = classify_files(files, model, fmt, out)
-        except GsnlpError as e:
-            print(f"gsnlp: error: {e}", file=sys.stderr)
-            raise typer.Exit(1) from None
-        raise typer.Exit(code)
+        raise typer.Exit(run_classify(files, model, fmt, output))

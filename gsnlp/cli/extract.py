@@ -34,11 +34,11 @@ class Format(str, Enum):
 
 def figures_of(path: Path, *, narrative: bool) -> list[dict[str, Any]]:
     """The figures of one report file as JSON-ready dicts (the CLI's rows)."""
+    from gsnlp import pipeline
     from gsnlp.cli.check import load_report
-    from gsnlp.figures import extract_report
 
-    report = load_report(path)
-    return [f.to_dict() for f in extract_report(report, narrative=narrative)]
+    a = pipeline.run(load_report(path), pipeline.options(("figures",), table_cells=not narrative), path=str(path))
+    return [f.to_dict() for f in a.figures or []]
 
 
 def _table(rows: list[dict[str, Any]]) -> str:
@@ -65,13 +65,14 @@ def run(files: list[Path] | list[str], *, narrative: bool, fmt: Format | None, o
     """Importable body of the command; returns the exit code (1 bad input, 70 a bug; the rest still run)."""
     import traceback
 
+    from gsnlp import pipeline
     from gsnlp.cli.check import report_columns
     from gsnlp.cli.inputs import read_inputs, unique_names
-    from gsnlp.figures import extract_report
 
     if output is not None and output.is_dir():
         print(f"gsnlp extract: error: -o {output} is a folder; give a file name", file=sys.stderr)
         return EXIT_USAGE
+    opts = pipeline.options(("figures",), table_cells=not narrative)
     rows: list[dict[str, Any]] = []
     not_numbers: dict[str, int] = {}
     failed = internal = n = 0
@@ -92,7 +93,8 @@ def run(files: list[Path] | list[str], *, narrative: bool, fmt: Format | None, o
                     if c.kind not in ("number", "absent"):
                         not_numbers[c.kind] = not_numbers.get(c.kind, 0) + 1
         try:
-            rows.extend({**ident, **f.to_dict()} for f in extract_report(inp.report, narrative=narrative))
+            a = pipeline.run(inp.report, opts, path=inp.path)
+            rows.extend({**ident, **f.to_dict()} for f in a.figures or [])
         except GsnlpError as e:
             failed += 1
             print(f"gsnlp: error: {e}", file=sys.stderr)

@@ -11,7 +11,6 @@ other inputs are still read.
 from __future__ import annotations
 
 import json
-import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
@@ -144,6 +143,8 @@ def read_inputs(paths: Iterable[str | Path]) -> Iterator[Input]:
         except GsnlpError as e:
             yield Input(p, None, e)
         except Exception as e:  # noqa: BLE001 - a bug: recorded for this input, the others go on
+            import traceback
+
             yield Input(p, None, None, f"{type(e).__name__}: {e}\n{traceback.format_exc()}")
 
 

@@ -24,7 +24,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, Iterable
 
 NONE = "<none>"
@@ -106,14 +106,71 @@ class MetricModel:
                    float(t["add"]), float(t["override"]), float(t["margin"]), float(t["accuse"]), d.get("meta", {}))
 
 
+def binary_model(raw: bytes) -> bytes:
+    """The JSON model file's bytes ``raw`` as ``metric_model.safetensors`` (issue 18: it loads in a
+    few ms, the JSON in ~20): tensors ``weights`` (features x classes) and ``bias``, little-endian
+    float64; the metadata ``gsnlp`` holds the rest of the JSON file with the features in order,
+    ``source_size`` and ``source_crc32`` the JSON file it was made from."""
+    import struct
+    import zlib
+
+    d = json.loads(raw)
+    feats, k = list(d["weights"]), len(d["classes"])
+    head = {key: v for key, v in d.items() if key not in ("weights", "bias")}
+    head["features"] = feats
+    w = [float(x) for f in feats for x in d["weights"][f]]
+    bias = [float(x) for x in d["bias"]]
+    if len(w) != len(feats) * k or len(bias) != k:
+        raise ValueError("metric model: every feature and the bias need one weight per class")
+    nb = len(bias) * 8
+    h = json.dumps({"__metadata__": {"gsnlp": json.dumps(head, ensure_ascii=False), "source_size": str(len(raw)),
+                                     "source_crc32": str(zlib.crc32(raw))},
+                    "bias": {"dtype": "F64", "shape": [k], "data_offsets": [0, nb]},
+                    "weights": {"dtype": "F64", "shape": [len(feats), k], "data_offsets": [nb, nb + len(w) * 8]}},
+                   ensure_ascii=False).encode("utf-8")
+    h += b" " * (-len(h) % 8)
+    return len(h).to_bytes(8, "little") + h + struct.pack(f"<{k}d", *bias) + struct.pack(f"<{len(w)}d", *w)
+
+
+def _from_binary(data: bytes, raw: bytes) -> MetricModel | None:
+    """The model of :func:`binary_model`'s bytes ``data``; None unless they were made from ``raw``."""
+    import struct
+    import zlib
+
+    n = int.from_bytes(data[:8], "little")
+    st = json.loads(data[8:8 + n])
+    m = st["__metadata__"]
+    if m.get("source_size") != str(len(raw)) or m.get("source_crc32") != str(zlib.crc32(raw)):
+        return None  # made from another JSON file: stale
+    head = json.loads(m["gsnlp"])
+    feats, k = head["features"], len(head["classes"])
+    (b0, b1), (w0, w1) = st["bias"]["data_offsets"], st["weights"]["data_offsets"]
+    body = memoryview(data)[8 + n:]
+    if b1 - b0 != 8 * k or w1 - w0 != 8 * k * len(feats) or len(body) < max(b1, w1):
+        return None
+    t = head["thresholds"]
+    # one tuple of k float64 per feature, unpacked in C (a tuple per feature from an array: ~4x slower)
+    return MetricModel(tuple(head["classes"]), struct.unpack(f"<{k}d", body[b0:b1]),
+                       dict(zip(feats, struct.iter_unpack(f"<{k}d", body[w0:w1]))),
+                       float(t["add"]), float(t["override"]), float(t["margin"]), float(t["accuse"]),
+                       head.get("meta", {}))
+
+
 @lru_cache(maxsize=1)
 def load_model() -> MetricModel | None:
-    """The shipped model (``gsnlp/figures/data/metric_model.json``); None when it is absent."""
+    """The shipped model (``gsnlp/figures/data/metric_model.json``); None when it is absent. Read from
+    ``metric_model.safetensors`` (:func:`binary_model`) when that was made from this JSON file."""
+    folder = Path(__file__).parent / "data"
     try:
-        raw = resources.files("gsnlp.figures").joinpath("data/metric_model.json").read_text(encoding="utf-8")
+        # a path, not importlib.resources: importing that costs more than reading the file (issue 18)
+        raw = (folder / "metric_model.json").read_bytes()
     except FileNotFoundError:
         return None
-    return MetricModel.from_json(json.loads(raw))
+    try:
+        model = _from_binary((folder / "metric_model.safetensors").read_bytes(), raw)
+    except (OSError, ValueError, KeyError, TypeError):
+        model = None
+    return model if model is not None else MetricModel.from_json(json.loads(raw))
 
 
 def combine(rule: str | None, probs: dict[str, float], model: MetricModel, mode: str = "both"

@@ -554,6 +554,40 @@ def _context(text: str, c: _Cand, lo: int, hi: int, prev_end: int = -1) -> dict[
     return out
 
 
+_RESPECTIVE = re.compile(r"分别(?:为|是|有|达到?|占)?\s*$")
+
+
+def _respective(text: str, raw: list[tuple[_Cand, dict[str, Any]]]) -> None:
+    """自然人、法人或其他组织申请分别为15件、2件: the i-th number counts the i-th thing named
+    before 分别, not what the last words before the list name. Rewrites the label context
+    (``_left``) and subject of each number of such a list in place; a list whose names and
+    numbers do not pair one to one is left as it was."""
+    k = 0
+    while k < len(raw):
+        c, ctx = raw[k]
+        s_a = ctx.get("_sent", (c.start, c.end))[0]
+        m = _RESPECTIVE.search(text, s_a, c.start)
+        if m is None or c.negated:
+            k += 1
+            continue
+        group = [k]
+        j = k + 1
+        while j < len(raw) and raw[j][0].unit == c.unit and not raw[j][0].negated and \
+                re.fullmatch(r"\s*[、，,和及与]\s*", text[raw[j - 1][0].end:raw[j][0].start]):
+            group.append(j)
+            j += 1
+        head_start = max([s_a] + [text.rfind(ch, s_a, m.start()) + 1 for ch in "，,；;：:"])
+        head = text[head_start:m.start()]
+        labels = [x.strip() for x in head.split("、") if x.strip()]
+        if len(labels) != len(group):
+            labels = [x.strip() for x in re.split(r"[、和及与]", head) if x.strip()]
+        if len(group) >= 2 and len(labels) == len(group):
+            for i, g in zip(group, labels):
+                raw[i][1]["_left"] = g
+                raw[i][1]["subject"] = _strip(g) or raw[i][1].get("subject")
+        k = j
+
+
 # ---------------------------------------------------------------------------------------
 # public API
 
@@ -584,6 +618,7 @@ def extract(text: str, spans: Iterable[tuple[str | None, int, int]] | None = Non
             prev_end = c.end
             raw.append((c, ctx, section, lo, hi))
     raw.sort(key=lambda r: r[0].start)
+    _respective(text, [(c, ctx) for c, ctx, *_ in raw])
     figs: list[Figure] = []
     ctxs: list[dict[str, Any]] = []
     for i, (c, ctx, section, _lo, _hi) in enumerate(raw, 1):

@@ -284,11 +284,17 @@ def attach_outcomes(figs: list[Any], ctxs: list[dict[str, Any]]) -> list[Any]:
         if f.parent or not f.metric or not _OUTCOME_FAMILY.match(f.metric):
             continue
         s_a = ctx.get("_sent", (f.start, f.end))[0]
+        # 已办结57件，结转下年度3件。办结的申请中，予以公开30件…: a sentence that opens by naming
+        # the processed applications (办结/答复的申请中) lists the outcomes of the nearest earlier one
+        named = bool(_PROCESSED_LEAD.match(ctx.get("_sent_left", "")))
         for j in range(k - 1, -1, -1):
             g = out[j]
-            if g.start is None or g.start < s_a:
+            if g.start is None or g.start < s_a and not (named and f.start is not None and f.start - g.start <= 300):
                 break
             if g.metric == f"{_APP}/total_processed/total":
                 out[k] = replace(f, parent=g.id)
                 break
     return out
+
+
+_PROCESSED_LEAD = re.compile(r"^\s*(?:在|对)?[^，,。；;]{0,8}(?:办结|答复|办理|处理)(?:完毕)?的[^，,。；;]{0,14}中[，,：:]")

@@ -34,6 +34,20 @@ _DOC_UNITS = frozenset(("条", "篇", "件", "份", "项"))
 _LIST = re.compile(r"([一二三四五六七八九十])是")
 _REVIEW = re.compile(r"复议|诉讼")
 _CN = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# a count that is a change from another period (较上年增加200条, 同比减少3件)
+_CHANGE_LEFT = re.compile(r"(?:较|比|同比|环比)[^，,。；;]{0,8}(?:增加|减少|增长|下降|上升|多|少|增|减)了?(?:约|近)?\s*$")
+# the outcomes of processed applications (the template's result rows, as narratives name them)
+_OUTCOME = re.compile(r"(?:予以|同意|部分)公开|不予公开|无法提供|不予处理|其他处理")
+# a count of what is left over: carried into the next year, still in progress
+_REMAIN = re.compile(r"结转(?:至|到)?下(?:一)?年度?|顺延|尚未办结|未办结|正在办理|办理中|在办")
+
+
+def _remainder(text: str, g: Figure, ctx: dict[str, Any]) -> bool:
+    """``g`` counts what is left over (结转下年度3件, 3件顺延至下年度)."""
+    left = ctx.get("_left", "")[-10:]
+    return bool(_REMAIN.search(left) or _REMAIN.match(text, _fend(g), _fend(g) + 8) or
+                _REMAIN.search(text[_fend(g):_fend(g) + 8].split("，")[0]))
 
 
 def _close_bracket(text: str, pos: int, hi: int) -> int:
@@ -91,6 +105,8 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
     list_marks = [(lm.start(), _CN.get(lm.group(1))) for lm in _LIST.finditer(text)]
     list_ends = [a + 2 for a, _ in list_marks]
     out: list[Figure] = []
+    ctx_of = {f.id: c for f, c in zip(figs, ctxs)}
+    pending: tuple[int, re.Match[str]] | None = None  # a part marker still waiting for its total
     stack: list[tuple[Figure, int]] = []  # (total, position where its parts end)
     prev: Figure | None = None
     for f, ctx in zip(figs, ctxs):
@@ -115,8 +131,17 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
         m = None
         for m in _PART.finditer(gap):
             pass
+        mark_base = gap_start
+        reused = False
+        if m is None and pending is not None and not re.search(r"[。！？!?；;\n（()）]", text[pending[0]:_fstart(f)]):
+            # 收取信息处理费共计380元，其中民政局1件，收取380元: a marker whose first figure has no
+            # total of its kind still opens the list for the next figure of its clause (of the
+            # total's own unit: 其中热线电话11通，网络诉求3件 lists no part of an earlier 131条)
+            mark_base, m = pending
+            reused = True
+        pending = None
         if m is not None and f.polarity == "positive" and f.kind in ("count", "amount"):
-            marker_pos = gap_start + m.start()
+            marker_pos = mark_base + m.start()
             # the total: the last count before the marker with the same unit
             total = None
             for g in reversed(out):
@@ -127,8 +152,21 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
                 between = text[_fend(g):marker_pos]
                 if between.count("）") + between.count(")") > between.count("（") + between.count("("):
                     continue  # g stands inside a bracket that closed before the marker
+                if g.parent is not None and _HAN.search(between):
+                    # 收到58件，其中网络申请40件、信函申请18件，均已按时答复。其中予以公开30件…: a
+                    # listed part heads a list only when the marker follows it directly; after a
+                    # clause of its own, 其中 speaks of the sentence's total again
+                    continue
+                if _CHANGE_LEFT.search(ctx_of[g.id].get("_left", "")):
+                    continue  # 1356条，较上年增加200条，其中…: a change from last year is no total
+                if _remainder(text, g, ctx_of[g.id]) and (
+                        re.search(r"[。！？!?；;]", between) or _OUTCOME.search(ctx.get("_left", ""))):
+                    # 办结55件，结转下年度3件。其中予以公开30件…: what is left over is no total of
+                    # the outcomes, nor of a list in a new sentence
+                    continue
                 if g.polarity == "positive" and g.kind == f.kind and (
-                        g.unit == f.unit or m.group(0) == "其中" and {g.unit, f.unit} <= _DOC_UNITS):
+                        g.unit == f.unit or not reused and (m.group(0) == "其中" or "含" in m.group(0)) and
+                        {g.unit, f.unit} <= _DOC_UNITS):
                     total = g
                     break
                 if g.kind in ("percent", "rate") or g.unit != f.unit:
@@ -138,13 +176,15 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
                 ob = _open_bracket_between(text, _fend(total), _fstart(f))
                 if ob is not None:
                     end = _close_bracket(text, ob + 1, hi)
-                elif text[gap_start + m.end():gap_start + m.end() + 1] in "：:" or (
+                elif text[mark_base + m.end():mark_base + m.end() + 1] in "：:" or (
                         text[marker_pos - 1:marker_pos] in _SENT_END + "") or m.group(0) == "其中" and \
                         text[max(0, marker_pos - 1):marker_pos] in "。":
                     end = _until(text, _fstart(f), hi, _SENT_END)
                 else:
                     end = _until(text, _fstart(f), hi, _CLAUSE_END)
                 stack = [(t, e) for t, e in stack if t.id != total.id] + [(total, end)]
+            elif not reused:
+                pending = (mark_base, m)
         # "在…的1853条政府信息中，A 324条；B 207条…": parts follow a total that ends "…中，"
         if prev is not None and prev.kind in ("count", "amount") and prev.polarity == "positive" and \
                 re.match(r"[^，,。；;：:]{0,16}中[，,：:]", text[_fend(prev):_fend(prev) + 20]) and \
@@ -156,8 +196,22 @@ def link(text: str, figs: list[Figure], ctxs: list[dict[str, Any]],
             total_kinds = set(_REVIEW.findall(t.subject or ""))
             # 行政复议351件，其中…；行政诉讼46件: a litigation count is no part of a review total
             legal = left_kinds and (not total_kinds or not left_kinds & total_kinds)
-            if (t.unit == f.unit or {t.unit, f.unit} <= _DOC_UNITS) and t.id != f.id and not legal:
+            if legal:
+                # 复议2件，其中维持1件，纠错1件；行政诉讼1件，维持1件: a case count of the other
+                # kind ends the review total's list (its 维持1件 is no part of the review total)
+                stack = [(x, e) for x, e in stack if x.id != t.id]
+            elif (t.unit == f.unit or {t.unit, f.unit} <= _DOC_UNITS) and t.id != f.id:
                 parent = t.id
+            else:
+                # 审批事项130大项、259小项（行政审批73大项、154小项…）: a bracket after two totals of
+                # two units splits each; a part goes to the total of its own unit before the bracket
+                for g in reversed(out):
+                    if _fend(g) <= _fend(t):
+                        break
+                    if g.parent is None and g.unit == f.unit and g.kind == f.kind and g.polarity == "positive" \
+                            and _open_bracket_between(text, _fend(g), _fstart(f)) is not None:
+                        parent = g.id
+                        break
         if f.kind in ("percent", "rate") and prev is not None and prev.kind in ("count", "amount"):
             if re.fullmatch(r"\s*[，,（(]?\s*(?:占|占比|占比为|比例为|，占)?\s*", gap):
                 qualifies = prev.id
@@ -218,6 +272,39 @@ def _share_total(shares: dict[str, Figure], kids: dict[str, list[Figure]], out: 
 
 
 _TOPIC_LEAD = re.compile(r"([\u4e00-\u9fff]{2,6})的(?:政府)?信息[，,：:]")
+# "在…的48条政府信息中，": a count restated to be split; it is a total, never a part of the previous one
+_FRAME = re.compile(r"[^，,。；;：:]{0,16}中[，,：:]")
+# a label that names a kind of what the total counts (行政许可类信息, 其他应主动公开的政府信息):
+# the items of a classification of that total
+_CATEGORY = re.compile(r"类(?:别)?(?:信息|文件|事项)?$|^(?:其他|其它|其余)")
+
+
+def _label(ctx: dict[str, Any]) -> str:
+    """The words naming what a count counts: its clause's left context after the last comma."""
+    return re.split(r"[，,、：:（(]", ctx.get("_left", ""))[-1].strip()
+
+
+def _category_parts(text: str, out: list[Figure], ctxs: list[dict[str, Any]], run: list[int]) -> list[int]:
+    """The parts of an unmarked classification that opens with its total (今年公开356条政务信息，
+    行政许可类信息1条，重大建设项目类信息345条，其他应主动公开的政府信息10条): the total has a verb
+    of its own, the parts none, and they are named as kinds of it (…类信息) or close the list with
+    the rest (其他…). They are parts by what the words mean, whether or not they add up
+    (nt.breakdown_sum's business). Returns the run positions of the parts ([] when none)."""
+    total = out[run[0]]
+    # 共发布生态环境保护类信息40条，征地信息类121条…: the first kind listed is no total of the others
+    if not ctxs[run[0]].get("_pred_local") or total.value <= 0 or _CATEGORY.search(_label(ctxs[run[0]])):
+        return []
+    parts: list[int] = []
+    for i in run[1:]:
+        if ctxs[i].get("_pred_local") or not _CATEGORY.search(_label(ctxs[i])):
+            break
+        parts.append(i)
+    if len(parts) < 2:
+        return []
+    # the first part follows its total in the same sentence
+    if re.search(r"[。！？!?\n]", text[_fend(total):_fstart(out[parts[0]])]):
+        return []
+    return parts
 
 
 def _topic_total(text: str, out: list[Figure], ctxs: list[dict[str, Any]], run: list[int],
@@ -253,7 +340,7 @@ def _sum_links(text: str, figs: list[Figure], ctxs: list[dict[str, Any]]) -> lis
         if f.parent is not None:
             runs.append([])
             continue
-        if runs and runs[-1]:
+        if runs and runs[-1] and not _FRAME.match(text, _fend(f)):
             g = out[runs[-1][-1]]
             gap = text[_fend(g):_fstart(f)]
             if g.unit == f.unit and len(gap) <= _RUN_GAP and not re.search(r"[！？；;]", gap):
@@ -280,6 +367,11 @@ def _sum_links(text: str, figs: list[Figure], ctxs: list[dict[str, Any]]) -> lis
             for i in run[1:]:
                 set_parent(i, out[run[0]].id)
             continue
+        cats = _category_parts(text, out, ctxs, run)
+        if cats:
+            for i in cats:
+                set_parent(i, out[run[0]].id)
+            continue
         # parts of one breakdown share their verb or have none (办理 718 件，结转 31 件 is not one)
         if len({out[i].predicate for i in run} - {None}) > 1:
             continue
@@ -304,6 +396,10 @@ def _sum_links(text: str, figs: list[Figure], ctxs: list[dict[str, Any]]) -> lis
             if any(_REVIEW.search(text[max(0, _fstart(out[i]) - 12):_fstart(out[i])]) for i in run) and \
                     not _REVIEW.search(text[max(0, _fstart(t) - 20):_fstart(t)]):
                 continue  # review/litigation counts are not parts of an application total
+            run_kinds = set().union(*(_REVIEW.findall(text, max(0, _fstart(out[i]) - 12), _fstart(out[i])) for i in run))
+            t_kinds = set(_REVIEW.findall(text, max(0, _fstart(t) - 20), _fstart(t)))
+            if run_kinds and t_kinds and not run_kinds & t_kinds:
+                continue  # 复议2件…；行政诉讼1件，维持1件: litigation counts are no parts of a review total
             have = sum(g.value for g in kids.get(t.id, ()))
             if (len(run) >= 2 and total_run == t.value) or (have and total_run + have == t.value):
                 for i in run:

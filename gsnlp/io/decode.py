@@ -6,6 +6,7 @@ import codecs
 import re
 
 from gsnlp.errors import BinaryInputError, EmptyInputError, EncodingError
+from gsnlp.io.reading import Reading, reader
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -142,3 +143,11 @@ def decode(data: bytes, origin: str) -> tuple[str, str]:
                                "this is not a text report", origin=origin)
     raise EncodingError("cannot decode the text as UTF-8, UTF-16, GB18030/GBK or Big5 (" + "; ".join(errors) +
                         "); re-save it as UTF-8", origin=origin)
+
+
+@reader("text")
+def read_text(data: bytes, path: str) -> Reading:
+    """A plain-text or Markdown report: the decoded text, no grids (tables are read from the
+    text layouts), the encoding found."""
+    text, enc = decode(data, path)
+    return Reading(text, encoding=enc)

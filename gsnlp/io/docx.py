@@ -1,6 +1,6 @@
 """DOCX reader: paragraphs and real table grids of a Word document.
 
-``read_docx(data, path)`` returns ``(text, grids, regions, extra)`` like the other structured
+``read_docx(data, path)`` returns a ``Reading`` (text, grids, regions, hints) like the other structured
 readers (see ``gsnlp.io.html``). Merged cells are expanded into the grid: a ``w:gridSpan``
 cell covers the next grid columns and a ``w:vMerge`` continuation covers the cell above;
 covered positions are ``RawCell(merged=True)`` and never receive a copy of the value.
@@ -21,9 +21,9 @@ import zipfile
 import zlib
 from typing import Any
 
-from gsnlp.doc import Region
 from gsnlp.errors import DamagedInputError, EmptyInputError, HostileInputError, InputError, MissingExtraError
 from gsnlp.io._gridtext import PendingCell, TextBuilder, check_grid_size, join_lines
+from gsnlp.io.reading import Reading, reader
 from gsnlp.io.sniff import zip_damage
 from gsnlp.tables.grid import RawRow
 
@@ -220,7 +220,8 @@ def _table_rows(tbl: Any, origin: str | None = None, where: str = "table") -> li
     return [r + [PendingCell("", None, True)] * (width - len(r)) for r in grid]
 
 
-def read_docx(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Region], dict[str, Any]]:
+@reader("docx")
+def read_docx(data: bytes, path: str) -> Reading:
     """Read a .docx report: body paragraphs and tables in document order."""
     origin = path or "<docx>"
     parts = check_zip(data, origin)
@@ -271,4 +272,4 @@ def read_docx(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Reg
             name = el.tag.rsplit("}", 1)[-1]
             if name in ("title", "creator", "created", "modified") and (el.text or "").strip():
                 extra[f"doc_{name}"] = el.text.strip()
-    return text, grids, [], extra
+    return Reading(text, grids, [], extra, extra.get("encoding"))

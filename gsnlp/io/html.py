@@ -1,6 +1,6 @@
 """HTML reader: a report published as a government CMS page (or a Word "save as web page").
 
-``read_html(data, path)`` returns ``(text, grids, regions, extra)``:
+``read_html(data, path)`` returns a ``Reading`` (``gsnlp.io.reading``):
 
 - ``text``: the report body only (site navigation, headers, footers, share bars, scripts and
   styles are not part of it), paragraphs separated by "\\n", tables as tab-separated lines;
@@ -8,7 +8,7 @@
   covered positions ``merged=True``), each with ``where={"path": XPath of the td}`` in the
   page as published;
 - ``regions``: none (page chrome is not in the text at all);
-- ``extra``: ``encoding``, ``encoding_from`` (bom/meta/sniff), ``title``, ``published``,
+- ``hints``: ``encoding``, ``encoding_from`` (bom/meta/sniff), ``title``, ``published``,
   ``publisher``, ``url`` where the page states them, ``body_path`` (where the report was
   found).
 
@@ -24,7 +24,6 @@ import codecs
 import re
 from typing import Any
 
-from gsnlp.doc import Region
 from gsnlp.errors import (
     EmptyInputError,
     EncodingError,
@@ -34,6 +33,7 @@ from gsnlp.errors import (
     NotAReportError,
 )
 from gsnlp.io._gridtext import PendingCell, TextBuilder, clean_inline, expand_spans, join_lines
+from gsnlp.io.reading import Reading, reader
 from gsnlp.tables.grid import RawRow
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -386,7 +386,8 @@ def _meta(root: Any) -> dict[str, str]:
     return out
 
 
-def read_html(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Region], dict[str, Any]]:
+@reader("html")
+def read_html(data: bytes, path: str) -> Reading:
     """Read an HTML report page. See the module docstring for what is returned."""
     origin = path or "<html>"
     if len(data) > MAX_BYTES:
@@ -443,4 +444,4 @@ def read_html(data: bytes, path: str) -> tuple[str, list[list[RawRow]], list[Reg
     if not out.strip():
         raise EmptyInputError("the page has no visible text (only scripts or markup?)", origin=origin)
     extra: dict[str, Any] = {**info, **meta, "body_path": tree.getpath(body)}
-    return out, w.grids, [], extra
+    return Reading(out, w.grids, [], extra, extra.get("encoding"))

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gsnlp.errors import EmptyInputError, InputError, InputTooComplexError, MissingExtraError
+from gsnlp.io.reading import Reading, reader
 
 DPI = 200
 """Resolution at which image-only PDF pages are rendered for OCR."""
@@ -315,8 +316,7 @@ def second_look(pg: OcrPage, parts: list[Any]) -> int:
 # ---------------------------------------------------------------- readers
 
 
-def _assemble(pages: list[OcrPage], origin: str, source: str, dpis: list[float]) -> tuple[
-        str, list[Any], list[Any], dict[str, Any]]:
+def _assemble(pages: list[OcrPage], origin: str, source: str, dpis: list[float]) -> Reading:
     from gsnlp.io.pdf import _assemble as assemble
     from gsnlp.io.pdf import page_lines, parts_from_edges
 
@@ -332,16 +332,16 @@ def _assemble(pages: list[OcrPage], origin: str, source: str, dpis: list[float])
         from gsnlp.errors import NoTextLayerError
 
         raise NoTextLayerError(f"OCR found no text on {len(pages)} page(s); is it a blank or a photo?", origin=origin)
-    text, grids, regions, extra = assemble(pl)
-    extra["ocr"] = {"engine": "rapidocr-onnxruntime (PP-OCRv4)", "source": source,
+    reading = assemble(pl)
+    reading.hints["ocr"] = {"engine": "rapidocr-onnxruntime (PP-OCRv4)", "source": source,
                     "dpi": dpis, "pages": [{"page": i, "skew_degrees": pg.skew_degrees,
                                             "mean_confidence": pg.mean_confidence, "chars": len(pg.chars)}
                                            for i, pg in enumerate(pages, 1)],
                     "doubtful_lines": [{"page": i, **ln} for i, pg in enumerate(pages, 1) for ln in pg.doubtful_lines]}
-    return text, grids, regions, extra
+    return reading
 
 
-def read_pdf_ocr(data: bytes, path: str, *, dpi: float = DPI) -> tuple[str, list[Any], list[Any], dict[str, Any]]:
+def read_pdf_ocr(data: bytes, path: str, *, dpi: float = DPI) -> Reading:
     """Read an image-only PDF: render each page with PDFium at ``dpi`` (grey) and OCR it."""
     import numpy as np
 
@@ -368,7 +368,8 @@ def read_pdf_ocr(data: bytes, path: str, *, dpi: float = DPI) -> tuple[str, list
     return _assemble(pages, origin, "pdf", [dpi] * len(pages))
 
 
-def read_image(data: bytes, path: str) -> tuple[str, list[Any], list[Any], dict[str, Any]]:
+@reader("image")
+def read_image(data: bytes, path: str) -> Reading:
     """Read a page image (PNG, JPEG, TIFF; every frame of a multi-page TIFF is a page)."""
     _require()
     import numpy as np

@@ -6,8 +6,8 @@ Characters with their boxes and the path objects of the table rulings come from 
 geometry (snap, join, intersections, cells) is pdfplumber's, used as pure functions on the edges.
 A PDF without a text layer is read by OCR (``gsnlp.io.ocr``, extra ``gsnlp[ocr]``).
 
-``read_pdf(data, path)`` returns ``(text, grids, regions, extra)`` like the other structured
-readers (see ``gsnlp.io.html``):
+``read_pdf(data, path)`` returns a ``Reading`` (text, grids, regions, hints) like the other
+structured readers (see ``gsnlp.io.html``):
 
 - tables are found from their ruling lines (drawn lines and stroked or hairline rectangles;
   white filled boxes behind text lines, which WPS writes for every line, are not rulings);
@@ -37,9 +37,9 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from gsnlp.doc import Region
 from gsnlp.errors import EmptyInputError, HostileInputError, InputError, MissingExtraError
 from gsnlp.io._gridtext import PendingCell, TextBuilder, join_lines
+from gsnlp.io.reading import Reading, reader
 from gsnlp.tables.grid import RawRow
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -513,8 +513,8 @@ def _norm_rep(text: str) -> str:
 ENGINES = ("pdfium", "pdfplumber")
 
 
-def read_pdf(data: bytes, path: str, *, engine: str = "pdfium", ocr: bool | None = None) -> tuple[
-        str, list[list[RawRow]], list[Region], dict[str, Any]]:
+@reader("pdf")
+def read_pdf(data: bytes, path: str, *, engine: str = "pdfium", ocr: bool | None = None) -> Reading:
     """Read a PDF report. See the module docstring.
 
     ``engine``: ``"pdfium"`` (default, fast) or ``"pdfplumber"`` (the former path, kept for
@@ -553,11 +553,11 @@ def read_pdf(data: bytes, path: str, *, engine: str = "pdfium", ocr: bool | None
                 "(e.g. ocrmypdf -l chi_sim in.pdf out.pdf)") if ocr is not False else "read it with OCR on"
         raise NoTextLayerError(f"the PDF has no text layer ({len(pages_lines)} pages of images?); it needs OCR: "
                                f"{hint}", origin=origin)
-    text, grids, regions, extra = _assemble(pages_lines)
+    reading = _assemble(pages_lines)
     blank = [i for i, (_, _, lines, parts) in enumerate(pages_lines, 1) if not lines and not parts]
     if blank:  # a mixed file (some pages scanned): say which pages gave no text
-        extra["pages_without_text"] = blank
-    return text, grids, regions, extra
+        reading.hints["pages_without_text"] = blank
+    return reading
 
 
 PageLines = tuple[float, float, list[tuple["Line", bool]], list["Part"]]
@@ -649,8 +649,7 @@ def _inside(c: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
     return bbox[0] - 0.5 <= x <= bbox[2] + 0.5 and bbox[1] - 0.5 <= y <= bbox[3] + 0.5
 
 
-def _assemble(pages: list[tuple[float, float, list[tuple[Line, bool]], list[Part]]]) -> tuple[
-        str, list[list[RawRow]], list[Region], dict[str, Any]]:
+def _assemble(pages: list[tuple[float, float, list[tuple[Line, bool]], list[Part]]]) -> Reading:
     # repeated margin lines (running headers/footers) appear on at least half of the pages
     counts: dict[str, int] = {}
     for w, h, lines, _ in pages:
@@ -729,4 +728,4 @@ def _assemble(pages: list[tuple[float, float, list[tuple[Line, bool]], list[Part
     flush_para()
     close_table()
     extra: dict[str, Any] = {"pages": len(pages), "page_furniture": furniture, "page_starts": page_starts}
-    return tb.text(), grids, [], extra
+    return Reading(tb.text(), grids, [], extra)

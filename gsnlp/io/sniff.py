@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 import zlib
 from pathlib import PurePath
 
@@ -54,6 +53,8 @@ def sniff_format(data: bytes, path: str = "") -> str:
     if b"%PDF-" in data[:1024]:
         return "pdf"
     if data[:4] == b"PK\x03\x04":
+        import zipfile  # here: a text report needs no zipfile (start-up, issue 18)
+
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = set(z.namelist())

@@ -505,6 +505,28 @@ def allowed_states(spans: Sequence[tuple[int, int]], sections: Sequence[Section]
     return out
 
 
+
+
+@lru_cache(maxsize=1)
+def _row_labels() -> tuple[str, ...]:
+    from gsnlp.template.tables import TABLE_IDS, TEMPLATES, table_def
+
+    keys = {k for v in TEMPLATES for tid in TABLE_IDS for r in table_def(v, tid).rows for k in r.keys if len(k) >= 4}
+    return tuple(sorted(keys, key=len, reverse=True))
+
+
+_ROW = re.compile(r"\s*(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十]{1,2}[)）]|\d{1,2}[、.．])?"
+                  r"([^\d\n]{2,40}?)((?:[ \t\u3000]*[\d.,]+)+)(?![\d.,件条个份项次人家元万％%余多])")
+
+
+def _table_row_end(unit: str) -> int | None:
+    """Where a template table row that opens ``unit`` ends (label naming a template row, then its numbers)."""
+    m = _ROW.match(unit)
+    if m is None or not any(k in re.sub(r"\s+", "", m.group(1)) for k in _row_labels()):
+        return None
+    return m.end()
+
+
 def fill_missing_sections(text: str, sections: Sequence[Section], notices: Sequence[Notice],
                           regions: Sequence[Region] = (), model: SectionModel | None = None
                           ) -> tuple[list[Section], list[Notice]]:
@@ -537,11 +559,22 @@ def fill_missing_sections(text: str, sections: Sequence[Section], notices: Seque
         u = t
         while u + 1 < len(spans) and states[u + 1] == sid:
             u += 1
+        # table 三 numbers its rows 一、…四、 like the sections: a row of a template table never starts a section
+        a0 = spans[t][0]
+        while sid in SECTION_IDS and sid not in have and a0 < spans[u][1]:
+            k = next(k for k in range(t, u + 1) if spans[k][1] > a0)
+            e = _table_row_end(view[a0:spans[k][1]])
+            if e is None:
+                break
+            a0 += e
+            while a0 < spans[u][1] and view[a0].isspace():
+                a0 += 1
         content = any(not _CLOSING.match(view[spans[k][0]:spans[k][1]]) for k in range(t, u + 1))
         if sid in SECTION_IDS and sid not in have and content:
             c = sum(conf[t : u + 1]) / (u + 1 - t)
             if c >= MIN_CONFIDENCE and not any(p.id == sid for p in placed):
-                placed.append(Section(sid, "", spans[t][0], spans[u][1], spans[t][0], None, "model", round(c, 4)))
+                if a0 < spans[u][1]:
+                    placed.append(Section(sid, "", a0, spans[u][1], a0, None, "model", round(c, 4)))
         t = u + 1
     if not placed:
         return secs, list(notices)

@@ -23,21 +23,66 @@ from gsnlp.template.sections import SECTION_IDS as SECTION_IDS
 SECTION_TITLES = SECTION_HEADINGS  # kept for callers of the old name
 _NUMERALS = NUMERALS
 
-_TITLE_RX = {s.id: "(?:" + "|".join(s.variants) + ")" for s in SECTIONS}
+# after a number, a title is matched by its wordings and by its words (title_rules); alone on a
+# line, only by its wordings (a table's own lines have the words too)
+_TITLE_RX = {s.id: "(?:" + "|".join(s.variants + s.title_rules) + ")" for s in SECTIONS}
 _TITLE_RX["extra"] = "(?:" + "|".join(EXTRA_VARIANTS) + ")"
+_BARE_TITLE_RX = {s.id: "(?:" + "|".join(s.variants) + ")" for s in SECTIONS}
+_BARE_TITLE_RX["extra"] = _TITLE_RX["extra"]
 _HEADING = re.compile(
     r"(?:^[ \t]*(?:#{1,4}[ \t]*)?|(?<![一二三四五六七八九十第]))"
-    r"(?P<num>[" + _NUMERALS + r"]{1,2})[ \t]*[、.．,，][ \t]*(?P<title>" +
+    r"(?P<num>[" + _NUMERALS + r"]{1,2})[ \t]*[、.．,，][ \t]*(?:\n[ \t]*)?(?P<title>" +
     "|".join(f"(?P<{k}>{v})" for k, v in _TITLE_RX.items()) + ")",
     re.M,
 )
-_BARE = re.compile(r"^[ \t]*(?:#{1,4}[ \t]*)?(?P<title>" + "|".join(f"(?P<{k}>{v})" for k, v in _TITLE_RX.items()) +
+_BARE = re.compile(r"^[ \t]*(?:#{1,4}[ \t]*)?(?P<title>" + "|".join(f"(?P<{k}>{v})" for k, v in _BARE_TITLE_RX.items()) +
                    r")[ \t]*$", re.M)
 # Prefilters (scanning every position with the two patterns above is slow): a _HEADING match has
 # its numeral, then the separator, on one line; a _BARE match is a whole line ending in one of
 # these words. Only positions these find are tried, in text order, as ``finditer`` would.
 _HEADING_HINT = re.compile(r"[" + _NUMERALS + r"][ \t]*[、.．,，]")
-_BARE_HINT = re.compile(r"(?:情况|措施|事项|附表|概述|概况|统计表|计划|打算|安排|思路|重点|方向|举措|对策|建议)[ \t]*$", re.M)
+_BARE_HINT = re.compile(r"(?:情况|措施|事项|附表|概述|概况|综述|总述|统计表|数据|计划|打算|安排|思路|重点|方向|举措|对策|建议|"
+                        r"改进|整改|工作|说明)[ \t]*$", re.M)
+# Other numbering styles of top-level headings: （一）, 1. / 1、 (full-width digits are half-width in
+# the view), 第一部分. Anywhere (crawler text runs headings into the text), but only used when a
+# report's headings in that style find more sections than the "一、" ones (inside sections these
+# forms number sub-headings).
+_ALT_NUM = {
+    "paren": r"[(（](?P<num>[" + _NUMERALS + r"]{1,2})[)）][ \t]*[、.．:：]?",
+    "arabic": r"(?P<num>1[0-2]|[1-9])(?![0-9])[ \t]*[、.．](?![0-9])",
+    "part": r"第(?P<num>[" + _NUMERALS + r"]{1,2})(?:部分|章|节)[ \t]*[、.．,，:：]?",
+}
+_ALT_HEADING_RX = {
+    k: (r"(?:^[ \t]*(?:#{1,4}[ \t]*)?)?" + v + r"[ \t]*(?:\n[ \t]*)?(?P<title>" +
+        "|".join(f"(?P<{k2}>{v2})" for k2, v2 in _TITLE_RX.items()) + ")")
+    for k, v in _ALT_NUM.items()
+}
+
+
+class _OnFirstUse(dict[str, "re.Pattern[str]"]):
+    """Each pattern compiled when first asked for: ~11 ms apiece, and only a report short of sections
+    needs them (issue 18)."""
+
+    def __missing__(self, style: str) -> re.Pattern[str]:
+        pat = self[style] = re.compile(_ALT_HEADING_RX[style], re.M)
+        return pat
+
+
+_ALT_HEADING = _OnFirstUse()
+# A number and a short title broken by a line end (PDF extraction wrapped the heading, "五、存在的主要
+# 问题\n及改进情况", or put the number on a line of its own, "一、\n总体情况"): read as one line.
+_NUM_ANY = r"(?:[" + _NUMERALS + r"]{1,2}[ \t]*[、.．]|" + "|".join(_ALT_NUM.values()).replace("?P<num>", "?:") + ")"
+_WRAPPED = re.compile(r"((?<![" + _NUMERALS + r"第])" + _NUM_ANY + r"[^\n。；;：:，,]{0,24}?)[ \t]*\n[ \t]*"
+                      r"(?![ \t]*" + _NUM_ANY + r")(?=[^\s])")
+# The template's own title, unnumbered, run into crawler text after a sentence or table digits
+# (with their unit: "…895.90元收到和处理…"; "…月31日。总体情况2025年，…"): a heading only where
+# these titles add sections (at least four in all, in order) to the numbered and bare ones. A
+# reworded title needs its number or its own line.
+_RUNON = re.compile(r"(?:^|(?<=[。；;！!？?\d\s])|(?<=\d[元件条个次项%]))(?P<title>" + "|".join(
+    f"(?P<{s.id}>{re.escape(s.title)})" for s in SECTIONS) + ")", re.M)
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff])[ \t]+(?=[\u4e00-\u9fff])")
+# a title spaced out letter by letter ("总 体 情 况"), anywhere: three or more single characters
+_LETTERSPACED = re.compile(r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][ \t]+){2,}[\u4e00-\u9fff]")
 _TOC_SPAN = 300  # a body shorter than this that holds later headings is a table of contents
 _PROBLEMS_SUB = re.compile(r"^[ \t]*[(（][一二][)）][^\n]{0,24}?存在[^\n]{0,12}?问题", re.M)
 
@@ -95,23 +140,60 @@ def _expected_num(i: int) -> str:
 def find_sections(text: str, regions: list[Region] | tuple[Region, ...] = ()) -> tuple[list[Section], list[Notice]]:
     view = NormalizedText.of(mask(text, list(regions)))
     t = view.text
+    # headings are matched in a view of the view where a title spaced out ("总 体 情 况") or
+    # wrapped onto the next line is whole again; candidates are mapped back to ``t``
+    hv, pos = _heading_view(t)
     cands: list[_Cand] = []
-    for m in _heading_matches(t):
+    for m in _heading_matches(hv):
         sid = next(k for k in _TITLE_RX if m.group(k) is not None)
         cands.append(_Cand(m.start("num"), m.end(), sid, m.group("num"), _is_exact(sid, m.group("title"))))
     # heading candidates do not overlap and come in text order: one bisect finds the one a bare
     # title could fall inside
     head_starts = [c.start for c in cands]
-    for m in _bare_matches(t):
+    for m in _bare_matches(hv):
         sid = next(k for k in _TITLE_RX if m.group(k) is not None)
         p = bisect.bisect_right(head_starts, m.start("title")) - 1
         if p < 0 or not cands[p].start <= m.start("title") < cands[p].end:
             cands.append(_Cand(m.start("title"), m.end(), sid, None, _is_exact(sid, m.group("title"))))
-    cands.sort(key=lambda c: c.start)
+    cands = sorted((_to_view(c, pos) for c in cands), key=lambda c: c.start)
 
     canon = [c for c in cands if c.sid != "extra"]
     chosen = _choose(canon, len(t))
+    how = ""  # the numbering style read, where it is not 一、 (or bare lines)
+    if len(chosen) < len(SECTION_IDS):
+        # headings numbered （一）/ 1. / 第一部分 instead of 一、: that style, where it finds more sections
+        bare = [c for c in cands if c.num is None]
+        for style in _ALT_NUM:
+            # numbered as the template numbers it (or one later, after an extra part): a sub-heading
+            # "（一）主动公开情况" inside 总体情况 is no top-level heading
+            alt = [c for c in _alt_candidates(hv, pos, style)
+                   if c.sid == "extra" or 0 <= _NUMERALS.find(c.num or "") - SECTION_IDS.index(c.sid) <= 1]
+            if sum(1 for c in alt if c.sid != "extra") < 2:
+                continue
+            pool = sorted(alt + bare, key=lambda c: c.start)
+            ch = _choose([c for c in pool if c.sid != "extra"], len(t))
+            if len(ch) > len(chosen) and len(ch) >= 3 and sum(1 for c in ch if c.num is not None) >= 2:
+                chosen, cands, how = ch, pool, style
+        if len(chosen) < len(SECTION_IDS):
+            canon = [c for c in cands if c.sid != "extra"]
+            starts = [c.start for c in canon]
+            runon = []
+            for m in _RUNON.finditer(hv):
+                r = _to_view(_Cand(m.start(), m.end(), next(k for k in _TITLE_RX if m.group(k) is not None), None,
+                                   True), pos)
+                k = bisect.bisect_right(starts, r.start) - 1
+                if k < 0 or not canon[k].start <= r.start < canon[k].end:  # not inside a heading found already
+                    runon.append(r)
+            pool = sorted(canon + runon, key=lambda c: c.start)
+            ch = _choose(pool, len(t))
+            if len(ch) > len(chosen) and len(ch) >= 4:
+                chosen, cands, how = ch, pool, "run_on"
     notices: list[Notice] = []
+    if how:
+        notices.append(Notice("sections.heading_style", "the section headings were read as "
+                              + {"paren": "numbered （一）…", "arabic": "numbered 1. / 1、…", "part": "numbered 第一部分…",
+                                 "run_on": "the template's titles run into the text without a number"}[how]
+                              + " instead of 一、…; check the sections", None, None, "info"))
 
     # A missing 五 heading: the body often starts with a sub-heading "(一)…存在…问题…".
     have = {c.sid for c in chosen}
@@ -167,6 +249,55 @@ def find_sections(text: str, regions: list[Region] | tuple[Region, ...] = ()) ->
                                       f"section {s.title!r} is numbered {s.number}、, the template numbers it {exp}、",
                                       s.start, s.body_start, "info"))
     return sections, notices
+
+
+def _heading_view(t: str) -> tuple[str, list[int]]:
+    """``t`` with the line break inside a wrapped numbered heading and the spaces between the
+    characters of a short spaced-out line removed, and for each of its positions (plus its end)
+    the position in ``t``."""
+    cut: list[tuple[int, int]] = [(m.end(1), m.end()) for m in _WRAPPED.finditer(t)]
+    ls = 0
+    for line in t.split("\n"):
+        if len(line) <= 40 and (" " in line or "\t" in line):
+            cut += [(ls + m.start(), ls + m.end()) for m in _SPACED.finditer(line)]
+        ls += len(line) + 1
+    for m in _LETTERSPACED.finditer(t):
+        cut += [(m.start() + k.start(), m.start() + k.end()) for k in re.finditer(r"[ \t]+", m.group(0))]
+    if not cut:
+        return t, list(range(len(t) + 1))
+    out: list[str] = []
+    pos: list[int] = []
+    i = 0
+    for a, b in sorted(cut):
+        if a < i:
+            a = i
+        if a >= b:
+            continue
+        out.append(t[i:a])
+        pos.extend(range(i, a))
+        i = b
+    out.append(t[i:])
+    pos.extend(range(i, len(t) + 1))
+    return "".join(out), pos
+
+
+def _to_view(c: _Cand, pos: list[int]) -> _Cand:
+    """A candidate found in the heading view, in the view's offsets."""
+    end = pos[c.end - 1] + 1 if c.end > c.start else pos[c.start]
+    return _Cand(pos[c.start], end, c.sid, c.num, c.exact)
+
+
+def _alt_candidates(hv: str, pos: list[int], style: str) -> list[_Cand]:
+    """Headings numbered in ``style`` (``_ALT_NUM``), with the number as a Chinese numeral."""
+    out = []
+    for m in _ALT_HEADING[style].finditer(hv):
+        sid = next(k for k in _TITLE_RX if m.group(k) is not None)
+        num = m.group("num")
+        if num.isdigit():
+            num = _NUMERALS[int(num) - 1] if int(num) <= 10 else "十" + _NUMERALS[int(num) - 11]
+        s0 = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t#"))
+        out.append(_to_view(_Cand(s0, m.end(), sid, num, _is_exact(sid, m.group("title"))), pos))
+    return out
 
 
 def _is_exact(sid: str, title: str) -> bool:

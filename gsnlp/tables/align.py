@@ -17,7 +17,7 @@ from gsnlp.doc import ABSENT, Cell, Notice, Table
 from gsnlp.normalize import normalize
 from gsnlp.tables.cells import is_label, make_cell
 from gsnlp.tables.grid import RawCell, RawRow
-from gsnlp.tables.template import TABLE_IDS, RowDef, TableDef, table_def
+from gsnlp.tables.template import TABLE_IDS, RowDef, TableDef, table_def, table_template
 from gsnlp.template.tables import _TABLES
 
 _GROUPS = ("不予公开", "无法提供", "不予处理", "其他处理", "本年度办理结果")
@@ -508,21 +508,33 @@ def tables_from_grids(grids: list[list[RawRow]], template: str, text: str = "") 
         by_table.setdefault(tid, []).extend(g)
     out: dict[str, Table] = {}
     for tid in TABLE_IDS:
-        tdef = table_def(template, tid)
+        # the template is decided per table, by the headings and rows the grid itself prints
+        version = grid_template(by_table[tid], tid, template) if tid in by_table else template
+        tdef = table_def(version, tid)
         if tid not in by_table:
-            out[tid] = Table(tid, template, complete(tdef, {}), found=False)
+            out[tid] = Table(tid, version, complete(tdef, {}), found=False)
             continue
         cells, _notices, span = align(by_table[tid], tdef, text or None)
-        out[tid] = Table(tid, template, complete(tdef, cells), True, span[0] if span else None,
+        out[tid] = Table(tid, version, complete(tdef, cells), True, span[0] if span else None,
                          span[1] if span else None, "grid")
     return out
+
+
+def grid_template(rows: list[RawRow], table_id: str, template: str) -> str:
+    """The template a grid of ``table_id`` follows (``gsnlp.template.tables.table_template``)."""
+    return table_template(table_id, _clean("".join(c.text for r in rows for c in r)), template)
 
 
 def align_notices(grids: list[list[RawRow]], template: str) -> list[Notice]:
     """The notices alignment raises for these grids (for readers that want to report them)."""
     notes: list[Notice] = []
-    for g in grids:
-        tid = identify(g, template)
+    ids = [identify(g, template) for g in grids]
+    joined: dict[str, list[RawRow]] = {}
+    for g, tid in zip(grids, ids):
         if tid:
-            notes.extend(align(g, table_def(template, tid))[1])
+            joined.setdefault(tid, []).extend(g)
+    versions = {tid: grid_template(rows, tid, template) for tid, rows in joined.items()}
+    for g, tid in zip(grids, ids):
+        if tid:
+            notes.extend(align(g, table_def(versions[tid], tid))[1])
     return notes

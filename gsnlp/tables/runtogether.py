@@ -10,7 +10,9 @@ module, per template row, the value text between that label and the next one (a 
    digit run any cut is possible. A number is ``0`` or digits without a leading zero, with an
    optional leading ``-`` (which always starts a new number) and an optional ``.`` followed
    by digits. ``/``, dashes and ``无``/``不适用`` standing alone are not-applicable cells. A
-   trailing unit (``元``, ``万元``) belongs to the last number and is reported in a Notice.
+   trailing unit (``元``, ``万元``) belongs to the last number and is reported in a Notice; a unit
+   of the template's cells (``CELL_UNITS``) right after any number ends that cell and is the cell's
+   ``unit`` (``2笔 984361元``: 2 with unit 笔, 984361 with unit 元; raw keeps the unit).
    Only ``change`` columns (2019 template, 本年增/减) may be negative and only ``amount``
    columns may have decimals; every other cell is a non-negative integer count.
 2. **Rows.** Every split of each run is enumerated that satisfies its row constraints
@@ -166,7 +168,8 @@ def _constraints(template: str, table_id: str) -> tuple[_Constraint, ...]:
 class _Lexed:
     """Token options at every position of one run text (normalised, same length as the source)."""
 
-    __slots__ = ("text", "n", "opts", "nxt", "reach", "unit", "unexpected", "has_minus", "has_marker", "minus")
+    __slots__ = ("text", "n", "opts", "nxt", "reach", "unit", "units", "unexpected", "has_minus", "has_marker",
+                 "minus")
 
     def __init__(self, text: str, minus: bool = True) -> None:
         # ``minus``: a '-' right before a digit is a minus sign (a row with a column that may be
@@ -184,6 +187,22 @@ class _Lexed:
         if u < n and not s[u:n].endswith(_WORD_MARKERS):
             self.unit = (u, n)
             n = u
+        # units.get(p): the span of the unit printed right after a number ending at p (984361元, 2笔 984361元):
+        # the cell's own unit (tpl.CELL_UNITS), which also ends the cell
+        self.units: dict[int, tuple[int, int]] = {}
+        in_unit: set[int] = set()
+        for i in range(1, n):
+            if s[i - 1] in _DIGITS:
+                w = next((w for w in tpl.CELL_UNITS if s.startswith(w, i) and i + len(w) <= n), None)
+                if w is not None:
+                    self.units[i] = (i, i + len(w))
+                    in_unit.update(range(i, i + len(w)))
+        if self.unit is not None and s[self.unit[0] : self.unit[1]] in tpl.CELL_UNITS:
+            k = self.unit[0]
+            while k and s[k - 1].isspace():
+                k -= 1
+            if k and s[k - 1] in _DIGITS:
+                self.units[k] = self.unit
         self.text = text
         self.n = n
         self.unexpected: list[int] = []
@@ -200,7 +219,7 @@ class _Lexed:
             between_digits = 0 < i < n - 1 and s[i - 1] in _DIGITS and s[i + 1] in _DIGITS
             if s[i] == "," and between_digits:
                 continue  # a thousands separator or a cell boundary: the arithmetic tells which
-            if not opts[i] and i not in inside and not s[i].isspace() and s[i] not in _SPECIAL:
+            if not opts[i] and i not in inside and i not in in_unit and not s[i].isspace() and s[i] not in _SPECIAL:
                 self.unexpected.append(i)  # read as a separator
         self.opts = opts
         # nxt[p]: the first position >= p where a token must start (skipping separators).
@@ -794,13 +813,21 @@ def solve(template: str, table_id: str, rows: list[RunRow], fixed: dict[str, Cel
                     notices.append(Notice("runtogether.span_uncertain", f"{table_id}/{a}: the value {t0.raw!r} is "
                                           "certain but not which digits of the run it is", row.start, end, "info",
                                           table=table_id, row=a.split("/")[0], column=a.split("/")[1]))
+                unit = run.lex.units.get(t0.end) if t0.value is not None and s0 is not None else None
                 if t0.value is None:
                     cells[a] = Cell("not_applicable", t0.raw, None, s0, e0, doubt=doubt)
+                elif unit is not None:  # the number with its unit: raw keeps the unit, the value is as printed
+                    cells[a] = Cell("number", row.text[t0.start : unit[1]], t0.value, s0, row.start + unit[1],
+                                    doubt=doubt, unit=row.text[unit[0] : unit[1]])
                 else:
                     cells[a] = Cell("number", t0.raw, t0.value, s0, e0, doubt=doubt)
             else:
                 cand_vals = sorted({t.raw if t.value is None else str(t.value) for t in toks}, key=_sort_key)
-                cells[a] = Cell("ambiguous", row.text, None, row.start, end, tuple(cand_vals))
+                # the digits are in doubt, not the unit printed after them when every split ends the cell there
+                ends = {t.end for t in toks if t.value is not None}
+                u = run.lex.units.get(ends.pop()) if len(ends) == 1 and all(t.value is not None for t in toks) else None
+                cells[a] = Cell("ambiguous", row.text, None, row.start, end, tuple(cand_vals),
+                                unit=None if u is None else row.text[u[0] : u[1]])
     notices = [n if n.table else replace(n, table=table_id) for n in notices]
     return SolveResult(cells, splits, notices)
 

@@ -15,11 +15,11 @@ from functools import lru_cache
 from decimal import Decimal
 
 from gsnlp.doc import Cell, Notice, Region, Section, Table
-from gsnlp.normalize import NormalizedText
+from gsnlp.normalize import NormalizedText, normalize
 from gsnlp.segment.regions import mask
 from gsnlp.tables.align import align, complete
 from gsnlp.tables.grid import RawCell, RawRow
-from gsnlp.tables.template import TABLE_ANCHORS, TABLE_IDS, RowDef, TableDef, table_def
+from gsnlp.tables.template import CELL_UNITS, TABLE_ANCHORS, TABLE_IDS, RowDef, TableDef, table_def, table_template
 from gsnlp.template.identities import Identity
 
 SECTION_OF = {"active_disclosure": "active_disclosure", "applications": "applications",
@@ -132,9 +132,11 @@ def tokenize(text: str, a: int, b: int, layout: str, source: str | None = None) 
 _MD_RULE = re.compile(r"\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*")
 _MD_HASHES = re.compile(r"^#+\s*")
 # One way only to read the values (cells separated by required whitespace): no nested quantifier
-# can backtrack over a long digit run ("行政许可 <40 digits>件" fails in linear time).
+# can backtrack over a long digit run ("行政许可 <40 digits>人" fails in linear time; "<40 digits>件" is a
+# value with its unit, CELL_UNITS).
+_ONE_VALUE = r"-?\d[\d,.]*(?:" + "|".join(CELL_UNITS) + ")?"  # a number, and its unit if printed (984361元)
 _LABEL_VALUES = re.compile(r"^(?P<label>.*?[\u4e00-\u9fff）)])[ \t\u3000]+"
-                           r"(?P<values>-?\d[\d,.]*(?:[ \t\u3000]+-?\d[\d,.]*)*)[ \t\u3000]*$")
+                           rf"(?P<values>{_ONE_VALUE}(?:[ \t\u3000]+{_ONE_VALUE})*)[ \t\u3000]*$")
 
 
 def _label_values(line: str, pos: int, src: str | None = None) -> RawRow:
@@ -152,7 +154,15 @@ def _label_values(line: str, pos: int, src: str | None = None) -> RawRow:
     return row
 
 
-_VALUE = re.compile(r"-?\d[\d,.]*")
+_VALUE = re.compile(_ONE_VALUE)
+
+
+_WS_RUN = re.compile(r"[\s\u00a0\u3000]+")
+
+
+def _flat(t: str) -> str:
+    """A table's text without whitespace (extraction breaks words over lines), normalised."""
+    return _WS_RUN.sub("", normalize(t))
 
 
 def _region(text: str, masked: str, sec: Section | None, tid: str) -> tuple[int, int] | None:
@@ -181,10 +191,16 @@ def parse_text_tables(text: str, sections: list[Section] | tuple[Section, ...], 
     masked = mask(text, list(regions))
     secs = {s.id: s for s in sections}
     for tid in TABLE_IDS:
-        tdef = table_def(template, tid)
         reg = _region(text, masked, secs.get(SECTION_OF[tid]), tid)
+        # the template is decided per table, by the headings and rows the table itself prints
+        version = template if reg is None else table_template(tid, _flat(masked[reg[0] : reg[1]]), template)
+        tdef = table_def(version, tid)
+        if version != template:
+            notices.append(Notice("tables.table_template", f"table {tid} follows the {version} template (its own "
+                                  f"headings and rows say so) while the report's other tables follow {template}",
+                                  reg[0] if reg else None, reg[1] if reg else None, "info", table=tid))
         if reg is None:
-            tables[tid] = Table(tid, template, complete(tdef, {}), found=False)
+            tables[tid] = Table(tid, version, complete(tdef, {}), found=False)
             notices.append(Notice("tables.not_found", f"table {tid} ({tdef.title}) not found: its section or header "
                                   "is missing", severity="warning", table=tid))
             continue
@@ -199,7 +215,7 @@ def parse_text_tables(text: str, sections: list[Section] | tuple[Section, ...], 
         notices.extend(ns)
         cells = drifted_totals(tdef, cells, notices)
         found = bool(cells)
-        tables[tid] = Table(tid, template, complete(tdef, cells), found, span[0] if span else a,
+        tables[tid] = Table(tid, version, complete(tdef, cells), found, span[0] if span else a,
                             span[1] if span else b, layout, splits)
     return tables, notices
 
@@ -209,8 +225,15 @@ def parse_text_tables(text: str, sections: list[Section] | tuple[Section, ...], 
 # A value run: digits and the not-applicable markers ("/", dashes, 无 standing alone, 不适用), which
 # are cells of their own (never dropped, never re-split), then an optional unit.
 _MARK = r"[/／—–―－\-]|无(?:(?![\u4e00-\u9fff])|(?=[一二三四五六七八九十]+、))|不适用"
-_VALUE_RUN = re.compile(rf"(?:\d|{_MARK})(?:[\d\s.,]|{_MARK})*(?:万元|元)?")
-_DIGIT_RUN = re.compile(rf"\d(?:[\d\s.,]|{_MARK})*(?:万元|元)?")
+# A unit after a number (984361元, 2笔: CELL_UNITS) is the cell's: inside the run it must be followed by
+# the next cell (space or digit); at the end of the run only a money unit may be glued to the text after
+# it (547.9659万元三、…), a counting word must stand apart (3个月 is not a cell with a unit).
+_UNIT_ANY = "|".join(CELL_UNITS)
+_MONEY = "|".join(u for u in CELL_UNITS if u.endswith("元"))
+_UNIT_IN = rf"(?<=\d)(?:{_UNIT_ANY})(?=[ \t\u3000]*\d)"
+_UNIT_END = rf"(?<=\d)[ \u3000]?(?:{_MONEY}|(?:{_UNIT_ANY})(?![\u4e00-\u9fff\d]))"
+_VALUE_RUN = re.compile(rf"(?:\d|{_MARK})(?:[\d\s.,]|{_MARK}|{_UNIT_IN})*(?:{_UNIT_END})?")
+_DIGIT_RUN = re.compile(rf"\d(?:[\d\s.,]|{_MARK}|{_UNIT_IN})*(?:{_UNIT_END})?")
 _DATE_AFTER = re.compile(r"[年月日]")
 _YEAR_END = re.compile(r"(?:19|20)\d\d$")
 
@@ -262,16 +285,28 @@ def _run_together(masked: str, a: int, b: int, tdef: TableDef) -> tuple[
             while km is not None and row.id == "other.other" and t[km.end() : km.end() + 1] == "处":
                 km = pat.search(t, km.start() + 1)
             if km is not None and (best is None or km.start() < best[0]):
-                best = (km.start(), km.end())
+                best = (km.start(), km.end(), key)
         if best is None:
             notices.append(Notice("tables.row_missing", f"table {tdef.id}: row {row.id} ({row.label}) not found",
                                   table=tdef.id, row=row.id))
             continue
+        if best[2] in row.variants:  # the report's own wording, not a doubt of ours
+            notices.append(Notice("tables.label_variant", f"table {tdef.id}: row {row.id} ({row.label}) is labelled "
+                                  f"with the variant {best[2]!r}", a + view.to_source(best[0]),
+                                  a + view.to_source(best[1]), "info", tdef.id, row.id))
         found.append((i, best[0], best[1]))
         pos = best[1]
     runs: list[RunRow] = []
     span: list[int] = []
     blank_rows: list[tuple[RowDef, int]] = []
+
+    def blank(i: int, ke: int, nxt: int) -> None:
+        """A printed row label with no value after it: the row exists and its cells are blank."""
+        notices.append(Notice("tables.no_values", f"table {tdef.id} row {tdef.rows[i].id}: no value after its label; "
+                              "its cells are blank", a + view.to_source(ke), a + view.to_source(nxt), "info",
+                              table=tdef.id, row=tdef.rows[i].id))
+        blank_rows.append((tdef.rows[i], a + view.to_source(ke)))
+
     for j, (i, ks, ke) in enumerate(found):
         nxt = found[j + 1][1] if j + 1 < len(found) else len(t)
         m = _VALUE_RUN.search(t, ke, nxt)
@@ -279,10 +314,7 @@ def _run_together(masked: str, a: int, b: int, tdef: TableDef) -> tuple[
             m = _DIGIT_RUN.search(t, ke, nxt)  # a marker inside later text (本年增/减) is not this row's cell
         if m is None:
             # the label runs straight into the next one with no digit: the row's cells are blank
-            notices.append(Notice("tables.no_values", f"table {tdef.id} row {tdef.rows[i].id}: no value after its "
-                                  "label; its cells are blank", a + view.to_source(ke), a + view.to_source(nxt), "info",
-                                  table=tdef.id, row=tdef.rows[i].id))
-            blank_rows.append((tdef.rows[i], a + view.to_source(ke)))
+            blank(i, ke, nxt)
             continue
         vs, ve = m.start(), m.end()
         ve, cs, cut = _cut_narrative(t, vs, ve)
@@ -299,6 +331,9 @@ def _run_together(masked: str, a: int, b: int, tdef: TableDef) -> tuple[
                 run = stripped[: -len(str(nrow.number))]
         run = run.rstrip(" ,.\n\t\u3000")
         if not run:
+            # only the next label's list number stands after this label ("…公开申请3.其他"): the row is
+            # printed (its label is there) with no value, so its cells are blank, never absent
+            blank(i, ke, nxt)
             continue
         s0, s1 = view.span_to_source(vs, vs + len(run))
         runs.append(RunRow(tdef.rows[i].id, masked[a + s0 : a + s1], a + s0))
@@ -316,7 +351,8 @@ def _run_together(masked: str, a: int, b: int, tdef: TableDef) -> tuple[
 @lru_cache(maxsize=512)
 def _key_pattern(key: str) -> re.Pattern[str]:
     """A row key that a line break (or spaces) of the extraction may cut anywhere: 行政查\n询事项."""
-    return re.compile(r"[ \t\r\n\u3000]*".join(map(re.escape, key)))
+    # = [ \t\r\n\u3000]* between characters; a class mixing ASCII and U+3000 costs ~1 ms to compile, each
+    return re.compile("[ \t\r\n]*(?:\u3000[ \t\r\n]*)*".join(map(re.escape, key)))
 
 
 def _cut_notice(table_id: str, row_id: str, cut: str, view: NormalizedText, a: int, at: int) -> Notice:

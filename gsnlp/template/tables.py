@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "TEMPLATES", "TABLE_IDS", "APPLICANT_COLUMNS", "LEGAL_PERSON_COLUMNS", "REVIEW_COLUMNS", "ACTIVE_COLUMNS",
-    "COLUMN_VARIANTS", "TABLE_ANCHORS", "RowDef", "TableDef", "table_def", "addresses", "result_rows",
+    "COLUMN_VARIANTS", "TABLE_ANCHORS", "CELL_UNITS", "AMOUNT_UNITS", "COUNT_UNITS", "TABLE_VERSION_MARKS",
+    "table_template", "RowDef", "TableDef", "table_def", "addresses", "result_rows",
     "column_label", "column_labels",
 ]
 
@@ -69,6 +70,14 @@ COLUMN_VARIANTS: dict[str, tuple[str, ...]] = {
     "amount": ("本年收费金额", "收费金额", "采购总金额"),
     "total": ("总计", "合计"),
 }
+
+# Units a report may print inside a cell, after its number ("984361元", "152.2万元", "2笔" in the 2019
+# 政府集中采购 row): money (the amount columns) and counting words (件, 笔, …). The cell is a number
+# with that unit (``Cell.unit``); its value is the number as printed, never converted (万元 stays 万元),
+# and its ``raw`` keeps the unit. Longest first: 万元 before 元.
+AMOUNT_UNITS: tuple[str, ...] = ("万元", "亿元", "元")
+COUNT_UNITS: tuple[str, ...] = ("笔", "件", "个", "项", "条", "次")
+CELL_UNITS: tuple[str, ...] = AMOUNT_UNITS + COUNT_UNITS
 
 # Words that open each table in the text (the first one found starts the table's region).
 TABLE_ANCHORS: dict[str, tuple[str, ...]] = {
@@ -246,3 +255,40 @@ def column_labels(column: str) -> tuple[str, ...]:
     own = [lab for cols in (APPLICANT_COLUMNS, REVIEW_COLUMNS, *ACTIVE_COLUMNS.values()) for c, lab in cols
            if c == column]
     return tuple(dict.fromkeys(own + list(COLUMN_VARIANTS.get(column, ()))))
+
+
+# Words that only one template prints in a table (its own column headings or rows), used to tell
+# which template each table follows: a report may print table 二 of one template and table 三 of the
+# other (the 2019 columns 本年新制作数量… beside the 2021 rows （六）1./2./3.). Headings only, never
+# row names a narrative may also use. The 2019 applications table has no word of its own (its
+# single row （六）其他处理 is the 2021 group heading): see ``table_template``.
+TABLE_VERSION_MARKS: dict[str, dict[str, tuple[str, ...]]] = {
+    "active_disclosure": {
+        "2021": ("本年制发件数", "本年废止件数", "本年废纸件数", "现行有效件数", "本年收费金额"),
+        "2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量", "采购总金额"),
+    },
+    "applications": {
+        "2021": ("逾期不补正", "收费通知", "缴纳费用", "不再处理其政府信息公开申请", "不再受理其政府信息公开申请"),
+        "2019": (),
+    },
+    "review_litigation": {"2021": (), "2019": ()},
+}
+
+
+def table_template(table_id: str, text: str, default: str) -> str:
+    """The template ``table_id`` follows, read from the table's own text (whitespace removed).
+
+    The template whose marks (``TABLE_VERSION_MARKS``) the text holds, when the other template's
+    are absent; an applications table with the heading （六）其他处理 and none of the 2021 sub-rows
+    under it is the 2019 table (the 2021 table always prints them); otherwise ``default`` (the
+    report's template: a table that names neither keeps it).
+    """
+    if default not in TEMPLATES:
+        return default
+    marks = TABLE_VERSION_MARKS.get(table_id, {})
+    have = [v for v in TEMPLATES if any(w in text for w in marks.get(v, ()))]
+    if len(have) == 1:
+        return have[0]
+    if not have and table_id == "applications" and "其他处理" in text:
+        return "2019"
+    return default

@@ -9,7 +9,6 @@ left inside the span.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,8 +83,8 @@ def load_report(path: str | Path) -> ReportText:
     import gsnlp
 
     path = Path(path)
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
     report = gsnlp.read(path)
+    sha = report.source.sha256  # the sha256 of the file's bytes (gsnlp.io), not computed twice
     return ReportText(path.name, report.text, section_of(report), sha, "gsnlp.read",
                       getattr(report.meta, "agency", None), getattr(report.meta, "year", None))
 

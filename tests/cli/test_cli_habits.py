@@ -161,7 +161,8 @@ def test_version_imports_no_cli_framework_and_a_command_only_its_module() -> Non
             "print(sorted(m for m in ('typer', 'click', 'pydantic', 'rich') if m in sys.modules))\n"
             "main(['check', '--list-rules'])\n"
             "print(sorted(m for m in sys.modules if m.startswith('gsnlp.cli.') and m not in "
-            "('gsnlp.cli.main', 'gsnlp.cli._root', 'gsnlp.cli.common', 'gsnlp.cli.check')))\n")
+            "('gsnlp.cli.main', 'gsnlp.cli._root', 'gsnlp.cli.common', 'gsnlp.cli.check', "
+            "'gsnlp.cli.fastargs')))\n")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()

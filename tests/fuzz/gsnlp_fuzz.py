@@ -416,6 +416,8 @@ def coercions(rep: Any) -> list[str]:
         for addr, c in table.cells.items():
             raw = normalize(c.raw or "").strip(" \t\r\n\u3000\xa0")
             core = re.sub(r"\s+", "", raw)
+            if c.kind == "number" and getattr(c, "unit", None):
+                core = core.removesuffix(c.unit)  # a unit printed in the cell (12件) is the cell's, kept in raw
             if c.kind == "number":
                 m = _ASCII_NUMBER.fullmatch(core) if core else None
                 if m is None:

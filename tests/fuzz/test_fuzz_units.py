@@ -59,8 +59,8 @@ def test_any_report_like_text_reads_or_raises_a_gsnlp_error(parts: list[str]) ->
         return
     for table in rep.tables.values():
         for c in table.cells.values():
-            if c.kind == "number":
-                assert _ASCII_NUMBER.fullmatch(re.sub(r"\s+", "", normalize(c.raw))), c
+            if c.kind == "number":  # a unit printed in the cell (12件) is the cell's unit, kept in raw
+                assert _ASCII_NUMBER.fullmatch(re.sub(r"\s+", "", normalize(c.raw.removesuffix(c.unit or "")))), c
 
 
 @FUZZ
@@ -68,8 +68,8 @@ def test_any_report_like_text_reads_or_raises_a_gsnlp_error(parts: list[str]) ->
 def test_cell_kind_agrees_with_its_text(raw: str) -> None:
     c = make_cell(raw, 0)
     core = normalize(raw).strip()
-    if c.kind == "number":
-        assert _ASCII_NUMBER.fullmatch(re.sub(r"\s+", "", core)), raw
+    if c.kind == "number":  # a unit printed in the cell (12件) is the cell's unit, kept in raw
+        assert _ASCII_NUMBER.fullmatch(re.sub(r"\s+", "", core.removesuffix(c.unit or ""))), raw
     if c.kind == "blank":
         assert not raw.strip(" \t\r\n\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff")
     if c.kind != "blank":
@@ -82,8 +82,8 @@ def test_number_forms_other_than_ascii_and_fullwidth_are_not_numbers(digits: str
     form = number_form(rnd, digits)
     c = make_cell(form)
     ascii_like = form.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if c.kind == "number":
-        assert _ASCII_NUMBER.fullmatch(re.sub(r"\s+", "", ascii_like)), form
+    if c.kind == "number":  # "0件": the number 0 with its unit 件 (Cell.unit)
+        assert _ASCII_NUMBER.fullmatch(re.sub(r"\s+", "", ascii_like.removesuffix(c.unit or ""))), form
 
 
 @FUZZ

@@ -37,7 +37,8 @@ def _doc() -> bytes:
 
 
 def test_docx_merged_cells_are_not_copied() -> None:
-    text, grids, regions, extra = read_docx(_doc(), "x.docx")
+    r = read_docx(_doc(), "x.docx")
+    grids = r.grids
     (grid,) = grids
     assert [[None if c.merged else c.text for c in row] for row in grid] == [
         ["（三）不予公开", "1.属于国家秘密", "5"],
@@ -50,7 +51,9 @@ def test_docx_merged_cells_are_not_copied() -> None:
 
 def test_docx_cells_point_into_text_and_xml() -> None:
     data = _doc()
-    text, grids, _, _ = read_docx(data, "x.docx")
+    r = read_docx(data, "x.docx")
+    text = r.text
+    grids = r.grids
     from lxml import etree
 
     root = etree.fromstring(docx.Document(io.BytesIO(data)).element.xml.encode())
@@ -63,7 +66,7 @@ def test_docx_cells_point_into_text_and_xml() -> None:
 
 
 def test_docx_paragraphs_in_order_around_tables() -> None:
-    text, _, _, _ = read_docx(_doc(), "x.docx")
+    text = read_docx(_doc(), "x.docx").text
     lines = text.splitlines()
     assert lines[0] == "某县2024年政府信息公开工作年度报告"
     assert lines.index("三、收到和处理政府信息公开申请情况") < lines.index("（三）不予公开\t1.属于国家秘密\t5")
@@ -75,7 +78,7 @@ def test_docx_rendered_gold_has_real_word_merges() -> None:
     data = render_docx(report_from_gold(gold))
     xml = docx.Document(io.BytesIO(data)).element.xml
     assert "w:gridSpan" in xml and 'w:vMerge w:val="restart"' in xml
-    _, grids, _, _ = read_docx(data, "x.docx")
+    grids = read_docx(data, "x.docx").grids
     apps = next(g for g in grids if any(c.text == "（三）不予公开" for row in g for c in row))
     col = [row[1] for row in apps]
     start = next(i for i, c in enumerate(col) if c.text == "（三）不予公开")

@@ -31,22 +31,24 @@ def test_pdfium_same_text_and_cells_as_pdfplumber(name: str) -> None:
     data = corpus_file(name).read_bytes()
     a = read_pdf(data, name, engine="pdfplumber")
     b = read_pdf(data, name, engine="pdfium")
-    assert b[0] == a[0]
-    assert _cells(b[1]) == _cells(a[1])
-    assert b[3]["page_furniture"] == a[3]["page_furniture"]
+    assert b.text == a.text
+    assert _cells(b.grids) == _cells(a.grids)
+    assert b.hints["page_furniture"] == a.hints["page_furniture"]
 
 
 @pytest.mark.parametrize("name", PDFS)
 def test_pdfium_real_report_matches_gold(name: str) -> None:
     rep = read_bytes(corpus_file(name).read_bytes(), name)  # the default engine
-    s = score(rep, load_gold(GOLD / "tables" / f"{name}.json"))
-    assert s.total == 200 and s.diffs == []
+    gold = load_gold(GOLD / "tables" / f"{name}.json")
+    s = score(rep, gold)
+    # every gold cell is scored (200 in the 2021 template, fewer where the gold leaves rows out)
+    assert s.total == sum(len(t) for t in gold["tables"].values()) >= 180 and s.diffs == []
 
 
 def test_pdfium_vertical_writing_glyphs_stay_in_their_cell() -> None:
     """洪泽 2023 prints 三、本年度办理结果 with a vertical-writing font: PDFium's loose box for those
     glyphs spans the whole font box; the label must still be read whole in its own cell."""
-    _, grids, _, _ = read_pdf(corpus_file(PDFS[1]).read_bytes(), PDFS[1])
+    grids = read_pdf(corpus_file(PDFS[1]).read_bytes(), PDFS[1]).grids
     assert "三、本年度办理结果" in [c.text for row in grids[1] for c in row if not c.merged]
 
 

@@ -201,11 +201,13 @@ def test_docx_report_title_with_a_table_but_no_template_table_is_not_a_report() 
 def test_reader_exception_becomes_a_gsnlp_error_naming_file_and_place(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("lxml")
     import gsnlp.io.html as html_reader
+    from gsnlp.io import reading
 
     def boom(data: bytes, path: str) -> None:
         raise zlib.error("Error -3 while decompressing data")
 
-    monkeypatch.setattr(html_reader, "read_html", boom)
+    assert reading.get_reader("html") is html_reader.read_html
+    monkeypatch.setitem(reading._READERS, "html", boom)  # the stand-in replaces it in the registry
     with pytest.raises(DamagedInputError) as e:
         read_bytes(b"<html><body><p>x</p></body></html>", "boom.html")
     msg = str(e.value)
@@ -216,11 +218,13 @@ def test_reader_exception_becomes_a_gsnlp_error_naming_file_and_place(monkeypatc
 def test_reader_memory_error_is_input_too_complex(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("lxml")
     import gsnlp.io.html as html_reader
+    from gsnlp.io import reading
 
     def boom(data: bytes, path: str) -> None:
         raise MemoryError
 
-    monkeypatch.setattr(html_reader, "read_html", boom)
+    assert reading.get_reader("html") is html_reader.read_html
+    monkeypatch.setitem(reading._READERS, "html", boom)  # the stand-in replaces it in the registry
     with pytest.raises(InputTooComplexError) as e:
         read_bytes(b"<html><body><p>x</p></body></html>", "mem.html")
     assert e.value.code == "input_too_complex" and "mem.html" in str(e.value)

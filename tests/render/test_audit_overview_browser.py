@@ -108,8 +108,21 @@ def test_report_page_titles_source_link_pages_and_no_empty_boxes(site, browser) 
     assert (site / __import__('urllib.parse').parse.unquote(href)).resolve().name == "淮安市洪泽区人民政府_2024.pdf"
     assert browser.eval("[...document.querySelectorAll('a.cell-link')].some(a => /第\\d+页/.test(a.textContent))")
     assert browser.eval("[...document.querySelectorAll('div.narr')].every(d => d.textContent.trim().length > 0)")
-    # the source row 「（六）其他处理」 fits no template row: shown as such
-    assert "其他处理" in browser.eval("document.getElementById('unknown-rows').textContent")
+
+
+def test_report_page_shows_a_source_row_the_template_does_not_know(browser, tmp_path) -> None:
+    """A row printed in the source that fits no template row is listed as such (its numbers are in no table)."""
+    from gsnlp.render.audit_html import page_name
+
+    name = "沭阳县人民政府_2025.txt"
+    text = (REAL / name).read_text(encoding="utf-8")
+    at = text.rfind("\n", 0, text.index("（七）总计")) + 1
+    (tmp_path / name).write_text(text[:at] + "| （八）其他特殊情况 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n" + text[at:],
+                                 encoding="utf-8")
+    out = tmp_path / "audit"
+    assert main(["check", str(tmp_path / name), "-f", "html", "-o", str(out), "--fail-on", "never"]) in (0, 3)
+    browser.goto(out / page_name(name))
+    assert "其他特殊情况" in browser.eval("document.getElementById('unknown-rows').textContent")
 
 
 def test_screenshots(site, browser, tmp_path) -> None:

@@ -24,3 +24,14 @@ def test_clauses_split_at_semicolons() -> None:
 def test_paragraphs_split_at_blank_lines() -> None:
     text = "第一段。\n续。\n\n第二段。"
     assert [text[a:b] for a, b in paragraphs(text)] == ["第一段。\n续。", "第二段。"]
+
+
+def test_a_short_line_ends_its_sentence_a_wrapped_line_does_not() -> None:
+    wrapped = "本年度共收到政府信息公开申请二十一件，其中当面申请十八件，通过电子邮件申请三件，均已按期\n答复完毕。"
+    text = "一、总体情况\n" + wrapped + "\n二○一三年一月二十日\n平潭综合实验区管委会"
+    assert [text[a:b] for a, b in sentences(text)] == ["一、总体情况", wrapped, "二○一三年一月二十日", "平潭综合实验区管委会"]
+
+
+def test_a_short_line_ending_in_a_comma_goes_on() -> None:
+    text = "按照要求，\n我们做了以下工作。"
+    assert [text[a:b] for a, b in sentences(text)] == [text]

@@ -47,8 +47,8 @@ def test_make_cell_cache_keeps_spans() -> None:
     b = make_cell(" 12 ", 50)
     assert (a.kind, a.value, a.start, a.end) == ("number", 12, 11, 13)
     assert (b.kind, b.value, b.start, b.end) == ("number", 12, 51, 53)
-    assert _classify("—") == ("not_applicable", None) and _classify("其他") == ("text", None)
-    assert is_label("行政许可") and not is_label("不适用")
+    assert _classify("—") == ("not_applicable", None, None) and _classify("其他") == ("text", None, None)
+    assert is_label("行政许可") and not is_label("不适用") and not is_label("152.2万元")
 
 
 def test_reading_twice_gives_the_same_report() -> None:

@@ -78,9 +78,13 @@ def test_solver_run_just_under_the_cap_is_fast() -> None:
 def test_label_and_long_digit_run_does_not_backtrack() -> None:
     for n in (24, 40, 200):
         t0 = time.perf_counter()
-        row = _label_values(f"行政许可 {'1' * n}件", 0)
+        row = _label_values(f"行政许可 {'1' * n}人", 0)  # 人 is no unit of a template cell
         assert time.perf_counter() - t0 < 0.05
         assert len(row) == 1  # not a label-and-values line: one cell, never split digits
+        t0 = time.perf_counter()
+        row = _label_values(f"行政许可 {'1' * n}件", 0)  # 件 is a cell's unit (CELL_UNITS): one value cell
+        assert time.perf_counter() - t0 < 0.05
+        assert [c.text for c in row] == ["行政许可", "1" * n + "件"]  # the digits are never split
 
 
 def test_label_values_line_still_reads() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +47,8 @@ def default_lexicon(name: str = "default") -> dict[str, Any]:
         from gsnlp.errors import UnknownNameError
 
         raise UnknownNameError("keyword lexicon", name, list(BUILTIN_LEXICONS))
-    text = resources.files("gsnlp.themes").joinpath(BUILTIN_LEXICONS[name]).read_text(encoding="utf-8")
+    # a path, not importlib.resources: importing that costs more than reading the file (issue 18)
+    text = (Path(__file__).resolve().parents[1] / BUILTIN_LEXICONS[name]).read_text(encoding="utf-8")
     lex: dict[str, Any] = json.loads(text)
     return lex
 
