@@ -124,6 +124,8 @@ def main() -> None:
         runs.append({"n": n, "workers": 2, "cpu_s": round(r["cpu_s"], 2), "wall_s": round(r["wall_s"], 2),
                      "reports_per_s": round(n / r["wall_s"], 1), "max_rss_mb_any_process": round(r["max_rss_mb"], 1),
                      "parent_peak_rss_mb": stats["parent_peak_rss_mb"],
+                     "final_peak_rss_mb": stats["final_peak_rss_mb"],
+                     "workers_peak_rss_mb": stats["workers_peak_rss_mb"],
                      "children_peak_rss_mb": stats["children_peak_rss_mb"], "process_s": stats["process_s"],
                      "final_s": stats["final_s"], "n_in": man["n_in"], "n_ok": man["n_ok"], "n_failed": man["n_failed"],
                      "manifest_entries": n_entries, "tables": man["tables"], "cross_year_reports":
@@ -145,23 +147,38 @@ def main() -> None:
     res = HERE / "results"
     res.mkdir(exist_ok=True)
     metrics = {"config": cfg, "sizes": sizes, "cpu_compare": {"n": n_cpu, "runs": cpu_runs,
-                                                             "batch_over_bare": [round(x, 3) for x in ratio]},
+                                                             "batch_over_bare": [round(x, 3) for x in ratio],
+                                                             "batch_over_bare_all": round(
+                                                                 sum(r["batch"]["cpu_s"] for r in cpu_runs)
+                                                                 / sum(r["bare"]["cpu_s"] for r in cpu_runs), 3)},
                "runs": runs, "identical_1_vs_2_workers": identical, "total_s": round(time.perf_counter() - t_all, 1)}
     (res / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (res / "environment.json").write_text(json.dumps(env, indent=1) + "\n", encoding="utf-8")
     lines = ["# Batch benchmark (written by run.py)", "",
-             f"CPU per report on {n_cpu} synthetic TXT reports, themes model `{model}`; each a process of its own, "
-             "CPU = user + system of the process tree (start-up included):", "",
-             "| repeat | bare pipeline loop ms/report | batch, 1 worker ms/report | batch / bare |", "|---|---|---|---|"]
+             f"CPU per report on {n_cpu} synthetic TXT reports, themes model `{model}`; bare and batch alternated, "
+             "each a process of its own, CPU = user + system of the process tree (start-up included). Batch parts "
+             "(from its run_stats.json): parent process, per-report tasks in the worker (pipeline stages "
+             "included), final step (DuckDB, child process), the rest (cross-year tasks, worker start):", "",
+             "| repeat | bare ms/report | batch, 1 worker ms/report | batch / bare | batch parts: parent / tasks / "
+             "final / rest ms |", "|---|---|---|---|---|"]
     for r, x in zip(cpu_runs, ratio):
+        bs = r["batch_stats"]
+        rest = bs["children_cpu_s"] - bs["tasks_cpu_s"] - bs["final_cpu_s"]
         lines.append(f"| {r['repeat']} | {1000 * r['bare']['cpu_s'] / n_cpu:.2f} | "
-                     f"{1000 * r['batch']['cpu_s'] / n_cpu:.2f} | {x:.3f} |")
+                     f"{1000 * r['batch']['cpu_s'] / n_cpu:.2f} | {x:.3f} | {1000 * bs['parent_cpu_s'] / n_cpu:.2f} / "
+                     f"{1000 * bs['tasks_cpu_s'] / n_cpu:.2f} / {1000 * bs['final_cpu_s'] / n_cpu:.2f} / "
+                     f"{1000 * rest / n_cpu:.2f} |")
+    tot_bare = sum(r["bare"]["cpu_s"] for r in cpu_runs)
+    tot_batch = sum(r["batch"]["cpu_s"] for r in cpu_runs)
+    lines += ["", f"All repeats together: batch / bare = **{tot_batch / tot_bare:.3f}** "
+                  f"(median of the repeats {sorted(ratio)[len(ratio) // 2]:.3f})"]
     lines += ["", "| reports | workers | n_in | n_ok | n_failed | lost | reports/s | wall s | final step s | "
-                  "peak RSS MB parent / largest worker | cy reports |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "peak RSS MB: parent / final step (DuckDB) / largest worker (per-report tasks) | cy reports |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in runs:
         lines.append(f"| {r['n']} | 2 | {r['n_in']} | {r['n_ok']} | {r['n_failed']} | {r['lost']} | "
                      f"{r['reports_per_s']} | {r['wall_s']} | {r['final_s']} | {r['parent_peak_rss_mb']} / "
-                     f"{r['children_peak_rss_mb']} | {r['cross_year_reports']} |")
+                     f"{r['final_peak_rss_mb']} / {r['workers_peak_rss_mb']} | {r['cross_year_reports']} |")
     if identical is not None:
         lines += ["", f"1 vs 2 workers on {smallest} reports, byte-identical: "
                       + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in identical.items())]

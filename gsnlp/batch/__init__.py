@@ -5,22 +5,7 @@ from __future__ import annotations
 
 from gsnlp.batch.runner import BatchSummary, list_inputs, read_manifest_entries, run_batch
 from gsnlp.batch.schema import TABLES, schemas
-from gsnlp.batch.stages import STAGE_NAMES, Stages, load_stages
-from gsnlp.batch.work import ReportResult, process_bytes, process_path, report_id, to_batches
+from gsnlp.batch.work import STAGE_NAMES, ReportResult, Stages, load_stages, process_bytes, report_id
 
-__all__ = [
-           "STAGE_NAMES",
-           "TABLES",
-           "BatchSummary",
-           "ReportResult",
-           "Stages",
-           "list_inputs",
-           "load_stages",
-           "process_bytes",
-           "process_path",
-           "read_manifest_entries",
-           "report_id",
-           "run_batch",
-           "schemas",
-           "to_batches",
-]
+__all__ = ["STAGE_NAMES", "TABLES", "BatchSummary", "ReportResult", "Stages", "list_inputs", "load_stages",
+           "process_bytes", "read_manifest_entries", "report_id", "run_batch", "schemas"]

@@ -1,13 +1,19 @@
 """``run_batch``: every file under a folder through ``process_bytes``, on a local process pool
-(pebble) or on Ray, then the final tables, manifest and database built by DuckDB (``store``).
+(pebble) or on Ray; then the final tables, manifest and database built by DuckDB in a child
+process (``store``), so that the parent's memory does not grow with the corpus.
 
 Accounting: every file under the input folder is an input and gets one manifest entry, ``ok``
 or ``failed`` with a non-empty reason, so ``n_in = n_ok + n_failed`` always. A chunk whose
 worker dies (a crash, the kernel's OOM killer, the per-input time budget) is retried one input
 at a time; an input that kills its worker alone fails with ``input_too_complex`` (time) or
-``worker_died``. Resume is by content hash (``OUT/.work/records.jsonl``). Outputs depend
-only on the set of inputs: ids come from content, rows are sorted, run statistics go to
+``worker_died``. Resume is by content hash (``OUT/.work/records.jsonl``). Outputs depend only
+on the set of inputs: ids come from content, rows are sorted, run statistics go to
 ``run_stats.json``, which is not data.
+
+Per-input budgets, in the worker: CPU time by an interval timer (``ITIMER_PROF``) whose signal
+keeps its default action, so the kernel ends the worker even inside C code that holds the GIL;
+memory by the address-space limit (``RLIMIT_AS``) set to the worker's size plus the budget, so an
+allocation past it raises ``MemoryError`` in the stage that made it; that worker then retires.
 """
 
 from __future__ import annotations
@@ -17,22 +23,23 @@ import json
 import os
 import resource
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gsnlp.batch import limits
 from gsnlp.batch.schema import SCHEMA_VERSION, TABLES
-from gsnlp.batch.stages import STAGE_NAMES, load_stages
+from gsnlp.batch.work import STAGE_NAMES, load_stages
 
 MANIFEST_SCHEMA = "gsnlp.batch.manifest/2"
 ENGINES = ("local", "ray")
 RETIRE_EXIT = 75  # a worker that hit its memory budget ends itself before its next chunk
-
+TIME_SIGNAL = signal.SIGPROF
 Item = tuple[int, str, bytes | None]  # (input number, relative path, bytes when shipped)
 
 
@@ -69,9 +76,7 @@ class BatchSummary:
 
 def read_manifest_entries(path: str | Path) -> Iterator[dict[str, Any]]:
     with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
+        yield from (json.loads(line) for line in fh if line.strip())
 
 
 def list_inputs(root: Path, exclude: Path | None = None) -> list[str]:
@@ -92,28 +97,65 @@ def list_inputs(root: Path, exclude: Path | None = None) -> list[str]:
 # ---------------------------------------------------------------------------------------
 # worker side (the same functions run in a pebble worker and as Ray tasks)
 
-_DONE: set[str] = set()
-_RETIRE = [False]
+_STATE: dict[str, Any] = {"retire": False, "memory_mb": None, "done": frozenset()}
 
 
 def init_worker(done: set[str]) -> None:
-    global _DONE
-    _DONE = done
+    _STATE["done"] = done
+
+
+def memory_text() -> str:
+    mb = _STATE["memory_mb"]
+    return f"the budget of {mb} MB" if mb else "the memory available"
+
+
+@contextmanager
+def budget(timeout_s: float | None, memory_mb: int | None) -> Iterator[None]:
+    """The body under the per-input budgets (None: no limit); only in a worker: time ends the process."""
+    old = resource.getrlimit(resource.RLIMIT_AS)
+    _STATE["memory_mb"] = memory_mb
+    if memory_mb:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            soft = int(fh.read().split()[0]) * resource.getpagesize() + memory_mb * (1 << 20)
+        hard = old[1]
+        resource.setrlimit(resource.RLIMIT_AS, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+    if timeout_s:
+        signal.signal(TIME_SIGNAL, signal.SIG_DFL)
+        signal.setitimer(signal.ITIMER_PROF, timeout_s)
+    try:
+        yield
+    finally:
+        if timeout_s:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+        if memory_mb:
+            resource.setrlimit(resource.RLIMIT_AS, old)
+
+
+def _read_failure(e: OSError) -> dict[str, str]:
+    return {"stage": "read", "code": "E100", "type": type(e).__name__,
+            "message": f"{e.strerror or e}; check the file's permissions"}
 
 
 def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
     """Process a chunk of inputs; their rows become one part (written here, or returned as Arrow
     tables when ``opts.parts`` is None). Returns one small record per input."""
-    if _RETIRE[0]:
+    if _STATE["retire"]:
         os._exit(RETIRE_EXIT)  # the engine hands this chunk to a fresh worker
-    from gsnlp.batch.store import REPORT_JSON, rows_to_tables, write_part
+    import uuid
+
+    import orjson
+
+    from gsnlp.batch.schema import to_table
+    from gsnlp.batch.store import report_json_table, write_part
     from gsnlp.batch.work import INPUT_TOO_COMPLEX, process_bytes
 
     c0 = time.process_time()
     st = load_stages(opts.stages, opts.theme_model)
     records: list[dict[str, Any]] = []
-    rows: dict[str, list[dict[str, Any]]] = {}
+    rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLES}
+    js: list[tuple[str, bytes]] = []
     timings: dict[str, float] = {}
+    name = uuid.uuid4().hex
     for i, rel, data in items:
         rec: dict[str, Any] = {"i": i, "path": rel, "sha256": None}
         records.append(rec)
@@ -121,79 +163,73 @@ def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
             try:
                 data = (Path(opts.root) / rel).read_bytes()
             except OSError as e:
-                rec.update(status="failed", reason={"stage": "read", "code": "E100", "type": type(e).__name__,
-                                                    "message": f"{e.strerror or e}; check the file's permissions"})
+                rec.update(status="failed", reason=_read_failure(e))
                 continue
         sha = rec["sha256"] = hashlib.sha256(data).hexdigest()
-        if sha in _DONE:
+        if sha in _STATE["done"]:
             rec["status"] = "skipped"
             continue
-        with limits.budget(opts.task_timeout, opts.task_memory_mb):
+        with budget(opts.task_timeout, opts.task_memory_mb):
             r = process_bytes(data, rel, st, sha256=sha, keep_report=opts.keep_json)
-        del data
         rec.update(status=r.status, reason=r.reason, format=r.format, stages=list(r.stages))
-        if r.reason and r.reason["code"] == INPUT_TOO_COMPLEX and opts.retire:
-            _RETIRE[0] = True
+        _STATE["retire"] |= bool(r.reason and r.reason["code"] == INPUT_TOO_COMPLEX and opts.retire)
         for k, v in r.timings.items():
             timings[k] = timings.get(k, 0.0) + v
-        if r.rows["reports"]:
-            rec["part"] = True
-            for t, rr in r.rows.items():
-                rows.setdefault(t, []).extend(rr)
+        if r.tuples["reports"]:
+            rec["part"] = name
+            for t in TABLES:
+                rows[t] += r.tuples[t]
             if r.report is not None:
-                rows.setdefault(REPORT_JSON, []).append({"report_id": r.report_id, "json": _dumps(r.report.to_dict())})
+                js.append((r.report_id, orjson.dumps(r.report.to_dict())))
     t0 = time.process_time()
     tables = None
-    if rows:
-        import uuid
-
-        name = uuid.uuid4().hex
-        tables = rows_to_tables(rows)
+    if any(r.get("part") for r in records):
+        tables = {t: to_table(t, rows[t]) for t in TABLES} | {"report_json": report_json_table(js)}
         if opts.parts is not None:
             write_part(Path(opts.parts), name, tables)
             tables = None
-        for rec in records:
-            if rec.pop("part", None):
-                rec["part"] = name
     timings["write_part"] = time.process_time() - t0
     return {"records": records, "tables": tables, "timings": timings, "cpu_s": time.process_time() - c0,
-            "pid": os.getpid()}
+            "peak_rss_mb": peak_rss_mb()}
 
 
-def _dumps(obj: Any) -> str:
-    """JSON text of the report for the cross-year pass (orjson, of the ``data`` extra: a tenth of
-    json's CPU; the text is read back by the batch only, never written to an output)."""
+def run_cross_year(opts: Options, batch: list[tuple[str, str, bytes | None]]) -> Any:
+    """The cross-year (``cy.*``) findings of whole agencies (``(report_id, part, Report JSON or None:
+    read from the part)``) as a part of ``cy_findings`` (written here; returned as an Arrow table
+    when ``opts.parts`` is None) and their number."""
+    import uuid
+
     import orjson
 
-    return str(orjson.dumps(obj).decode("utf-8"))
-
-
-def run_cross_year(opts: Options, reports: list[tuple[str, str]]) -> Any:
-    """The cross-year (``cy.*``) findings of whole agencies (``(report_id, Report JSON)`` pairs) as
-    an Arrow table of the findings schema (``seq`` in the order the rules give them)."""
-    import pyarrow as pa
-
-    from gsnlp.batch.schema import schemas
-    from gsnlp.batch.work import _finding_rows
+    from gsnlp.batch.schema import to_table
+    from gsnlp.batch.store import read_report_json, write_part
+    from gsnlp.batch.work import finding_rows
     from gsnlp.doc import Report
     from gsnlp.pipeline import cross_year
 
-    reps = [Report.from_dict(json.loads(js)) for _, js in reports]
-    rid = {rep.doc_id: r for (r, _), rep in zip(reports, reps)}
+    if opts.parts is not None:
+        batch = read_report_json(Path(opts.parts), batch)
+    reps = [Report.from_dict(orjson.loads(js or b"")) for _, _, js in batch]
+    rid = {rep.doc_id: r for (r, _, _), rep in zip(batch, reps)}
     by_report: dict[str, list[Any]] = {}
     for f in cross_year(reps):
         if f.doc in rid:
             by_report.setdefault(rid[f.doc], []).append(f)
-    rows = [row for r in sorted(by_report) for row in _finding_rows(by_report[r], r)]
-    return pa.Table.from_pylist(rows, schema=schemas()["findings"])
+    tab = to_table("findings", [row for r in sorted(by_report) for row in finding_rows(by_report[r], r)])
+    if opts.parts is None:
+        return tab, tab.num_rows
+    if tab.num_rows:
+        write_part(Path(opts.parts), f"cy{uuid.uuid4().hex}", {"cy_findings": tab})
+    return None, tab.num_rows
 
 
 # ---------------------------------------------------------------------------------------
-# engines: submit(fn, opts, payload, timeout) -> Future
+# engines: submit(fn, opts, payload, timeout) -> Future; exitcode(exception) -> int | None
 
 
 class _Local:
-    """A pebble process pool: a dead or timed-out worker fails only its own task and is replaced."""
+    """A pebble process pool: a dead or timed-out worker fails only its own task and is replaced.
+    Forked: the workers start with the stages the parent loaded."""
 
     name = "local"
 
@@ -202,24 +238,19 @@ class _Local:
 
         from pebble import ProcessPool
 
-        # fork: workers start with the stages the parent loaded (no second load per worker)
-        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         self.workers = workers
-        def new() -> Any:
-            return ProcessPool(max_workers=workers, max_tasks=max_tasks, initializer=init_worker,
-                               initargs=(done,), context=ctx)
-
-        self._new = new
+        self._new: Callable[[], Any] = lambda: ProcessPool(max_workers=workers, max_tasks=max_tasks,
+                                                           initializer=init_worker, initargs=(done,),
+                                                           context=mp.get_context("fork"))
         self.pool: Any = self._new()
 
     def submit(self, fn: Callable[..., Any], opts: Options, payload: Any, timeout: float | None) -> Future[Any]:
         try:
-            fut: Future[Any] = self.pool.schedule(fn, args=(opts, payload), timeout=timeout)
+            return self.pool.schedule(fn, args=(opts, payload), timeout=timeout)  # type: ignore[no-any-return]
         except RuntimeError:  # the pool broke (workers killed while sending): its tasks were aborted
             old, self.pool = self.pool, self._new()
             old.stop()
-            fut = self.pool.schedule(fn, args=(opts, payload), timeout=timeout)
-        return fut
+            return self.submit(fn, opts, payload, timeout)
 
     @staticmethod
     def exitcode(exc: BaseException) -> int | None:
@@ -245,21 +276,18 @@ class _Ray:
             from gsnlp.errors import MissingExtraError
 
             raise MissingExtraError("gsnlp batch --engine ray", "ray", "ray") from e
-        self.ray = ray
-        self.started = not ray.is_initialized()
+        self.ray, self.started = ray, not ray.is_initialized()
         if self.started:
-            if address:
-                ray.init(address=address, log_to_driver=False)
-            else:
-                ray.init(num_cpus=max(1, workers), include_dashboard=False, log_to_driver=False)
+            kw: dict[str, Any] = {"address": address} if address else {"num_cpus": max(1, workers),
+                                                                       "include_dashboard": False}
+            ray.init(log_to_driver=False, **kw)
         self.workers = max(1, int(ray.cluster_resources().get("CPU", workers)))  # type: ignore[no-untyped-call]
         self._fns: dict[Any, Any] = {}
 
     def submit(self, fn: Callable[..., Any], opts: Options, payload: Any, timeout: float | None) -> Future[Any]:
         if fn not in self._fns:
             self._fns[fn] = self.ray.remote(max_retries=0, num_cpus=1)(fn)
-        fut: Future[Any] = self._fns[fn].remote(opts, payload).future()
-        return fut
+        return self._fns[fn].remote(opts, payload).future()  # type: ignore[no-any-return]
 
     @staticmethod
     def exitcode(exc: BaseException) -> int | None:
@@ -276,12 +304,11 @@ def _hard_timeout(opts: Options, n: int) -> float | None:
     return None if not opts.task_timeout else 4 * opts.task_timeout * n + 60
 
 
-def _drive(eng: Any, opts: Options, chunks: Iterable[list[Item]], ready: Callable[[], list[dict[str, Any]]],
+def _drive(eng: Any, opts: Options, chunks: Iterable[list[Item]], ready: list[dict[str, Any]],
            stats: dict[str, int]) -> Iterator[dict[str, Any]]:
     """The result of every chunk, in any order. A chunk whose task failed is retried one input at
-    a time; an input whose solo task fails gets a failed record with the reason. ``ready``
-    gives records made without a task (inputs the driver skipped), yielded as they come.
-    ``stats`` counts the inputs retried alone and the workers retired."""
+    a time; an input whose solo task fails gets a failed record with the reason. ``ready`` holds
+    records made without a task (inputs the driver skipped), yielded as they come."""
     pending: dict[Future[Any], list[Item]] = {}
     retry: list[list[Item]] = []
     broken: dict[int, int] = {}  # input -> times its solo task was aborted with a broken pool
@@ -292,60 +319,61 @@ def _drive(eng: Any, opts: Options, chunks: Iterable[list[Item]], ready: Callabl
             items = retry.pop() if retry else next(it, None)
             if items is None:
                 exhausted = True
-                break
-            if items:
+            elif items:
                 pending[eng.submit(run_chunk, opts, items, _hard_timeout(opts, len(items)))] = items
-        done_records = ready()
-        if done_records:
-            yield {"records": done_records}
+        if ready:
+            yield {"records": ready[:]}
+            ready.clear()
         if not pending:
             if exhausted and not retry:
-                break
+                return
             continue
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
-        for f in done:
+        for f in wait(pending, return_when=FIRST_COMPLETED)[0]:
             items = pending.pop(f)
             try:
                 yield f.result()
             except Exception as e:  # noqa: BLE001 - a dead worker, a timeout, a task that raised
                 code = eng.exitcode(e)
-                pool_broke = type(e).__name__ == "BrokenProcessPool"  # the pool's fault, not this input's
-                if pool_broke and len(items) == 1 and broken.get(items[0][0], 0) < 2:
-                    broken[items[0][0]] = broken.get(items[0][0], 0) + 1
+                if type(e).__name__ == "BrokenProcessPool" and len(items) == 1 and broken.get(items[0][0], 0) < 2:
+                    broken[items[0][0]] = broken.get(items[0][0], 0) + 1  # the pool's fault, not this input's
                     retry.append(items)
                 elif code == RETIRE_EXIT:
                     retry.append(items)
-                    stats["retired_workers"] = stats.get("retired_workers", 0) + 1
+                    stats["retired_workers"] += 1
                 elif len(items) > 1:
                     retry.extend([x] for x in reversed(items))
-                    stats["retried_inputs"] = stats.get("retried_inputs", 0) + len(items)
+                    stats["retried_inputs"] += len(items)
                 else:
                     yield {"records": [_failed_record(items[0], e, code, opts)]}
 
 
 def _failed_record(item: Item, exc: BaseException, code: int | None, opts: Options) -> dict[str, Any]:
+    """The record of an input whose task failed when it ran alone (its worker died, or timed out)."""
     from concurrent.futures import TimeoutError as FutTimeout
 
     i, rel, data = item
-    sha = hashlib.sha256(data).hexdigest() if data is not None else _sha_of(Path(opts.root) / rel)
-    if isinstance(exc, FutTimeout):
-        reason = {"stage": "worker", "code": "input_too_complex", "type": "InputTooComplexError",
-                  "message": f"took more than {_hard_timeout(opts, 1):g} wall-clock seconds; the worker was stopped "
-                             "and replaced (raise --task-timeout to allow more)"}
-    elif code is not None or type(exc).__name__ in ("ProcessExpired", "WorkerCrashedError", "BrokenProcessPool"):
-        reason = limits.died_reason(code, opts.task_timeout)
-    else:
-        msg = str(exc).strip() or repr(exc)
-        reason = {"stage": "batch", "code": "E999", "type": type(exc).__name__, "message": msg[:500]}
-    return {"i": i, "path": rel, "sha256": sha, "status": "failed", "reason": reason, "format": None, "stages": []}
-
-
-def _sha_of(p: Path) -> str | None:
     try:
-        with open(p, "rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
+        sha: str | None = hashlib.sha256(data if data is not None else (Path(opts.root) / rel).read_bytes()).hexdigest()
     except OSError:
-        return None
+        sha = None
+    to = opts.task_timeout
+    how = f"exit status {code}" if code is not None else "no exit status"
+    if code is not None and code < 0:
+        how = f"signal {signal.Signals(-code).name if -code in signal.valid_signals() else -code}"
+    if isinstance(exc, FutTimeout) or (code is not None and code == -int(TIME_SIGNAL)):
+        what = f"{to:g} CPU seconds" if code is not None else f"{_hard_timeout(opts, 1):g} wall-clock seconds"
+        reason = {"stage": "worker", "code": "input_too_complex", "type": "InputTooComplexError",
+                  "message": f"took more than {what}; the worker was stopped and replaced "
+                             "(raise --task-timeout to allow more)"}
+    elif code is not None or type(exc).__name__ in ("ProcessExpired", "WorkerCrashedError", "BrokenProcessPool"):
+        budgets = f"over the time budget ({to:g} CPU s), " if to and code is None else ""
+        reason = {"stage": "worker", "code": "worker_died", "type": "WorkerDied",
+                  "message": f"the worker process died on this input ({how}: {budgets}out of memory or a crash in "
+                             "a native library), also when it was retried alone; nothing was recorded for it"}
+    else:
+        reason = {"stage": "batch", "code": "E999", "type": type(exc).__name__,
+                  "message": (str(exc).strip() or repr(exc))[:500]}
+    return {"i": i, "path": rel, "sha256": sha, "status": "failed", "reason": reason, "format": None, "stages": []}
 
 
 def _done_hashes(work: Path) -> set[str]:
@@ -363,61 +391,43 @@ def _done_hashes(work: Path) -> set[str]:
     return {k for k, v in latest.items() if v}
 
 
-def _peak_rss_kb() -> int:
-    """This process's peak resident memory, KiB (``VmHWM``: ``ru_maxrss`` survives ``exec``)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def peak_rss_mb(field: str = "VmHWM") -> float:
+    """This process's peak resident memory, MB (``VmHWM``: ``ru_maxrss`` survives ``exec``)."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return round(next((int(x.split()[1]) for x in fh if x.startswith(field + ":")), 0) / 1024, 1)
 
 
-class _Appender:
-    """A JSON Lines file appended to, each batch of lines flushed and fsynced; a line cut by a
-    crash before does not swallow the first new one."""
-
-    def __init__(self, path: Path, fresh: bool = False) -> None:
-        cut = not fresh and path.exists() and path.stat().st_size > 0 and _last_byte(path) != b"\n"
-        self.fh = open(path, "w" if fresh else "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
-        if cut:
-            self.fh.write("\n")
-
-    def write(self, objs: Iterable[dict[str, Any]]) -> None:
-        self.fh.writelines(json.dumps(o, ensure_ascii=False, sort_keys=True) + "\n" for o in objs)
-
-    def sync(self) -> None:
-        self.fh.flush()
-        os.fsync(self.fh.fileno())
-
-    def close(self) -> None:
-        self.fh.close()
+def rss_mb() -> float:
+    """This process's resident memory now, MB."""
+    return peak_rss_mb("VmRSS")
 
 
-def _last_byte(path: Path) -> bytes:
-    with open(path, "rb") as fh:
-        fh.seek(-1, os.SEEK_END)
-        return fh.read(1)
+def _append(path: Path) -> Any:
+    """A JSON Lines file opened for appending; a line cut by a crash before does not swallow the next."""
+    cut = path.exists() and path.stat().st_size > 0 and path.read_bytes()[-1:] != b"\n"
+    fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+    if cut:
+        fh.write("\n")
+    return fh
+
+
+def _line(fh: Any, obj: dict[str, Any]) -> None:
+    fh.write(json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 def _chunks(rels: list[str], size: int, eng: Any, root: Path, done: set[str],
             skipped: list[dict[str, Any]]) -> Iterator[list[Item]]:
     """Chunks of inputs; on Ray the bytes go with them (read here, inputs already done skipped)."""
     for j in range(0, len(rels), size):
-        items = list(enumerate(rels[j:j + size], start=j))
-        if eng.name == "local":
-            yield [(i, rel, None) for i, rel in items]
-            continue
         out: list[Item] = []
-        for i, rel in items:
+        for i, rel in enumerate(rels[j:j + size], start=j):
+            if eng.name == "local":
+                out.append((i, rel, None))
+                continue
             try:
                 data = (root / rel).read_bytes()
             except OSError as e:
-                skipped.append({"i": i, "path": rel, "sha256": None, "status": "failed",
-                                "reason": {"stage": "read", "code": "E100", "type": type(e).__name__,
-                                           "message": f"{e.strerror or e}; check the file's permissions"}})
+                skipped.append({"i": i, "path": rel, "sha256": None, "status": "failed", "reason": _read_failure(e)})
                 continue
             sha = hashlib.sha256(data).hexdigest()
             if sha in done:
@@ -427,10 +437,30 @@ def _chunks(rels: list[str], size: int, eng: Any, root: Path, done: set[str],
         yield out
 
 
+def _in_child(engine: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` in a child process (the DuckDB steps: their memory is the child's, not the
+    parent's); forked from a local run (it starts with what the parent imported), spawned next to
+    Ray's threads."""
+    import multiprocessing as mp
+
+    from pebble import ProcessPool
+
+    pool: Any = ProcessPool(max_workers=1, context=mp.get_context("fork" if engine == "local" else "spawn"))
+    try:
+        return pool.schedule(fn, args=args).result()
+    except Exception as e:
+        if type(e).__name__ != "ProcessExpired":
+            raise
+        return {"error": f"its process died ({e}: out of memory?)"}  # killed: the parent tells how to go on
+    finally:
+        pool.close()
+        pool.join()
+
+
 def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, engine: str = "local",
               address: str | None = None, resume: bool = False, stages: tuple[str, ...] | None = None,
-              theme_model: str | None = None, progress: bool | None = None, chunk: int = 32,
-              database: bool = True, cross_year: bool = True, task_timeout: float | None = 60.0,
+              theme_model: str | None = None, progress: bool | None = None, chunk: int = 64,
+              database: bool = True, cross_year: bool = True, html: bool = False, task_timeout: float | None = 60.0,
               task_memory_mb: int | None = 2048, max_tasks_per_child: int = 0,
               on_result: Callable[[dict[str, Any]], None] | None = None) -> BatchSummary:
     """Process every file under ``input_dir``; write the manifest, Parquet tables and DuckDB to ``out_dir``.
@@ -439,20 +469,19 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
     stages (default: every stage whose module is usable). ``progress`` defaults to "stderr is a
     terminal". ``chunk`` inputs make one task (one part); it does not change the outputs.
     ``task_timeout`` (CPU seconds) and ``task_memory_mb`` are the per-input budgets (None: none);
-    ``max_tasks_per_child`` replaces a local worker after that many chunks (0: never).
+    ``max_tasks_per_child`` replaces a local worker after that many chunks (0: never). ``html``
+    also writes the overview pages (``OUT/html/index.html``, as ``gsnlp check DIR --format html``).
     """
     from tqdm import tqdm
 
-    from gsnlp import __version__
     from gsnlp.batch import store
-    from gsnlp.errors import InputError, UnknownNameError
+    from gsnlp.errors import BatchError, InputError, UnknownNameError
 
     root, out = Path(input_dir), Path(out_dir)
     if not root.is_dir():
         raise InputError("is not a folder; expected a folder of report files", origin=str(root))
-    unknown = set(stages or ()) - set(STAGE_NAMES)
-    if unknown:
-        raise UnknownNameError("stage", min(unknown), STAGE_NAMES)
+    if set(stages or ()) - set(STAGE_NAMES):
+        raise UnknownNameError("stage", min(set(stages or ()) - set(STAGE_NAMES)), STAGE_NAMES)
     if engine not in ENGINES:
         raise UnknownNameError("engine", engine, ENGINES)
     t_start, c_start = time.perf_counter(), time.process_time()
@@ -467,160 +496,148 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
                unit="input", file=sys.stderr, mininterval=0.5, smoothing=0.05, desc="loading stages")
     st = load_stages(stages, theme_model)  # here first: a model that cannot be loaded fails before any work
     done = _done_hashes(work) if resume else set()
+    cross = cross_year and "check" in st.names
     opts = Options(str(root.resolve()), str(parts) if engine == "local" else None, stages, theme_model,
-                   task_timeout, task_memory_mb, keep_json=cross_year and "check" in st.names,
-                   retire=engine == "local")
-    if engine == "local":
-        # the first Arrow conversion imports pandas (pyarrow checks for it: ≈ 1 CPU s); done here once,
-        # the forked workers start with it
-        store.rows_to_tables({})
+                   task_timeout, task_memory_mb, keep_json=cross or html, retire=engine == "local")
+    if engine == "local":  # imported once here: the forked workers and the final step start with them
+        import gc
+
+        import duckdb  # noqa: F401
+        import orjson  # noqa: F401
+
+        from gsnlp.batch.schema import to_table
+
+        to_table("reports", [])  # pyarrow's first conversion imports pandas: once, not in every worker
+        gc.collect()
+        gc.freeze()  # what the workers inherit is not scanned by their collector (nor copied on write by it)
     eng: Any = _Local(max(1, workers), done, max_tasks_per_child) if engine == "local" else _Ray(workers, address)
     size = max(1, min(chunk, -(-len(rels) // (4 * eng.workers)))) if rels else 1
-    records, inputs = _Appender(work / "records.jsonl"), _Appender(work / "inputs.jsonl", fresh=True)
-    with open(work / "records.jsonl", encoding="utf-8") as fr:
-        n = sum(1 for _ in fr)  # the next record's number: a later line wins on resume
+    with open(work / "records.jsonl", "a+", encoding="utf-8") as fh:
+        fh.seek(0)
+        n = sum(1 for _ in fh)  # the next record's number: a later line wins on resume
+    records, inputs = _append(work / "records.jsonl"), open(work / "inputs.jsonl", "w", encoding="utf-8")
     skipped_now: list[dict[str, Any]] = []
-    drive_stats: dict[str, int] = {"retried_inputs": 0, "retired_workers": 0}
+    stats: dict[str, Any] = {"retried_inputs": 0, "retired_workers": 0, "workers_peak_rss_mb": 0.0}
     n_processed = n_skipped = n_failed = 0
-    timings: dict[str, float] = {}
-    worker_cpu = 0.0
+    timings: dict[str, float] = {"tasks": 0.0}
     bar.set_description("batch")
     try:
-        def take() -> list[dict[str, Any]]:
-            got = list(skipped_now)
-            skipped_now.clear()
-            return got
-
-        for res in _drive(eng, opts, _chunks(rels, size, eng, root, done, skipped_now), take, drive_stats):
+        for res in _drive(eng, opts, _chunks(rels, size, eng, root, done, skipped_now), skipped_now, stats):
             if res.get("tables") is not None:  # Ray: the driver writes the part
-                name = next(r["part"] for r in res["records"] if r.get("part"))
-                store.write_part(parts, name, res["tables"])
-            for k, v in res.get("timings", {}).items():
+                store.write_part(parts, next(r["part"] for r in res["records"] if r.get("part")), res["tables"])
+            for k, v in (res.get("timings", {}) | {"tasks": res.get("cpu_s", 0.0)}).items():
                 timings[k] = timings.get(k, 0.0) + v
-            worker_cpu += res.get("cpu_s", 0.0)
+            stats["workers_peak_rss_mb"] = max(stats["workers_peak_rss_mb"], res.get("peak_rss_mb", 0.0))
             for rec in res["records"]:
-                inputs.write([{"i": rec["i"], "path": rec["path"], "sha256": rec["sha256"],
-                               "reason": rec.get("reason") if rec["sha256"] is None else None}])
+                _line(inputs, {"i": rec["i"], "path": rec["path"], "sha256": rec["sha256"],
+                               "reason": rec.get("reason") if rec["sha256"] is None else None})
                 if rec["status"] == "skipped":
                     n_skipped += 1
                 elif rec["sha256"] is not None:
                     n_processed += 1
-                    records.write([{"n": n, "sha256": rec["sha256"], "status": rec["status"], "reason": rec["reason"],
-                                    "format": rec.get("format"), "stages": rec.get("stages"),
-                                    "part": rec.get("part")}])
+                    _line(records, {"n": n} | {k: rec.get(k) for k in ("sha256", "status", "reason", "format",
+                                                                        "stages", "part")})
                     n += 1
                 n_failed += rec["status"] == "failed"
                 if on_result is not None:
                     on_result(rec)
-            records.sync()
+            records.flush()
+            os.fsync(records.fileno())
             if n_failed:
                 bar.set_postfix(failed=n_failed, refresh=False)
             bar.update(len(res["records"]))
-        inputs.sync()
-        t_process = time.perf_counter() - t_start
-        bar.close()
-        records.close()
         inputs.close()
+        bar.close()
+        t_process = time.perf_counter() - t_start
 
-        # the final step: DuckDB builds the manifest and the sorted tables from the parts
+        # the final step: DuckDB, in a child process, builds the manifest and the sorted tables from the parts
         t0 = time.perf_counter()
-        store.write_empty_parts(parts)
-        cy_dir = parts / "cy_findings"
-        for p in cy_dir.glob("*.parquet"):
-            if p.name != "_empty.parquet":
-                p.unlink()
-        con = store.connect(work, threads=1)  # one thread: the same row groups whatever the run
-        cy_stats: dict[str, Any] = {"groups_reports": 0, "tasks": 0, "failed": []}
-        try:
-            store.prepare(con, work)
-            counts_in = store.write_manifest(con, out)
-
-            def cross() -> None:
-                if not opts.keep_json:
-                    return
-                batches = store.cross_year_groups(con, parts, out)
-                for k, (tab, err) in enumerate(_map_cross_year(eng, opts, batches, cy_stats)):
-                    if tab is not None and tab.num_rows:
-                        store.write_part(parts, f"cy{k:06d}", {"cy_findings": tab})
-
-            counts = store.write_tables(con, parts, out, cross)
-            n_fmt_dup = con.execute(f"SELECT count(duplicate_of) FROM read_parquet({store._q(out / 'reports.parquet')})"
-                                    ).fetchone()[0]
-            eng.close()
-            if database:
-                store.write_duckdb(out, work)
-        except Exception as e:
-            if "duckdb" not in type(e).__module__:
-                raise
-            from gsnlp.errors import BatchError
-
-            raise BatchError(f"the final tables could not be written: {e}; every input's result is kept in "
-                             f"{work}: rerun with --resume to finish without processing them again",
-                             origin=str(out)) from e
-        finally:
-            con.close()
+        cy: dict[str, Any] = {"reports": 0, "failed_tasks": []}
+        first = _in_child(engine, store.finalize_first, str(work), str(out))
+        rss = {"after_reports": rss_mb()}
+        if "error" not in first and cross:
+            for k, res in enumerate(_map_cross_year(eng, opts, parts, work / "cy_groups.jsonl", cy)):
+                if res is not None and res[0] is not None and res[1]:  # Ray: the driver writes the part
+                    store.write_part(parts, f"cy{k:06d}", {"cy_findings": res[0]})
+        rss["after_cross_year"] = rss_mb()
+        eng.close()
+        second = first if "error" in first else _in_child(engine, store.finalize_second, str(work), str(out),
+                                                           database)
+        if "error" in second:
+            raise BatchError(f"the final tables could not be written: {second['error']}; every input's result is "
+                             f"kept in {work}: rerun with --resume to finish without processing them again",
+                             origin=str(out))
         t_write = time.perf_counter() - t0
+        if html and isinstance(err := _in_child(engine, store.write_html, str(work), str(out), str(root)), dict):
+            raise BatchError(f"the overview pages could not be written: {err['error']}", origin=str(out / "html"))
     finally:
         bar.close()
         records.close()
         inputs.close()
         eng.close()
 
-    files = {}
-    for t in TABLES:
-        with open(out / f"{t}.parquet", "rb") as fh:
-            files[f"{t}.parquet"] = hashlib.file_digest(fh, "sha256").hexdigest()
-    with open(out / "manifest.jsonl", "rb") as fh:
-        files["manifest.jsonl"] = hashlib.file_digest(fh, "sha256").hexdigest()
-    described = st.describe()
-    if opts.keep_json:
-        described["check"]["note"] += "; cy.* rules over each agency's years after the per-report pass"
-    summary = {"schema": MANIFEST_SCHEMA, "data_schema": SCHEMA_VERSION, "gsnlp_version": __version__,
-               **{k: counts_in[k] for k in ("n_in", "n_ok", "n_failed")},
-               "n_reports": counts["reports"], "n_duplicates": counts_in["n_duplicates"],
-               "n_format_duplicates": n_fmt_dup, "failures": counts_in["failures"], "stages": described,
-               "cross_year": {"reports": cy_stats["groups_reports"], "failed_tasks": cy_stats["failed"]},
-               "tables": counts, "files": files}
-    if summary["n_in"] != len(rels) or summary["n_in"] != summary["n_ok"] + summary["n_failed"]:
-        from gsnlp.errors import BatchError
+    from gsnlp import __version__
 
+    files = {}
+    for name in (*(f"{t}.parquet" for t in TABLES), "manifest.jsonl"):
+        with open(out / name, "rb") as fb:
+            files[name] = hashlib.file_digest(fb, "sha256").hexdigest()
+    described = st.describe()
+    if cross:
+        described["check"]["note"] += "; cy.* rules over each agency's years after the per-report pass"
+    counts = {"reports": first["reports"], **second["tables"]}
+    summary = {"schema": MANIFEST_SCHEMA, "data_schema": SCHEMA_VERSION, "gsnlp_version": __version__,
+               **{k: first[k] for k in ("n_in", "n_ok", "n_failed")}, "n_reports": first["reports"],
+               **{k: first[k] for k in ("n_duplicates", "n_format_duplicates", "failures")}, "stages": described,
+               "cross_year": cy, "tables": {t: counts[t] for t in TABLES}, "files": files}
+    if summary["n_in"] != len(rels) or summary["n_in"] != summary["n_ok"] + summary["n_failed"]:
         raise BatchError(f"accounting broken: {len(rels)} inputs listed, manifest says {summary['n_in']}; "
                          "rerun with --resume", origin=str(out))
     (out / "manifest.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     ch = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter() - t_start
-    stats = {"engine": eng.name, "workers": eng.workers, "n_in": len(rels), "n_processed": n_processed,
-             "n_skipped": n_skipped, "chunk": size, **drive_stats, "wall_s": round(wall, 3), "process_s": round(t_process, 3),
-             "final_s": round(t_write, 3), "stage_cpu_s": {k: round(v, 3) for k, v in sorted(timings.items())},
-             "tasks_cpu_s": round(worker_cpu, 3), "parent_cpu_s": round(time.process_time() - c_start, 3),
-             # local engine: every worker's CPU from its start (exited workers only: all of them by now)
-             "children_cpu_s": round(ch.ru_utime + ch.ru_stime - ch_start.ru_utime - ch_start.ru_stime, 3),
-             "reports_per_s": round(len(rels) / wall, 2) if wall else None,
-             "parent_peak_rss_mb": round(_peak_rss_kb() / 1024, 1),
-             "children_peak_rss_mb": round(ch.ru_maxrss / 1024, 1)}
+    stats |= {
+        "engine": eng.name, "workers": eng.workers, "n_in": len(rels), "n_processed": n_processed,
+        "n_skipped": n_skipped, "chunk": size, "wall_s": round(wall, 3), "process_s": round(t_process, 3),
+        "final_s": round(t_write, 3), "tasks_cpu_s": round(timings.pop("tasks"), 3),
+        "stage_cpu_s": {k: round(v, 3) for k, v in sorted(timings.items())},
+        "parent_cpu_s": round(time.process_time() - c_start, 3),
+        # local engine: every worker's and the final step's CPU (exited children only: all of them by now)
+        "children_cpu_s": round(ch.ru_utime + ch.ru_stime - ch_start.ru_utime - ch_start.ru_stime, 3),
+        "final_cpu_s": round(first.get("cpu_s", 0) + second.get("cpu_s", 0), 3),
+        "reports_per_s": round(len(rels) / wall, 2) if wall else None, "parent_peak_rss_mb": peak_rss_mb(),
+        "parent_rss_mb": rss | {"end": rss_mb()},
+        "final_peak_rss_mb": max(first.get("peak_rss_mb", 0), second.get("peak_rss_mb", 0)),
+        "children_peak_rss_mb": round(ch.ru_maxrss / 1024, 1)}
     (out / "run_stats.json").write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
     return BatchSummary(summary["n_in"], summary["n_ok"], summary["n_failed"], n_processed, n_skipped, out,
                         summary, stats)
 
 
-def _map_cross_year(eng: Any, opts: Options, batches: Iterator[list[tuple[str, str]]],
-                    stats: dict[str, Any]) -> Iterator[tuple[Any, str | None]]:
-    """``run_cross_year`` over the batches on the engine, results in submission order."""
+def _map_cross_year(eng: Any, opts: Options, parts: Path, groups: Path, cy: dict[str, Any]) -> Iterator[Any]:
+    """``run_cross_year`` over the batches listed in ``groups`` (one JSON line each: ids and parts)
+    on the engine; results (None for a failed task) in submission order. On Ray the driver reads
+    and ships the JSON."""
+    from gsnlp.batch.store import read_report_json
+
     pending: list[tuple[Future[Any], list[str]]] = []
 
-    def collect(f: Future[Any], ids: list[str]) -> tuple[Any, str | None]:
+    def collect(f: Future[Any], ids: list[str]) -> Any:
         try:
-            return f.result(), None
+            return f.result()
         except Exception as e:  # noqa: BLE001 - recorded in the summary; the per-report results stand
-            why = f"{type(e).__name__}: {str(e).strip()[:300]}"
-            stats["failed"].append({"reports": ids[:5], "n": len(ids), "reason": why})
-            return None, why
+            cy["failed_tasks"].append({"reports": ids[:5], "n": len(ids),
+                                       "reason": f"{type(e).__name__}: {str(e).strip()[:300]}"})
+            return None
 
-    for b in batches:
-        stats["groups_reports"] += len(b)
-        stats["tasks"] += 1
-        pending.append((eng.submit(run_cross_year, opts, b, _hard_timeout(opts, len(b))), [r for r, _ in b]))
-        if len(pending) >= 2 * eng.workers:
-            yield collect(*pending.pop(0))
+    with open(groups, encoding="utf-8") as fh:
+        for line in fh:
+            batch = [(r, p, None) for r, p in json.loads(line)["items"]]
+            batch = batch if opts.parts is not None else read_report_json(parts, batch)
+            cy["reports"] += len(batch)
+            pending.append((eng.submit(run_cross_year, opts, batch, _hard_timeout(opts, len(batch))),
+                            [r for r, _, _ in batch]))
+            if len(pending) >= 2 * eng.workers:
+                yield collect(*pending.pop(0))
     while pending:
         yield collect(*pending.pop(0))

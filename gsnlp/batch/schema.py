@@ -4,6 +4,8 @@ Every child table is keyed by ``(report_id, seq)``: ``seq`` is the row's positio
 rows of its report, so the order of the output never depends on the order work finished in.
 Numbers are kept exactly as strings (``value``) and, where they fit, as ``DECIMAL(38, 10)``
 (``num``) for arithmetic in SQL; never as floats. Nested evidence is a JSON string.
+``reports.agency`` is the name as the report writes it, ``agency_canonical`` that agency's
+canonical name (``gsnlp.agency``: one name across the years).
 """
 
 from __future__ import annotations
@@ -13,9 +15,35 @@ from functools import lru_cache
 from typing import Any
 
 TABLES = ("reports", "sections", "cells", "figures", "findings", "clauses")
-SCHEMA_VERSION = "gsnlp.batch/1"
+SCHEMA_VERSION = "gsnlp.batch/2"
 NUM_SCALE = 10
 _Q = Decimal(1).scaleb(-NUM_SCALE)
+
+_S, _I32, _I64, _F64, _B, _DEC, _STRS = "s", "i32", "i64", "f64", "b", "dec", "strs"
+COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "reports": (("report_id", _S), ("sha256", _S), ("path", _S), ("doc", _S), ("format", _S), ("encoding", _S),
+                ("status", _S), ("agency", _S), ("agency_canonical", _S), ("year", _I32), ("template", _S),
+                ("title", _S), ("period_start", _S), ("period_end", _S), ("published", _S), ("n_chars", _I64),
+                ("sections", _STRS), ("tables_found", _STRS), ("layouts", _STRS), ("warning_codes", _STRS),
+                ("n_figures", _I32), ("n_findings_failed", _I32), ("n_clauses", _I32), ("stages", _STRS),
+                ("stage_errors", _STRS)),
+    "sections": (("report_id", _S), ("seq", _I32), ("section_id", _S), ("number", _S), ("title", _S),
+                 ("start", _I64), ("end", _I64), ("body_start", _I64), ("n_chars", _I64), ("origin", _S),
+                 ("confidence", _F64)),
+    "cells": (("report_id", _S), ("seq", _I32), ("table_id", _S), ("template", _S), ("address", _S), ("row_id", _S),
+              ("column_id", _S), ("kind", _S), ("value", _S), ("num", _DEC), ("raw", _S), ("start", _I64),
+              ("end", _I64), ("candidates", _STRS), ("where", _S)),
+    "figures": (("report_id", _S), ("seq", _I32), ("fig_id", _S), ("section", _S), ("start", _I64), ("end", _I64),
+                ("text", _S), ("value", _S), ("num", _DEC), ("scale", _I64), ("scaled", _DEC), ("unit", _S),
+                ("kind", _S), ("approx", _S), ("subject", _S), ("predicate", _S), ("channel", _S), ("scope", _S),
+                ("period", _S), ("polarity", _S), ("parent", _S), ("qualifies", _S), ("item", _I32), ("metric", _S),
+                ("metric_p", _F64)),
+    "findings": (("report_id", _S), ("seq", _I32), ("rule", _S), ("rule_id", _S), ("family", _S), ("instance", _S),
+                 ("status", _S), ("severity", _S), ("kind", _S), ("origin", _S), ("expected", _S), ("observed", _S),
+                 ("lenient", _B), ("message", _S), ("cells", _STRS), ("evidence", _S), ("details", _S)),
+    "clauses": (("report_id", _S), ("seq", _I32), ("start", _I64), ("end", _I64), ("text", _S), ("role", _S),
+                ("themes", _STRS), ("role_score", _F64), ("scores", _S), ("specificity", _F64), ("model", _S)),
+}
 
 
 def num(v: Decimal | str | None) -> Decimal | None:
@@ -41,39 +69,22 @@ def schemas() -> dict[str, Any]:
 def _schemas() -> dict[str, Any]:  # built once per process (Arrow schemas are immutable)
     import pyarrow as pa
 
-    s, i32, i64, f64, b = pa.string(), pa.int32(), pa.int64(), pa.float64(), pa.bool_()
-    dec = pa.decimal128(38, NUM_SCALE)
-    strs = pa.list_(pa.string())
-    return {
-        "reports": pa.schema([
-            ("report_id", s), ("sha256", s), ("path", s), ("doc", s), ("format", s), ("encoding", s),
-            ("status", s), ("agency", s), ("year", i32), ("template", s), ("title", s), ("period_start", s),
-            ("period_end", s), ("published", s), ("n_chars", i64), ("sections", strs), ("tables_found", strs),
-            ("layouts", strs), ("warning_codes", strs), ("n_figures", i32), ("n_findings_failed", i32),
-            ("n_clauses", i32), ("stages", strs), ("stage_errors", strs),
-        ]),
-        "sections": pa.schema([
-            ("report_id", s), ("seq", i32), ("section_id", s), ("number", s), ("title", s), ("start", i64),
-            ("end", i64), ("body_start", i64), ("n_chars", i64), ("origin", s), ("confidence", pa.float64()),
-        ]),
-        "cells": pa.schema([
-            ("report_id", s), ("seq", i32), ("table_id", s), ("template", s), ("address", s), ("row_id", s),
-            ("column_id", s), ("kind", s), ("value", s), ("num", dec), ("raw", s), ("start", i64), ("end", i64),
-            ("candidates", strs), ("where", s),
-        ]),
-        "figures": pa.schema([
-            ("report_id", s), ("seq", i32), ("fig_id", s), ("section", s), ("start", i64), ("end", i64),
-            ("text", s), ("value", s), ("num", dec), ("scale", i64), ("scaled", dec), ("unit", s), ("kind", s),
-            ("approx", s), ("subject", s), ("predicate", s), ("channel", s), ("scope", s), ("period", s),
-            ("polarity", s), ("parent", s), ("qualifies", s), ("item", i32), ("metric", s), ("metric_p", pa.float64()),
-        ]),
-        "findings": pa.schema([
-            ("report_id", s), ("seq", i32), ("rule", s), ("rule_id", s), ("family", s), ("instance", s),
-            ("status", s), ("severity", s), ("kind", s), ("origin", s), ("expected", s), ("observed", s),
-            ("lenient", b), ("message", s), ("cells", strs), ("evidence", s), ("details", s),
-        ]),
-        "clauses": pa.schema([
-            ("report_id", s), ("seq", i32), ("start", i64), ("end", i64), ("text", s), ("role", s),
-            ("themes", strs), ("role_score", f64), ("scores", s), ("specificity", f64), ("model", s),
-        ]),
-    }
+    types = {_S: pa.string(), _I32: pa.int32(), _I64: pa.int64(), _F64: pa.float64(), _B: pa.bool_(),
+             _DEC: pa.decimal128(38, NUM_SCALE), _STRS: pa.list_(pa.string())}
+    return {t: pa.schema([(n, types[k]) for n, k in cols]) for t, cols in COLUMNS.items()}
+
+
+def to_table(table: str, rows: list[tuple[Any, ...]]) -> Any:
+    """Row tuples (in the schema's column order) as one Arrow table, converted by Arrow in one
+    pass (a struct array). Where a decimal does not fit exactly, that column is converted value
+    by value (``num``: None there; the string column keeps the value)."""
+    import pyarrow as pa
+
+    sch = _schemas()[table]
+    try:
+        return pa.Table.from_struct_array(pa.array(rows, type=pa.struct(list(sch))))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        cols = list(zip(*rows))
+        dec = [k for k, f in enumerate(sch) if pa.types.is_decimal(f.type)]
+        return pa.Table.from_arrays([pa.array([num(v) for v in c] if k in dec else c, type=f.type)
+                                     for k, (f, c) in enumerate(zip(sch, cols))], schema=sch)

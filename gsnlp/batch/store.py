@@ -3,51 +3,37 @@
 During the run each chunk of inputs becomes one Parquet part per table
 (``OUT/.work/parts/<table>/<part>.parquet``, written under a temporary name and renamed), and
 one line per processed content hash is appended to ``OUT/.work/records.jsonl`` after its part
-is complete (the resume index). ``finalize`` then lets DuckDB do the rest, with
-``memory_limit`` and ``temp_directory`` (a bounded-memory external sort): the manifest
-(``manifest.jsonl``, one entry per input, path order), the six tables sorted by
-``(report_id, seq)`` with one copy of each content hash (``COPY (SELECT … ORDER BY …)``), the
-cross-year findings merged into ``findings``, and ``gsnlp.duckdb`` with its views.
+is complete (the resume index). The final step runs in a child process, in two halves around the
+cross-year pass, with DuckDB's ``memory_limit`` and ``temp_directory`` (a bounded-memory external
+sort) and its state in ``OUT/.work/final.duckdb``: ``finalize_first`` writes the manifest
+(``manifest.jsonl``, path order), ``reports.parquet`` and the cross-year groups;
+``finalize_second`` the other tables sorted by ``(report_id, seq)`` with one copy of each content
+hash (``COPY (SELECT … ORDER BY …)``), the cross-year findings merged into ``findings``, and
+``gsnlp.duckdb`` with its views.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable, Iterator
-from operator import itemgetter
+import time
 from pathlib import Path
 from typing import Any
 
-from gsnlp.batch.schema import TABLES, schemas
+from gsnlp.batch.schema import COLUMNS, TABLES
 
-# hidden part table: each report as JSON (Report.to_dict), read back for the cross-year rules
-REPORT_JSON = "report_json"
-PART_TABLES = (*TABLES, REPORT_JSON)
+REPORT_JSON = "report_json"  # hidden part table: each report as JSON (Report.to_dict), for the cross-year rules
 DB_MEMORY_LIMIT = "256MB"
 STRUCTURED = "('html', 'docx', 'pdf')"  # preferred over text when one report has several formats
+_REASON = "STRUCT(stage VARCHAR, code VARCHAR, type VARCHAR, message VARCHAR)"
 
 
-def part_schemas() -> dict[str, Any]:
+def report_json_table(rows: list[tuple[str, bytes]]) -> Any:
+    """``(report_id, UTF-8 JSON)`` pairs as a table (the JSON as bytes: no re-encoding)."""
     import pyarrow as pa
 
-    sch = schemas()
-    sch[REPORT_JSON] = pa.schema([("report_id", pa.string()), ("json", pa.string())])
-    return sch
-
-
-def rows_to_tables(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """Rows (``{table: [row, …]}``) as Arrow tables of the declared schemas (one per part table)."""
-    import pyarrow as pa
-
-    sch = part_schemas()
-    # columns first, then one conversion per column: faster than from_pylist's walk over the dicts,
-    # and from_pydict would import pandas (a second of CPU in every worker)
-    out = {}
-    for t in PART_TABLES:
-        rr = rows.get(t, [])
-        out[t] = pa.Table.from_arrays([pa.array(list(map(itemgetter(f.name), rr)), type=f.type) for f in sch[t]],
-                                      schema=sch[t])
-    return out
+    ids, js = (list(x) for x in zip(*rows)) if rows else ([], [])
+    return pa.table({"report_id": pa.array(ids, pa.string()), "json": pa.array(js, pa.binary())})
 
 
 def write_part(parts: Path, name: str, tables: dict[str, Any]) -> None:
@@ -64,224 +50,245 @@ def write_part(parts: Path, name: str, tables: dict[str, Any]) -> None:
         os.replace(tmp, d / f"{name}.parquet")
 
 
-def write_empty_parts(parts: Path) -> None:
-    """One empty part per table, so that every glob finds a file with the table's schema."""
-    tables = rows_to_tables({})
-    tables["cy_findings"] = tables["findings"]
-    write_part(parts, "_empty", tables)
+def read_report_json(parts: Path, batch: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
+    """The batch's ``(report_id, part, None)`` with each report's JSON filled in from its part: only
+    the row groups (one per report) whose statistics name a report of the batch are read."""
+    import pyarrow.parquet as pq
+
+    want: dict[str, set[str]] = {}
+    for r, p, _ in batch:
+        want.setdefault(p, set()).add(r)
+    got: dict[str, bytes] = {}
+    for p, ids in want.items():
+        f = pq.ParquetFile(parts / REPORT_JSON / f"{p}.parquet")
+        md = f.metadata
+        st = [md.row_group(i).column(0).statistics for i in range(md.num_row_groups)]
+        t = f.read_row_groups([i for i, x in enumerate(st) if x is None or not x.has_min_max or x.min in ids])
+        got.update(zip(t.column("report_id").to_pylist(), t.column("json").to_pylist()))
+    return [(r, p, got[r]) for r, p, _ in batch]
 
 
-_RECORD_COLS = ("{'n': 'BIGINT', 'sha256': 'VARCHAR', 'status': 'VARCHAR', 'part': 'VARCHAR', 'format': 'VARCHAR', "
-                "'stages': 'VARCHAR[]', 'reason': 'STRUCT(stage VARCHAR, code VARCHAR, type VARCHAR, message VARCHAR)'}")
-_INPUT_COLS = ("{'i': 'BIGINT', 'path': 'VARCHAR', 'sha256': 'VARCHAR', "
-               "'reason': 'STRUCT(stage VARCHAR, code VARCHAR, type VARCHAR, message VARCHAR)'}")
+def _q(p: Path | str) -> str:
+    return "'" + str(p).replace("'", "''") + "'"
 
 
-def connect(work: Path, threads: int = 2) -> Any:
-    try:
-        import duckdb
-    except ImportError as e:
-        from gsnlp.errors import MissingExtraError
+def _connect(work: Path, fresh: bool) -> Any:
+    import duckdb
 
-        raise MissingExtraError("gsnlp batch", "data", "duckdb") from e
-
-    con = duckdb.connect()
-    con.execute(f"SET memory_limit = '{DB_MEMORY_LIMIT}'")
-    con.execute("SET temp_directory = ?", [str(work / "duckdb_tmp")])
-    con.execute(f"SET threads = {max(1, threads)}")
-    con.execute("SET preserve_insertion_order = true")
     from gsnlp.check.agency import agency_key
 
+    db = work / "final.duckdb"
+    if fresh:
+        for p in (db, Path(f"{db}.wal")):
+            p.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    con.execute(f"SET memory_limit = '{DB_MEMORY_LIMIT}'")
+    con.execute("SET temp_directory = ?", [str(work / "duckdb_tmp")])
+    con.execute("SET threads = 1")  # one thread: the same row groups, hence the same bytes, whatever the run
+    con.execute("SET preserve_insertion_order = true")
     con.create_function("agency_key", agency_key, ["VARCHAR"], "VARCHAR",  # type: ignore[call-overload]
                         null_handling="special", side_effects=False)
     return con
 
 
-def _q(p: Path) -> str:
-    return "'" + str(p).replace("'", "''") + "'"
+def _final(fn: Any) -> Any:
+    """A final-step half: its result with its CPU and peak memory, or ``{"error": …}`` (a DuckDB or
+    file error, given back as text: the parent names it and the way out)."""
+    import functools
+
+    @functools.wraps(fn)  # pickled by name: the child runs this wrapper
+    def run(*args: Any) -> dict[str, Any]:
+        import duckdb
+
+        from gsnlp.batch.runner import peak_rss_mb
+
+        c0 = time.process_time()
+        try:
+            res: dict[str, Any] = fn(*args)
+        except (duckdb.Error, OSError) as e:
+            return {"error": f"{type(e).__name__}: {e}"}
+        return {**res, "cpu_s": time.process_time() - c0, "peak_rss_mb": peak_rss_mb()}
+    return run
 
 
-def _glob(parts: Path, t: str) -> str:
-    return _q(parts / t / "*.parquet")
+def _copy(con: Any, select: str, dest: Path) -> int:
+    tmp = dest.with_name("." + dest.name + ".tmp")
+    n = con.execute(f"COPY ({select}) TO {_q(tmp)} (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE 65536)").fetchone()
+    os.replace(tmp, dest)
+    return int(n[0])
 
 
-def prepare(con: Any, work: Path) -> None:
-    """Tables of the run's in-memory database: ``rec`` (the latest record per hash), ``entries`` (one manifest entry per
-    input of this run) and ``keep`` (per report: its part and its canonical path)."""
+def _kept(parts: Path, t: str) -> str:
+    """The rows of table ``t`` from the part named by each kept report's latest record."""
+    return (f"SELECT p.* EXCLUDE (filename) FROM read_parquet({_q(parts / t / '*.parquet')}, filename = true) p "
+            "JOIN keep k ON p.report_id = k.report_id AND parse_filename(p.filename, true) = k.part")
+
+
+@_final
+def finalize_first(work_dir: str, out_dir: str, max_reports: int = 64) -> dict[str, Any]:
+    """The manifest, ``reports.parquet`` and ``.work/cy_groups.jsonl``: batches (one line each) of
+    ``[report_id, part]`` of whole agencies (canonical key) with reports of two years or more,
+    one copy per report, about ``max_reports`` per batch.
+
+    A report published in several formats (same canonical agency and year, another format than the
+    copy kept, TXT and Markdown being one) gets ``duplicate_of``: the copy kept (the structured
+    format, then the smallest report id). Two reports of one agency and year in one format are two."""
+    from gsnlp.batch.schema import to_table
+
+    work, out = Path(work_dir), Path(out_dir)
+    parts = work / "parts"
+    for p in parts.glob("cy_findings/cy*.parquet"):  # those of an earlier try: this run makes its own
+        p.unlink()
+    # an empty part per table, so that every glob finds a file with the table's schema
+    write_part(parts, "_empty", {t: to_table(t, []) for t in TABLES} | {"cy_findings": to_table("findings", []),
+                                                                        REPORT_JSON: report_json_table([])})
+    con = _connect(work, fresh=True)
     con.execute(f"""
         CREATE TABLE rec AS
         SELECT * FROM read_json({_q(work / 'records.jsonl')}, format = 'newline_delimited', ignore_errors = true,
-                                columns = {_RECORD_COLS})
+            columns = {{'n': 'BIGINT', 'sha256': 'VARCHAR', 'status': 'VARCHAR', 'part': 'VARCHAR',
+                       'format': 'VARCHAR', 'stages': 'VARCHAR[]', 'reason': '{_REASON}'}})
         WHERE sha256 IS NOT NULL AND length(sha256) = 64
         QUALIFY row_number() OVER (PARTITION BY sha256 ORDER BY n DESC) = 1""")
     con.execute(f"""
         CREATE TABLE entries AS
         WITH inp AS (SELECT * FROM read_json({_q(work / 'inputs.jsonl')}, format = 'newline_delimited',
-                                             columns = {_INPUT_COLS})),
+            columns = {{'i': 'BIGINT', 'path': 'VARCHAR', 'sha256': 'VARCHAR', 'reason': '{_REASON}'}})),
         first AS (SELECT sha256, min(path) AS path FROM inp WHERE sha256 IS NOT NULL GROUP BY sha256)
-        SELECT i.path, i.sha256,
-               CASE WHEN r.part IS NOT NULL THEN substr(i.sha256, 1, 16) END AS report_id,
+        SELECT i.path, i.sha256, CASE WHEN r.part IS NOT NULL THEN substr(i.sha256, 1, 16) END AS report_id,
                CASE WHEN r.status = 'ok' THEN 'ok' ELSE 'failed' END AS status,
-               coalesce(r.reason, i.reason,
-                        CASE WHEN r.sha256 IS NULL THEN {{'stage': 'batch', 'code': 'E999', 'type': 'Lost',
-                             'message': 'no record of this input came back'}} END) AS reason,
-               r.format, r.stages,
-               CASE WHEN r.part IS NOT NULL AND f.path <> i.path THEN f.path END AS duplicate_of
+               coalesce(r.reason, i.reason, CASE WHEN r.sha256 IS NULL THEN {{'stage': 'batch', 'code': 'E999',
+                        'type': 'Lost', 'message': 'no record of this input came back'}} END) AS reason,
+               r.format, r.stages, CASE WHEN r.part IS NOT NULL AND f.path <> i.path THEN f.path END AS duplicate_of
         FROM inp i LEFT JOIN rec r ON i.sha256 = r.sha256 LEFT JOIN first f ON i.sha256 = f.sha256
         ORDER BY i.path""")
     con.execute("""
-        CREATE TABLE keep AS
-        SELECT substr(e.sha256, 1, 16) AS report_id, r.part, e.path
-        FROM entries e JOIN rec r USING (sha256)
-        WHERE r.part IS NOT NULL AND e.duplicate_of IS NULL""")
-
-
-def write_manifest(con: Any, out: Path) -> dict[str, Any]:
-    """``out/manifest.jsonl`` (one entry per input, path order) and the counts."""
+        CREATE TABLE keep AS SELECT substr(e.sha256, 1, 16) AS report_id, r.part, e.path
+        FROM entries e JOIN rec r USING (sha256) WHERE r.part IS NOT NULL AND e.duplicate_of IS NULL""")
     tmp = out / ".manifest.jsonl.tmp"
     con.execute(f"COPY (SELECT * FROM entries ORDER BY path) TO {_q(tmp)} (FORMAT JSON)")
     os.replace(tmp, out / "manifest.jsonl")
-    n_in, n_ok, n_dup = con.execute("SELECT count(*), count(*) FILTER (WHERE status = 'ok'), "
-                                    "count(duplicate_of) FROM entries").fetchone()
+    n_in, n_ok, n_dup = con.execute("SELECT count(*), count(*) FILTER (WHERE status = 'ok'), count(duplicate_of) "
+                                    "FROM entries").fetchone()
     fails = con.execute("SELECT reason.code || ' ' || reason.type AS k, count(*) FROM entries "
                         "WHERE status <> 'ok' GROUP BY k ORDER BY k").fetchall()
-    return {"n_in": n_in, "n_ok": n_ok, "n_failed": n_in - n_ok, "n_duplicates": n_dup,
-            "failures": {k: n for k, n in fails}}
-
-
-def _kept_rows(parts: Path, t: str) -> str:
-    return (f"SELECT p.* EXCLUDE (filename) FROM read_parquet({_glob(parts, t)}, filename = true) p "
-            "JOIN keep k ON p.report_id = k.report_id AND parse_filename(p.filename, true) = k.part")
-
-
-def _copy(con: Any, select: str, dest: Path) -> int:
-    tmp = dest.with_name("." + dest.name + ".tmp")
-    con.execute(f"COPY ({select}) TO {_q(tmp)} (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE 65536)")
-    os.replace(tmp, dest)
-    return int(con.execute(f"SELECT count(*) FROM read_parquet({_q(dest)})").fetchone()[0])
-
-
-def write_reports(con: Any, parts: Path, out: Path) -> int:
-    """``reports.parquet``: the canonical path of each report, and ``duplicate_of`` (the report id
-    of the copy kept) for a report published in several formats (same canonical agency and year,
-    another format than the copy kept, TXT and Markdown being one; the structured format is kept,
-    then the smallest report id). Two reports of one agency and year in one format are two reports."""
-    cols = ", ".join(f'"{c}"' for c in schemas()["reports"].names)
-    sel = f"""
+    cols = ", ".join(f'"{c}"' for c, _ in COLUMNS["reports"])
+    n_reports = _copy(con, f"""
         WITH r AS (SELECT p.* EXCLUDE (filename) REPLACE (k.path AS path), agency_key(p.agency) AS akey
-                   FROM read_parquet({_glob(parts, 'reports')}, filename = true) p
+                   FROM read_parquet({_q(parts / 'reports' / '*.parquet')}, filename = true) p
                    JOIN keep k ON p.report_id = k.report_id AND parse_filename(p.filename, true) = k.part),
         f AS (SELECT *, CASE WHEN format IN ('txt', 'md') THEN 'text' ELSE format END AS family FROM r),
         d AS (SELECT *, first_value(report_id) OVER w AS kept, first_value(family) OVER w AS kept_family FROM f
               WINDOW w AS (PARTITION BY akey, year ORDER BY format IN {STRUCTURED} DESC, report_id))
         SELECT {cols}, CASE WHEN akey IS NOT NULL AND year IS NOT NULL AND kept <> report_id
                                  AND family IS DISTINCT FROM kept_family THEN kept END AS duplicate_of
-        FROM d ORDER BY report_id"""
-    return _copy(con, sel, out / "reports.parquet")
+        FROM d ORDER BY report_id""", out / "reports.parquet")
+    n_fmt = con.execute(f"SELECT count(duplicate_of) FROM read_parquet({_q(out / 'reports.parquet')})").fetchone()[0]
+    # whole agencies per batch, about max_reports reports each: the running count of reports before
+    # each agency, divided by max_reports, numbers its batch
+    con.execute(f"""
+        COPY (WITH u AS (SELECT report_id, agency_key(agency) AS akey, year
+                         FROM read_parquet({_q(out / 'reports.parquet')})
+                         WHERE duplicate_of IS NULL AND agency IS NOT NULL AND year IS NOT NULL),
+              g AS (SELECT akey, count(*) AS n FROM u WHERE akey IS NOT NULL GROUP BY akey
+                    HAVING count(DISTINCT year) >= 2),
+              b AS (SELECT akey, (sum(n) OVER (ORDER BY akey) - n) // {max_reports} AS batch FROM g)
+              SELECT batch, list([u.report_id, k.part] ORDER BY u.akey, u.year, u.report_id) AS items
+              FROM u JOIN b USING (akey) JOIN keep k USING (report_id) GROUP BY batch ORDER BY batch)
+        TO {_q(work / 'cy_groups.jsonl')} (FORMAT JSON)""")
+    con.close()
+    return {"n_in": n_in, "n_ok": n_ok, "n_failed": n_in - n_ok, "n_duplicates": n_dup, "reports": n_reports,
+            "n_format_duplicates": n_fmt, "failures": {k: n for k, n in fails}}
 
 
-def cross_year_groups(con: Any, parts: Path, out: Path, max_reports: int = 64) -> Iterator[list[tuple[str, str]]]:
-    """Batches of ``(report_id, report JSON)`` of whole agencies (canonical agency key) that have
-    reports of at least two years; one copy per report (``duplicate_of`` is NULL). The list is
-    sorted without the JSON; each batch's JSON is then read from the parts that hold it, so one
-    batch is in memory at a time."""
-    cur = con.cursor()  # a second cursor: the lookups below run while this one is read
-    cur.execute(f"""
-        WITH u AS (SELECT report_id, agency_key(agency) AS akey, year FROM read_parquet({_q(out / 'reports.parquet')})
-                   WHERE duplicate_of IS NULL AND agency IS NOT NULL AND year IS NOT NULL),
-        g AS (SELECT akey FROM u WHERE akey IS NOT NULL GROUP BY akey HAVING count(DISTINCT year) >= 2)
-        SELECT u.akey, u.report_id, k.part FROM u JOIN g USING (akey) JOIN keep k USING (report_id)
-        ORDER BY u.akey, u.year, u.report_id""")
-
-    def with_json(batch: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        files = sorted({str(parts / REPORT_JSON / f"{p}.parquet") for _, p in batch})
-        ids = [r for r, _ in batch]
-        got = dict(con.execute("SELECT report_id, json FROM read_parquet(?) WHERE list_contains(?, report_id)",
-                               [files, ids]).fetchall())
-        return [(r, got[r]) for r in ids]
-
-    batch: list[tuple[str, str]] = []
-    group: list[tuple[str, str]] = []
-    key = None
-    try:
-        while True:
-            rows = cur.fetchmany(1024)
-            for akey, rid, part in rows:
-                if akey != key and group:
-                    if batch and len(batch) + len(group) > max_reports:
-                        yield with_json(batch)
-                        batch = []
-                    batch += group
-                    group = []
-                key = akey
-                group.append((rid, part))
-            if not rows:
-                break
-        batch += group
-        if batch:
-            yield with_json(batch)
-    finally:
-        cur.close()
-
-
-def write_findings(con: Any, parts: Path, out: Path) -> int:
-    """``findings.parquet``: each report's own findings, then its cross-year (``cy.*``) findings
-    (``parts/cy_findings``), numbered on after the report's own (``seq`` stays a key)."""
-    cy = f"read_parquet({_glob(parts, 'cy_findings')})"
-    # how many findings each report has of its own (one small row per report: no findings held)
-    con.execute(f"CREATE OR REPLACE TABLE base AS SELECT report_id, count(*) AS n FROM ({_kept_rows(parts, 'findings')}) "
-                "GROUP BY report_id")
-    sel = f"""
-        {_kept_rows(parts, 'findings')}
-        UNION ALL
-        SELECT c.* REPLACE ((c.seq + coalesce(b.n, 0))::INTEGER AS seq) FROM {cy} c LEFT JOIN base b USING (report_id)
-        ORDER BY report_id, seq"""
-    return _copy(con, sel, out / "findings.parquet")
-
-
-def write_tables(con: Any, parts: Path, out: Path, cross_year: Callable[[], None] | None = None) -> dict[str, int]:
-    """Every final table; ``cross_year`` (called after ``reports.parquet`` exists) fills
-    ``parts/cy_findings``."""
-    counts = {"reports": write_reports(con, parts, out)}
-    if cross_year is not None:
-        cross_year()
-    for t in TABLES:
-        if t == "findings":
-            counts[t] = write_findings(con, parts, out)
-        elif t != "reports":
-            counts[t] = _copy(con, f"{_kept_rows(parts, t)} ORDER BY report_id, seq", out / f"{t}.parquet")
-    return {t: counts[t] for t in TABLES}
-
-
-def write_duckdb(out: Path, work: Path) -> Path:
-    """``out/gsnlp.duckdb``: the six tables from their Parquet files, ``inputs`` from the
-    manifest, and the views."""
-    import duckdb
-
-    db, tmp = out / "gsnlp.duckdb", out / ".gsnlp.duckdb.tmp"
-    for p in (tmp, Path(str(tmp) + ".wal")):
+@_final
+def finalize_second(work_dir: str, out_dir: str, database: bool) -> dict[str, Any]:
+    """The child tables (``findings``: each report's own, then its ``cy.*`` findings from
+    ``parts/cy_findings``, numbered on after the report's own) and ``gsnlp.duckdb``: each table
+    sorted once into the database (or a scratch one), then copied from it to Parquet."""
+    work, out = Path(work_dir), Path(out_dir)
+    parts = work / "parts"
+    con = _connect(work, fresh=False)
+    tmp = out / ".gsnlp.duckdb.tmp" if database else work / "tables.duckdb"
+    for p in (tmp, Path(f"{tmp}.wal")):
         p.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
-    try:
-        con.execute(f"SET memory_limit = '{DB_MEMORY_LIMIT}'")
-        con.execute("SET temp_directory = ?", [str(work / "duckdb_tmp")])
-        for t in TABLES:
-            con.execute(f"CREATE TABLE {t} AS SELECT * FROM read_parquet({_q(out / (t + '.parquet'))})")
+    con.execute(f"ATTACH {_q(tmp)} AS db")
+    con.execute(f"CREATE TABLE db.reports AS SELECT * FROM read_parquet({_q(out / 'reports.parquet')})")
+    counts = {}
+    for t in TABLES[1:]:
+        sel = f"{_kept(parts, t)} ORDER BY report_id, seq"
+        if t == "findings":
+            con.execute(f"CREATE OR REPLACE TABLE base AS SELECT report_id, count(*) AS n FROM ({_kept(parts, t)}) "
+                        "GROUP BY report_id")
+            sel = f"""{_kept(parts, t)} UNION ALL
+                SELECT c.* REPLACE ((c.seq + coalesce(b.n, 0))::INTEGER AS seq)
+                FROM read_parquet({_q(parts / 'cy_findings' / '*.parquet')}) c LEFT JOIN base b USING (report_id)
+                ORDER BY report_id, seq"""
+        con.execute(f"CREATE TABLE db.{t} AS {sel}")
+        # one thread and insertion order kept: the table is read back in the order it was written
+        counts[t] = _copy(con, f"SELECT * FROM db.{t}", out / f"{t}.parquet")
+    if database:
+        con.execute("USE db")  # the views name the tables of their own database
         con.execute(f"""
             CREATE TABLE inputs AS
             SELECT path, sha256, report_id, status, duplicate_of, reason.stage AS reason_stage,
                    reason.code AS reason_code, reason.type AS reason_type, reason.message AS reason_message
             FROM read_json({_q(out / 'manifest.jsonl')}, format = 'newline_delimited', columns = {{
                 'path': 'VARCHAR', 'sha256': 'VARCHAR', 'report_id': 'VARCHAR', 'status': 'VARCHAR',
-                'duplicate_of': 'VARCHAR',
-                'reason': 'STRUCT(stage VARCHAR, code VARCHAR, type VARCHAR, message VARCHAR)'}})
+                'duplicate_of': 'VARCHAR', 'reason': '{_REASON}'}})
             ORDER BY path""")
         con.execute(VIEWS)
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    os.replace(tmp, db)
-    return db
+        con.execute("CHECKPOINT db")
+    con.close()
+    if database:
+        os.replace(tmp, out / "gsnlp.duckdb")
+    else:
+        tmp.unlink(missing_ok=True)
+    return {"tables": counts}
+
+
+def write_html(work_dir: str, out_dir: str, root: str) -> int:
+    """``OUT/html``: the overview (``index.html``), one page per report and per agency, as
+    ``gsnlp check DIR --format html`` writes them, from the kept reports (``duplicate_of`` empty)
+    and their findings (``cy.*`` included). Holds every kept report in memory."""
+    from dataclasses import replace
+
+    import duckdb
+
+    from gsnlp.check.finding import Finding
+    from gsnlp.doc import Report
+    from gsnlp.render.audit_html import write_audit
+
+    work, out = Path(work_dir), Path(out_dir)
+    con = duckdb.connect(str(work / "final.duckdb"), read_only=True)
+    kept = con.execute(f"SELECT r.report_id, k.part, r.path FROM read_parquet({_q(out / 'reports.parquet')}) r "
+                       "JOIN keep k USING (report_id) WHERE r.duplicate_of IS NULL ORDER BY r.report_id").fetchall()
+    reps: dict[str, Report] = {}
+    names: set[str] = set()
+    for rid, _, js in read_report_json(work / "parts", [(r, p, None) for r, p, _ in kept]):
+        rep = Report.from_dict(json.loads(js or b""))
+        if rep.doc_id in names:  # two files of one name in two folders: one page each
+            rep = replace(rep, source=replace(rep.source, path=f"{rid}-{rep.doc_id}"))
+        names.add(rep.doc_id)
+        reps[rid] = rep
+    results: dict[str, list[Finding]] = {rep.doc_id: [] for rep in reps.values()}
+    for row in con.execute(f"SELECT report_id, rule, instance, status, severity, kind, expected, observed, evidence, "
+                           f"origin, lenient, message, details FROM read_parquet({_q(out / 'findings.parquet')}) "
+                           "ORDER BY report_id, seq").fetchall():
+        if row[0] in reps:
+            doc = reps[row[0]].doc_id
+            results[doc].append(Finding.from_dict({
+                "doc": doc, "rule": row[1], "instance": row[2], "status": row[3], "severity": row[4],
+                "kind": row[5], "expected": row[6], "observed": row[7], "evidence": json.loads(row[8] or "[]"),
+                "origin": row[9], "lenient": row[10], "message": row[11], "details": json.loads(row[12] or "{}")}))
+    failed = con.execute(f"SELECT path, reason.code || ': ' || reason.message FROM read_json("
+                         f"{_q(out / 'manifest.jsonl')}, format = 'newline_delimited') WHERE status <> 'ok' "
+                         "ORDER BY path").fetchall()
+    con.close()
+    paths = {r: p for r, _, p in kept}
+    pages = write_audit(list(reps.values()), results, out / "html", failed_inputs=failed,
+                        sources={rep.doc_id: str(Path(root) / paths[r]) for r, rep in reps.items()})
+    return len(pages)
 
 
 # reports_unique: one row per report (a report published in several formats counts once);
@@ -289,7 +296,7 @@ def write_duckdb(out: Path, work: Path) -> Path:
 VIEWS = """
 CREATE VIEW reports_unique AS SELECT * FROM reports WHERE duplicate_of IS NULL;
 CREATE VIEW applications AS
-SELECT c.report_id, r.agency, r.year, r.template, c.row_id,
+SELECT c.report_id, r.agency, r.agency_canonical, r.year, r.template, c.row_id,
        max(c.num) FILTER (WHERE c.column_id = 'natural_person') AS natural_person,
        max(c.num) FILTER (WHERE c.column_id = 'commercial') AS commercial,
        max(c.num) FILTER (WHERE c.column_id = 'research') AS research,

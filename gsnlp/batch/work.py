@@ -2,33 +2,36 @@
 
 ``process_bytes`` is pure (its result depends only on the bytes, the path's file name and
 suffix, and the stages), imports nothing heavy at module level and returns plain Python
-rows, so the same function runs in a local process pool, on Ray or in a Spark
-``mapPartitions`` (docs/scaling.md). ``to_batches`` turns the rows into Arrow record batches
-of the declared schemas (done in the worker, so the parent process only writes).
+rows: one tuple per row in the schema's column order (``schema.COLUMNS``), the cheapest
+projection of the pipeline's objects; a chunk of them becomes Arrow tables in columnar form
+(``schema.to_table``). The same function runs in a local process pool, on Ray or in a Spark
+``mapPartitions`` (docs/scaling.md).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
 import time
 from dataclasses import dataclass, field, replace
-from pathlib import PurePath
 from typing import Any
 
-from gsnlp.batch.schema import TABLES, num
-from gsnlp.batch.stages import Stages, load_stages
+from gsnlp.batch.schema import COLUMNS, TABLES
+
+STAGE_NAMES = ("parse", "figures", "check", "themes")
+INPUT_TOO_COMPLEX = "input_too_complex"  # over the per-input time or memory budget of the batch
+Rows = dict[str, list[tuple[Any, ...]]]
 
 
 @dataclass(frozen=True)
 class ReportResult:
     """What one input gave. ``status`` is ``ok`` or ``failed`` (then ``reason`` says why and
-    ``rows`` holds whatever the stages that succeeded produced, possibly nothing)."""
+    ``tuples`` holds whatever the stages that succeeded produced, possibly nothing)."""
 
     sha256: str
     status: str
     reason: dict[str, str] | None
-    rows: dict[str, list[dict[str, Any]]]
+    tuples: Rows
     timings: dict[str, float] = field(default_factory=dict)
     stages: tuple[str, ...] = ()
     format: str | None = None
@@ -38,21 +41,75 @@ class ReportResult:
     def report_id(self) -> str:
         return report_id(self.sha256)
 
+    @property
+    def rows(self) -> dict[str, list[dict[str, Any]]]:
+        """The rows as dicts keyed by column name (for readers; the batch uses ``tuples``)."""
+        return {t: [dict(zip((n for n, _ in COLUMNS[t]), r)) for r in rr] for t, rr in self.tuples.items()}
+
+
+@dataclass(frozen=True)
+class Stages:
+    """The pipeline options of the stages that can run here, and a note per stage (what ran, or
+    why not: the figure extractor needs jieba, themes a model, else the built-in keyword rules)."""
+
+    opts: Any  # gsnlp.pipeline.Options
+    theme_model: str | None = None  # the themes model's name as the clauses table records it
+    notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return ("parse", *self.opts.stages)
+
+    def describe(self) -> dict[str, dict[str, Any]]:
+        return {n: {"ran": n in self.names, "note": self.notes.get(n, "")} for n in STAGE_NAMES}
+
+
+@functools.cache
+def load_stages(names: tuple[str, ...] | None = None, theme_model: str | None = None) -> Stages:
+    """The stages to run (all that can run when ``names`` is None), once per process; a themes model
+    the user named must load."""
+    from gsnlp import pipeline
+    from gsnlp.errors import UnknownNameError
+
+    if set(names or ()) - set(STAGE_NAMES):
+        raise UnknownNameError("stage", min(set(names or ()) - set(STAGE_NAMES)), STAGE_NAMES)
+    notes, run, label = {"parse": "gsnlp.io.read_bytes"}, [], None
+    for s in pipeline.STAGES:
+        try:
+            if names is not None and s not in names:
+                notes[s] = "not asked for"
+                continue
+            if s == "figures":
+                from gsnlp.figures.lexicon import tokenizer
+
+                tokenizer()  # the extractor needs jieba: find out now rather than on every report
+                notes[s] = "gsnlp.figures.extract_report"
+            elif s == "check":
+                import gsnlp.check  # noqa: F401
+
+                notes[s] = "gsnlp.check.check_report (report rules)"
+            else:
+                label = pipeline.theme_model(theme_model)[1]
+                notes[s] = f"gsnlp.themes.pipeline.classify_report with model {label}"
+            run.append(s)
+        except (ImportError, LookupError, ValueError, OSError) as e:
+            if s == "themes" and theme_model not in (None, "keyword"):
+                raise
+            notes[s] = f"cannot run: {type(e).__name__}: {e}"
+    return Stages(pipeline.options(run, theme_model=theme_model), label, notes)
+
 
 def report_id(sha256: str) -> str:
     """A stable id: the first 16 hex digits of the content's sha256."""
     return sha256[:16]
 
 
-INPUT_TOO_COMPLEX = "input_too_complex"  # over the per-input time or memory budget of the batch
-
-
 def _reason(exc: BaseException, stage: str) -> dict[str, str]:
     if isinstance(exc, MemoryError):
-        from gsnlp.batch import limits
+        from gsnlp.batch import runner
 
         return {"stage": stage, "code": INPUT_TOO_COMPLEX, "type": "MemoryError",
-                "message": f"needed more than {limits.memory_text()} of memory in stage {stage} "
+                "message": f"needed more than {runner.memory_text()} of memory in stage {stage} "
                            "(raise --task-memory-mb to allow more)"}
     msg = str(exc).strip() or f"{type(exc).__name__} without a message ({exc!r})"
     return {"stage": stage, "code": str(getattr(exc, "code", "E999")), "type": type(exc).__name__,
@@ -60,83 +117,51 @@ def _reason(exc: BaseException, stage: str) -> dict[str, str]:
 
 
 def _json(obj: Any) -> str | None:
+    """Compact JSON, keys sorted (orjson, of the data extra: a tenth of json's CPU); None for nothing."""
     if obj is None or obj == {} or obj == []:
         return None
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)
+    try:
+        import orjson
+    except ImportError as e:  # no silent fallback: the data extra brings it
+        from gsnlp.errors import MissingExtraError
+
+        raise MissingExtraError("the batch's rows", "data", "orjson") from e
+    return orjson.dumps(obj, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode("utf-8")
 
 
-def _report_rows(rep: Any, rid: str) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    m = rep.meta
-    report = {
-        "report_id": rid, "sha256": rep.source.sha256, "path": rep.source.path, "doc": rep.doc_id,
-        "format": rep.source.format, "encoding": rep.source.encoding, "status": "ok", "agency": m.agency,
-        "year": m.year, "template": m.template, "title": m.title, "period_start": m.period_start,
-        "period_end": m.period_end, "published": m.published, "n_chars": len(rep.text),
-        "sections": [s.id for s in rep.sections],
-        "tables_found": [t for t, tab in rep.tables.items() if tab.found],
-        "layouts": [f"{t}:{tab.layout}" for t, tab in rep.tables.items() if tab.found and tab.layout],
-        "warning_codes": sorted({w.code for w in rep.warnings}),
-        "n_figures": 0, "n_findings_failed": 0, "n_clauses": 0, "stages": [], "stage_errors": [],
-    }
-    sections = [{"report_id": rid, "seq": i, "section_id": s.id, "number": s.number, "title": s.title,
-                 "start": s.start, "end": s.end, "body_start": s.body_start, "n_chars": s.end - s.body_start,
-                 "origin": s.origin, "confidence": s.confidence}
-                for i, s in enumerate(rep.sections)]
-    cells: list[dict[str, Any]] = []
+def _str(v: Any) -> str | None:
+    return None if v is None else str(v)
+
+
+def _cells(rep: Any, rid: str) -> list[tuple[Any, ...]]:
+    out: list[tuple[Any, ...]] = []
     for tid, tab in rep.tables.items():
         for addr, c in tab.cells.items():
             row_id, _, col = addr.rpartition("/")
-            cells.append({"report_id": rid, "seq": len(cells), "table_id": tid, "template": tab.template,
-                          "address": addr, "row_id": row_id, "column_id": col, "kind": c.kind,
-                          "value": None if c.value is None else str(c.value), "num": num(c.value), "raw": c.raw,
-                          "start": c.start, "end": c.end, "candidates": list(c.candidates),
-                          "where": _json(c.where)})
-    return report, sections, cells
-
-
-def _figure_rows(figs: list[Any], rid: str) -> list[dict[str, Any]]:
-    out = []
-    for i, f in enumerate(figs):
-        out.append({"report_id": rid, "seq": i, "fig_id": f.id, "section": f.section, "start": f.start, "end": f.end,
-                    "text": f.text, "value": str(f.value), "num": num(f.value), "scale": f.scale,
-                    "scaled": num(f.scaled), "unit": f.unit, "kind": f.kind, "approx": f.approx,
-                    "subject": f.subject, "predicate": f.predicate, "channel": f.channel, "scope": f.scope,
-                    "period": f.period, "polarity": f.polarity, "parent": f.parent, "qualifies": f.qualifies,
-                    "item": f.item, "metric": f.metric,
-                    "metric_p": None if f.metric_p is None else round(f.metric_p, 4)})
+            out.append((rid, len(out), tid, tab.template, addr, row_id, col, c.kind, _str(c.value), c.value, c.raw,
+                        c.start, c.end, list(c.candidates), _json(c.where) if c.where else None))
     return out
 
 
-def _finding_rows(findings: list[Any], rid: str) -> list[dict[str, Any]]:
-    out = []
-    for i, f in enumerate(findings):
-        out.append({"report_id": rid, "seq": i, "rule": f.rule, "rule_id": f.rule_id,
-                    "family": f.rule.split(".", 1)[0], "instance": f.instance, "status": f.status,
-                    "severity": f.severity, "kind": f.kind, "origin": f.origin,
-                    "expected": None if f.expected is None else str(f.expected),
-                    "observed": None if f.observed is None else str(f.observed), "lenient": f.lenient,
-                    "message": f.message, "cells": f.cells(),
-                    # a pass keeps the cells it used; the full evidence is kept where it is read
-                    "evidence": None if f.status == "pass" else _json([e.to_dict() for e in f.evidence]),
-                    "details": _json(f.details)})
-    return out
+def _figures(figs: list[Any], rid: str) -> list[tuple[Any, ...]]:
+    return [(rid, i, f.id, f.section, f.start, f.end, f.text, str(f.value), f.value, f.scale, f.scaled, f.unit,
+             f.kind, f.approx, f.subject, f.predicate, f.channel, f.scope, f.period, f.polarity, f.parent,
+             f.qualifies, f.item, f.metric, None if f.metric_p is None else round(f.metric_p, 4))
+            for i, f in enumerate(figs)]
 
 
-def _clause_rows(res: Any, rid: str, model: str | None) -> list[dict[str, Any]]:
-    out = []
-    for c, p in zip(res.clauses, res.predictions):
-        out.append({"report_id": rid, "seq": c.index, "start": c.start, "end": c.end, "text": c.text,
-                    "role": p.role, "themes": list(p.themes), "role_score": float(p.role_scores.get(p.role, 0.0)),
-                    "scores": _json({"role": p.role_scores, "themes": p.theme_scores}),
-                    "specificity": res.specificity, "model": model})
-    return out
+def finding_rows(findings: list[Any], rid: str) -> list[tuple[Any, ...]]:
+    # a pass keeps the cells it used; the full evidence is kept where it is read
+    return [(rid, i, f.rule, f.rule_id, f.rule.split(".", 1)[0], f.instance, f.status, f.severity, f.kind, f.origin,
+             _str(f.expected), _str(f.observed), f.lenient, f.message, f.cells(),
+             None if f.status == "pass" else _json([e.to_dict() for e in f.evidence]), _json(f.details))
+            for i, f in enumerate(findings)]
 
 
-def _step(a: Any, stage: str, opts: Any) -> Any:
-    """One stage of the pipeline on an analysis (its registered component)."""
-    from gsnlp import pipeline
-
-    return pipeline.step(stage, a, opts)
+def _clauses(res: Any, rid: str, model: str | None) -> list[tuple[Any, ...]]:
+    return [(rid, c.index, c.start, c.end, c.text, p.role, list(p.themes), float(p.role_scores.get(p.role, 0.0)),
+             _json({"role": p.role_scores, "themes": p.theme_scores}), res.specificity, model)
+            for c, p in zip(res.clauses, res.predictions)]
 
 
 def process_bytes(data: bytes, path: str, stages: Stages | None = None, *, keep_report: bool = False,
@@ -146,101 +171,64 @@ def process_bytes(data: bytes, path: str, stages: Stages | None = None, *, keep_
     ``path`` is used only for its name and suffix (``.md`` is Markdown text; error messages
     name it). A failure of the parse is a failed input with its reason; a failure of a later
     stage keeps the rows of the stages before it and also marks the input failed.
-    ``keep_report`` also returns the parsed Report (for builders that need the text).
-    ``sha256`` is the hex digest of ``data`` when the caller has it already.
-    ``timings`` holds CPU seconds per stage, and under ``rows`` the part of them spent turning
-    the stages' objects into table rows.
+    ``keep_report`` also returns the parsed Report; ``sha256`` is the digest of ``data`` when the
+    caller has it. ``timings`` holds CPU seconds per stage, ``rows`` the part of them spent
+    projecting the stages' objects into rows.
     """
     from gsnlp import pipeline
+    from gsnlp.agency import canonical_agency
+    from gsnlp.io import read_bytes
 
     st = stages if stages is not None else load_stages()
     sha = sha256 if sha256 is not None else hashlib.sha256(data).hexdigest()
     rid = report_id(sha)
-    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
-    # CPU seconds per stage (process time: what the stage costs, whatever else runs on the machine)
-    timings: dict[str, float] = {}
+    rows: Rows = {t: [] for t in TABLES}
+    timings: dict[str, float] = {}  # CPU seconds (process time: what it costs, whatever else runs)
     t0 = time.process_time()
     try:
-        from gsnlp.io import read_bytes
-
         rep = read_bytes(data, path)
     except Exception as e:  # noqa: BLE001 - every input is accounted for, whatever it raises
         timings["parse"] = time.process_time() - t0
         return ReportResult(sha, "failed", _reason(e, "parse"), rows, timings, ("parse",))
     t1 = time.process_time()
-    report, rows["sections"], rows["cells"] = _report_rows(rep, rid)
+    rows["sections"] = [(rid, i, s.id, s.number, s.title, s.start, s.end, s.body_start, s.end - s.body_start,
+                         s.origin, s.confidence) for i, s in enumerate(rep.sections)]
+    rows["cells"] = _cells(rep, rid)
     t2 = time.process_time()
-    timings["parse"] = t2 - t0
-    t_rows = t2 - t1
-    ran = ["parse"]
-    errors: list[dict[str, str]] = []
+    timings["parse"], t_rows = t2 - t0, t2 - t1
+    ran, errors = ["parse"], []
     a = pipeline.run(rep, replace(st.opts, stages=()), path=path)
-    for stage in st.opts.stages:
-        # one pipeline stage at a time: a stage that fails keeps the rows of those before it
+    for stage in st.opts.stages:  # one stage at a time: a stage that fails keeps the rows of those before
         t0 = time.process_time()
         try:
-            a = _step(a, stage, st.opts)
+            a = pipeline.step(stage, a, st.opts)
         except Exception as e:  # noqa: BLE001
             errors.append(_reason(e, stage))
             timings[stage] = time.process_time() - t0
             continue
         t1 = time.process_time()
         if stage == "figures":
-            rows["figures"] = _figure_rows(a.figures or [], rid)
+            rows["figures"] = _figures(a.figures or [], rid)
         elif stage == "check":
-            rows["findings"] = _finding_rows(a.findings or [], rid)
+            rows["findings"] = finding_rows(a.findings or [], rid)
         elif stage == "themes":
-            rows["clauses"] = _clause_rows(a.themes, rid, st.theme_model)
+            rows["clauses"] = _clauses(a.themes, rid, st.theme_model)
         t2 = time.process_time()
         t_rows += t2 - t1
         timings[stage] = t2 - t0
         ran.append(stage)
-    report.update(n_figures=len(rows["figures"]), n_clauses=len(rows["clauses"]), stages=ran,
-                  n_findings_failed=sum(1 for f in rows["findings"] if f["status"] == "fail"),
-                  stage_errors=[f"{e['stage']}: {e['type']}: {e['message']}" for e in errors])
-    if errors:
-        report["status"] = "partial"
-    rows["reports"] = [report]
+    m, src = rep.meta, rep.source
+    stage_errors = [f"{e['stage']}: {e['type']}: {e['message']}" for e in errors]
+    rows["reports"] = [(
+        rid, src.sha256, src.path, rep.doc_id, src.format, src.encoding, "partial" if errors else "ok", m.agency,
+        canonical_agency(m.agency), m.year, m.template, m.title, m.period_start, m.period_end, m.published,
+        len(rep.text), [s.id for s in rep.sections], [t for t, tab in rep.tables.items() if tab.found],
+        [f"{t}:{tab.layout}" for t, tab in rep.tables.items() if tab.found and tab.layout],
+        sorted({w.code for w in rep.warnings}), len(rows["figures"]),
+        sum(1 for f in rows["findings"] if f[6] == "fail"), len(rows["clauses"]), ran, stage_errors)]
     timings["rows"] = t_rows
-    status = "failed" if errors else "ok"
     reason = None
     if errors:
-        reason = dict(errors[0])
-        reason["message"] = "; ".join(report["stage_errors"])[:500]
-    return ReportResult(sha, status, reason, rows, timings, tuple(ran), rep.source.format,
+        reason = dict(errors[0], message="; ".join(stage_errors)[:500])
+    return ReportResult(sha, "failed" if errors else "ok", reason, rows, timings, tuple(ran), src.format,
                         rep if keep_report else None)
-
-
-def process_path(path: str, root: str | None = None, stages: Stages | None = None) -> ReportResult:
-    """``process_bytes`` of a file; ``root`` makes the recorded path relative (stable across machines)."""
-    from pathlib import Path
-
-    p = Path(path)
-    name = str(p.relative_to(root)) if root else p.name
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        return ReportResult(hashlib.sha256(b"").hexdigest(), "failed", _reason(e, "read"), {t: [] for t in TABLES})
-    return process_bytes(data, PurePath(name).as_posix(), stages)
-
-
-def to_batches(result: ReportResult) -> dict[str, Any]:
-    """The result's rows as one Arrow RecordBatch per table (declared schemas)."""
-    return rows_to_batches([result.rows])
-
-
-def rows_to_batches(rows_list: list[dict[str, list[dict[str, Any]]]]) -> dict[str, Any]:
-    """The rows of several reports (``ReportResult.rows`` each, in this order) as one Arrow
-    RecordBatch per table: one conversion per column for all of them, which is what makes a
-    chunk of reports cheaper to convert than each report on its own."""
-    import pyarrow as pa
-
-    from gsnlp.batch.schema import schemas
-
-    sch = schemas()
-    out = {}
-    for t in TABLES:
-        rows = rows_list[0][t] if len(rows_list) == 1 else [r for rr in rows_list for r in rr[t]]
-        # from_pylist walks the dicts in C++: about twice as fast as a Python list per column
-        out[t] = pa.RecordBatch.from_pylist(rows, schema=sch[t])
-    return out

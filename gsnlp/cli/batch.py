@@ -34,6 +34,8 @@ def register(app: typer.Typer) -> None:
         model: str | None = typer.Option(None, "--model", help="Themes model name or folder (default: "
                                             "models/themes-default, else the keyword baseline)."),
         no_db: bool = typer.Option(False, "--no-db", help="Write the Parquet files only."),
+        html: bool = typer.Option(False, "--html", help="Also write OUT/html: the overview across reports "
+                                  "(index.html, as `gsnlp check DIR --format html`), one page per report and agency."),
         strict: bool = typer.Option(True, "--strict/--no-strict", help="Exit 1 when any input failed (default); "
                                     "--no-strict: exit 0 all the same (the manifest lists the failures)."),
     ) -> None:
@@ -61,8 +63,9 @@ def register(app: typer.Typer) -> None:
                 names = ("parse",) + names
         try:
             s = run_batch(input_dir, output, workers=workers, resume=resume, stages=names, theme_model=model,
-                          database=not no_db, engine=engine, address=address, task_timeout=task_timeout or None,
-                          task_memory_mb=task_memory_mb or None, max_tasks_per_child=max_tasks_per_child)
+                          database=not no_db, html=html, engine=engine, address=address,
+                          task_timeout=task_timeout or None, task_memory_mb=task_memory_mb or None,
+                          max_tasks_per_child=max_tasks_per_child)
         except GsnlpError as e:
             typer.echo(f"gsnlp: error: {e}", err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None

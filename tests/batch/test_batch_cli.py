@@ -31,6 +31,18 @@ def test_cli_synth_then_batch(tmp_path: Path) -> None:
     assert all(m["stages"][s]["ran"] for s in ("parse", "check"))
 
 
+def test_cli_batch_html_writes_the_overview(tmp_path: Path) -> None:
+    seeds = sorted((Path(__file__).resolve().parents[2] / "corpora" / "reports" / "seeds").glob("*.txt"))[:2]
+    (tmp_path / "in").mkdir()
+    for p in seeds:
+        (tmp_path / "in" / p.name).write_bytes(p.read_bytes())
+    r = CliRunner().invoke(_app(), ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "o"), "--html",
+                                    "--stages", "parse,check"])
+    assert r.exit_code == 0, r.output
+    index = (tmp_path / "o" / "html" / "index.html").read_text(encoding="utf-8")
+    assert all(f"{p.name}.html" in index for p in seeds)
+
+
 def test_cli_batch_unknown_stage_is_usage_error(tmp_path: Path) -> None:
     r = CliRunner().invoke(_app(), ["batch", str(tmp_path), "-o", str(tmp_path / "o"), "--stages", "parse,nope"])
     assert r.exit_code == 2

@@ -38,15 +38,13 @@ def test_records_latest_line_wins_and_cut_lines_are_redone(tmp_path: Path) -> No
 
 
 def test_appender_after_a_cut_line_starts_a_new_line(tmp_path: Path) -> None:
-    from gsnlp.batch.runner import _Appender, _done_hashes
+    from gsnlp.batch.runner import _append, _done_hashes, _line
 
     p = tmp_path / "records.jsonl"
     p.write_text(json.dumps({"sha256": _sha("a"), "status": "ok", "part": "x"}) + "\n" + '{"sha256": "ff',
                  encoding="utf-8")
-    ap = _Appender(p)
-    ap.write([{"sha256": _sha("b"), "status": "ok", "part": "y"}])
-    ap.sync()
-    ap.close()
+    with _append(p) as fh:
+        _line(fh, {"sha256": _sha("b"), "status": "ok", "part": "y"})
     assert _done_hashes(tmp_path) == {_sha("a"), _sha("b")}  # the new line is whole: not glued to the cut one
 
 

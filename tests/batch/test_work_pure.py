@@ -51,16 +51,33 @@ def test_work_bad_input_is_a_failed_result_not_an_exception() -> None:
 
 def test_work_rows_fit_the_declared_schemas() -> None:
     pytest.importorskip("pyarrow")
-    from gsnlp.batch import process_bytes, schemas, to_batches
+    from gsnlp.batch import process_bytes, schemas
+    from gsnlp.batch.schema import to_table
 
     r = process_bytes(SEED.read_bytes(), "001.txt")
-    b = to_batches(r)
-    for t, batch in b.items():
-        assert batch.schema == schemas()[t]
-        # every row names exactly the schema's fields: the Arrow conversion (from_pylist) would
-        # turn a missing key into a null and drop an extra one without a word
-        names = set(schemas()[t].names)
-        assert r.rows[t] and all(set(row) == names for row in r.rows[t]), t
+    for t, rows in r.tuples.items():
+        # a row of the wrong length would shift every column after the gap
+        assert rows and all(len(row) == len(schemas()[t]) for row in rows), t
+        tab = to_table(t, rows)
+        assert tab.schema == schemas()[t]
+        assert tab.to_pylist() == r.rows[t], t  # Arrow keeps every value (decimals compare by value)
+
+
+def test_work_decimal_that_does_not_fit_keeps_its_string() -> None:
+    """``num`` is DECIMAL(38, 10): a value with 11 decimals has no exact place there; its row gets
+    NULL in ``num`` (never a rounded number) and keeps the value as written in ``value``."""
+    pytest.importorskip("pyarrow")
+    from decimal import Decimal
+
+    from gsnlp.batch.schema import COLUMNS, to_table
+
+    names = [n for n, _ in COLUMNS["cells"]]
+    row = dict.fromkeys(names) | {"report_id": "r", "seq": 0, "candidates": []}
+    rows = [tuple((row | {"seq": i, "value": str(v), "num": v})[n] for n in names)
+            for i, v in enumerate([Decimal("12.5"), Decimal("1.12345678901"), Decimal("3")])]
+    got = to_table("cells", rows).to_pylist()
+    assert [g["num"] for g in got] == [Decimal("12.5"), None, Decimal("3")]
+    assert got[1]["value"] == "1.12345678901"
 
 
 def test_work_records_which_stages_ran() -> None:
