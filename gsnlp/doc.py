@@ -100,7 +100,8 @@ class Cell:
     doubt: str | None = None
     """Why this reading is not certain (``None``: read without doubt): ``recovered`` (a cell put
     back from outside its row), ``fuzzy_label`` (the row label matched a variant loosely),
-    ``aligned`` (columns placed by an alignment guess), ``split`` (a run-together split chosen by
+    ``aligned`` (columns placed by an alignment guess), ``no_values`` (a row label printed with no
+    value found for it: blank as far as we can read), ``split`` (a run-together split chosen by
     the arithmetic among several), ``ocr`` (an OCR reading the arithmetic could not confirm), …
     A check never accuses the report on a cell with a doubt; it shows a reader notice instead."""
     unit: str | None = None

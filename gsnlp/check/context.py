@@ -21,7 +21,8 @@ TABLE_NAMES = {"active_disclosure": "表二（主动公开）", "applications": 
 KIND_NAMES = {"blank": "空白", "not_applicable": "标为不适用", "text": "为文字", "absent": "缺失",
               "ambiguous": "数字连写、拆分不唯一"}
 DOUBT_NAMES = {"recovered": "从行外找回", "fuzzy_label": "行名模糊匹配", "aligned": "列位置为推断",
-               "split": "连写数字的拆分由算术推定", "ocr": "OCR识别未经算术确认", "shifted": "单元格可能错位"}
+               "split": "连写数字的拆分由算术推定", "ocr": "OCR识别未经算术确认", "shifted": "单元格可能错位",
+               "no_values": "行名后未读到数值"}
 
 
 def fmt(v: Decimal | None) -> str:

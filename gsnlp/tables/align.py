@@ -219,7 +219,7 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef, text: str | None = None
     # pending: (row, values, pointer before the match, label cell)
     pending: tuple[RowDef, list[RawCell], int, RawCell] | None = None
     span: list[int] = []
-    orphans: set[str] = set()  # rows whose label stood alone, its values elsewhere (PDF extraction)
+    orphans: dict[str, int | None] = {}  # rows whose label stood alone (values elsewhere, or none): where it ends
     last = -1  # index of the row read last
     # Cells pushed out of their rows (PDF extraction puts a two-line cell above its table): lone
     # numbers met outside any row, each with the parenthetical note line that follows it, and the
@@ -247,7 +247,7 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef, text: str | None = None
         if not vals:
             # a label with no values of its own (a line-broken label, a heading): not the row
             pointer = min(pointer, before) if before >= 0 else pointer
-            orphans.add(row.id)
+            orphans[row.id] = lab.end
             return
         n = len(row.columns)
         where = f"table {tdef.id} row {row.id}"
@@ -371,9 +371,21 @@ def align_label_rows(rows: list[RawRow], tdef: TableDef, text: str | None = None
     if loose and loose_ok and len(loose) == len(shorts):
         span += _recover_pushed_out(tdef, shorts, loose, cells, notices)
     for row in tdef.rows:
-        if row.id not in filled:
-            notices.append(Notice("tables.row_missing", f"table {tdef.id}: row {row.id} ({row.label}) not found",
+        if row.id in filled:
+            continue
+        if row.id in orphans:
+            # the row's label is printed but no value was found for it: the row is there, its cells
+            # blank as far as we can read (a reading doubt: the extraction may have lost its values),
+            # never a missing row
+            at = orphans[row.id]
+            notices.append(Notice("tables.no_values", f"table {tdef.id} row {row.id}: its label is printed with no "
+                                  "value after it; its cells are read as blank", at, at, "info",
                                   table=tdef.id, row=row.id))
+            for col in row.columns:
+                cells[f"{row.id}/{col}"] = Cell("blank", "", None, at, at, doubt="no_values")
+            continue
+        notices.append(Notice("tables.row_missing", f"table {tdef.id}: row {row.id} ({row.label}) not found",
+                              table=tdef.id, row=row.id))
     return cells, notices, (min(span), max(span)) if span else None
 
 

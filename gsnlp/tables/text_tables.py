@@ -214,7 +214,8 @@ def parse_text_tables(text: str, sections: list[Section] | tuple[Section, ...], 
             splits = {}
         notices.extend(ns)
         cells = drifted_totals(tdef, cells, notices)
-        found = bool(cells)
+        # rows whose label alone was seen (no value read for any) do not make a table found
+        found = any(c.doubt != "no_values" for c in cells.values())
         tables[tid] = Table(tid, version, complete(tdef, cells), found, span[0] if span else a,
                             span[1] if span else b, layout, splits)
     return tables, notices

@@ -374,3 +374,29 @@ def test_missing_row_is_absent_and_shifts_nothing(doc: str, row_text: str) -> No
         got = cells[addr]
         assert got.kind == "ambiguous" and g["kind"] == "number" and Decimal(g["value"]) in map(Decimal, got.candidates), (
             addr, g, got.to_dict())
+
+
+@pytest.mark.parametrize(("label", "row"), [("5.要求行政机关确认或重新出具已获取信息", "not_processed.confirmation"),
+                                          ("3.危及“三安全一稳定”", "denied.security_stability")])
+def test_tab_layout_row_label_with_no_values_is_blank_with_a_doubt_never_missing(label: str, row: str) -> None:
+    """The same class as the run-together blank row, in a line layout: a template row whose label is printed
+    with no value after it (the next line is the next row) is there; its cells read blank with the doubt
+    ``no_values`` (the extraction may have lost them), never ``absent`` (no false t3.labels), and the
+    table's completeness is a reader notice, not an accusation. Base: a real non-devtest report's text."""
+    pytest.importorskip("pypdfium2")
+    from gsnlp.pipeline import analyze_bytes
+
+    doc = "淮安市洪泽区人民政府_2024.pdf"
+    assert doc not in DEVTEST
+    text = gsnlp.read(corpus_file(doc)).text
+    start = text.index(label)
+    end = text.index("\n", start + len(label))
+    assert any(ch.isdigit() for ch in text[start + len(label):end])  # the row has values as printed
+    a = analyze_bytes((text[:start] + label + text[end:]).encode("utf-8"), "blank_row.txt")
+    tb = a.report.tables["applications"]
+    got = {(tb.cells[f"{row}/{c}"].kind, tb.cells[f"{row}/{c}"].doubt) for c in COLS}
+    assert got == {("blank", "no_values")}
+    fails = [(f.rule_id, f.origin) for f in a.findings if f.status == "fail" and f.rule_id.startswith("t3")]
+    assert ("t3.labels", "source") not in fails
+    completeness = [f for f in a.findings if f.rule_id == "completeness" and f.status == "fail"]
+    assert completeness and all(f.origin == "extraction" for f in completeness)
