@@ -55,6 +55,7 @@ class Options:
     task_memory_mb: int | None = 2048
     keep_json: bool = True
     retire: bool = True
+    full_json: bool = False  # the whole Report JSON (the overview pages), else its cross-year view
 
 
 @dataclass
@@ -147,7 +148,7 @@ def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
 
     from gsnlp.batch.schema import to_table
     from gsnlp.batch.store import report_json_table, write_part
-    from gsnlp.batch.work import INPUT_TOO_COMPLEX, process_bytes
+    from gsnlp.batch.work import INPUT_TOO_COMPLEX, cross_year_view, process_bytes
 
     c0 = time.process_time()
     st = load_stages(opts.stages, opts.theme_model)
@@ -180,7 +181,8 @@ def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
             for t in TABLES:
                 rows[t] += r.tuples[t]
             if r.report is not None:
-                js.append((r.report_id, orjson.dumps(r.report.to_dict())))
+                rep = r.report if opts.full_json else cross_year_view(r.report)
+                js.append((r.report_id, orjson.dumps(rep.to_dict())))
     t0 = time.process_time()
     tables = None
     if any(r.get("part") for r in records):
@@ -498,7 +500,7 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
     done = _done_hashes(work) if resume else set()
     cross = cross_year and "check" in st.names
     opts = Options(str(root.resolve()), str(parts) if engine == "local" else None, stages, theme_model,
-                   task_timeout, task_memory_mb, keep_json=cross or html, retire=engine == "local")
+                   task_timeout, task_memory_mb, keep_json=cross or html, retire=engine == "local", full_json=html)
     if engine == "local":  # imported once here: the forked workers and the final step start with them
         import gc
 

@@ -53,6 +53,9 @@ def cy_carry_over(ctx: YearsContext) -> Iterator[Finding]:
                                     lenient=l0 or l1, details={"previous_doc": prev.doc_id})
 
 
+STOCK_ROWS = (("regulations", "规章"), ("normative_documents", "行政规范性文件"))  # rows of cy.stock_flow
+
+
 @rule("cy.stock_flow.v1", scope="years", severity="warning",
       title="现行有效件数(Y)=现行有效件数(Y−1)+本年制发−本年废止")
 def cy_stock_flow(ctx: YearsContext) -> Iterator[Finding]:
@@ -60,7 +63,7 @@ def cy_stock_flow(ctx: YearsContext) -> Iterator[Finding]:
         c_cur, c_prev = ctx.context(cur), ctx.context(prev)
         if c_cur.template("active_disclosure") != "2021" or c_prev.template("active_disclosure") != "2021":
             continue
-        for row, zh in (("regulations", "规章"), ("normative_documents", "行政规范性文件")):
+        for row, zh in STOCK_ROWS:
             a = {k: f"active_disclosure/{row}/{k}" for k in ("issued", "repealed", "in_force")}
             v1, m1, l1 = c_cur.values(a.values())
             v0, m0, l0 = c_prev.values([a["in_force"]])
