@@ -176,8 +176,6 @@ def test_a_node_lost_mid_run_loses_no_input(tmp_path: Path, two_nodes: dict[str,
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 15: _Ray.submit drops the wall-clock backstop (its timeout "
-                   "argument): a Ray task that hangs without using CPU is waited for forever")
 def test_a_hung_ray_task_hits_the_wall_clock_backstop(two_nodes: dict[str, Any]) -> None:
     """The local engine gives every task a wall-clock limit (``_hard_timeout``: pebble's
     ``schedule(timeout=…)`` fails the future with ``TimeoutError``, the input then fails as
