@@ -44,7 +44,7 @@ def check_zip(data: bytes, origin: str) -> dict[str, bytes]:
     """
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error) as e:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, zlib.error) as e:
         raise DamagedInputError(f"not a readable .docx: {zip_damage(e)}; re-download it or re-save it from Word",
                                 origin=origin) from None
     with z:

@@ -37,6 +37,8 @@ def zip_damage(e: BaseException) -> str:
         what = "the archive is truncated or has bytes missing before its central directory"
     elif "decompressing" in msg or "invalid" in msg.lower() or "CRC" in msg:
         what = "a compressed part is corrupt (damaged deflate stream or checksum mismatch)"
+    elif isinstance(e, NotImplementedError):
+        what = "the archive claims a zip version or feature no Word document uses (damaged header bytes)"
     else:
         what = "the archive is damaged"
     return f"{what} ({type(e).__name__}: {msg[:120]})"
@@ -58,7 +60,7 @@ def sniff_format(data: bytes, path: str = "") -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = set(z.namelist())
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error) as e:
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, zlib.error) as e:
             from gsnlp.errors import DamagedInputError
 
             raise DamagedInputError(f"a zip archive that cannot be opened: {zip_damage(e)}; expected a .docx Word "
