@@ -15,3 +15,16 @@ def set_dotted(cfg: dict[str, Any], dotted: str) -> None:
     for p in path:
         d = d.setdefault(p, {})
     d[last] = json.loads(raw) if raw[:1] in "[{0123456789-tfn\"" else raw
+
+
+def package_versions(names: tuple[str, ...] | list[str]) -> dict[str, str | None]:
+    """The installed version of each distribution (None when it is not installed), for environment.json."""
+    import importlib.metadata as md
+
+    out: dict[str, str | None] = {}
+    for name in names:
+        try:
+            out[name] = md.version(name)
+        except md.PackageNotFoundError:
+            out[name] = None
+    return out

