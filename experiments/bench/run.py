@@ -39,7 +39,15 @@ def snapshot(work: Path) -> Path:
     for d in ("gsnlp", "models"):
         shutil.copytree(ROOT / d, snap / d, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(HERE / "bare.py", snap / "bare.py")
+    # bytecode, as an installed package has it (pip compiles at install): no run compiles the sources
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(snap / "gsnlp")], check=True, env=_env(snap))
     return snap
+
+
+def _env(snap: Path) -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(snap))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def _timed(cmd: list[str], snap: Path) -> dict:
@@ -52,7 +60,7 @@ def _timed(cmd: list[str], snap: Path) -> dict:
             " 'max_rss_mb': ru.ru_maxrss / 1024}), file=sys.stderr)\n"
             "sys.exit(r.returncode)", *cmd]
     t0 = time.perf_counter()
-    proc = subprocess.run(wrap, cwd=snap, env=dict(os.environ, PYTHONPATH=str(snap)), stdin=subprocess.DEVNULL,
+    proc = subprocess.run(wrap, cwd=snap, env=_env(snap), stdin=subprocess.DEVNULL,
                           capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd} failed ({proc.returncode}): {proc.stderr[-2000:]}")
@@ -66,7 +74,7 @@ def synth(out: Path, n: int, seed: int, snap: Path) -> None:
     if (out / "synth.json").exists() and json.loads((out / "synth.json").read_text())["n"] == n:
         return
     subprocess.run([sys.executable, "-m", "gsnlp.cli.main", "synth", str(n), "-o", str(out), "--formats", "txt",
-                    "--seed", str(seed)], check=True, cwd=snap, env=dict(os.environ, PYTHONPATH=str(snap)),
+                    "--seed", str(seed)], check=True, cwd=snap, env=_env(snap),
                    capture_output=True)
 
 
@@ -94,22 +102,33 @@ def main() -> None:
     model = cfg["theme_model"]
     t_all = time.perf_counter()
     corpora = {}
-    for n in sorted(set(sizes) | {cfg["cpu_n"]}):
+    cpu_sizes = cfg["cpu_n"] if isinstance(cfg["cpu_n"], list) else [cfg["cpu_n"]]
+    for n in sorted(set(sizes) | set(cpu_sizes)):
         corpora[n] = work / f"txt{n}"
         synth(corpora[n], n, cfg["seed"], snap)
 
-    # 1. CPU per report: bare pipeline loop vs the batch with one worker, alternated, same corpus
-    inp = corpora[cfg["cpu_n"]] / "reports"
+    # 1. CPU per report: bare pipeline loop vs the batch with one worker, alternated, same corpus, at
+    # each size (the smallest corpus is the first reports of the larger one: same generator and seed)
     cpu_runs = []
     for rep in range(cfg["cpu_repeats"]):
-        bare = _timed([sys.executable, "bare.py", str(inp), model], snap)
-        one = _timed(batch_cmd(inp, work / "out-cpu", 1, model), snap)
-        stats = json.loads((work / "out-cpu" / "run_stats.json").read_text())
-        cpu_runs.append({"repeat": rep, "bare": {k: v for k, v in bare.items() if k != "stdout"},
-                         "bare_loop": json.loads(bare["stdout"].strip().splitlines()[-1]),
-                         "batch": {k: v for k, v in one.items() if k != "stdout"}, "batch_stats": stats})
-    n_cpu = cfg["cpu_n"]
+        for n in cpu_sizes:
+            inp = corpora[n] / "reports"
+            bare = _timed([sys.executable, "bare.py", str(inp), model], snap)
+            one = _timed(batch_cmd(inp, work / f"out-cpu{n}", 1, model), snap)
+            stats = json.loads((work / f"out-cpu{n}" / "run_stats.json").read_text())
+            cpu_runs.append({"repeat": rep, "n": n, "bare": {k: v for k, v in bare.items() if k != "stdout"},
+                             "bare_loop": json.loads(bare["stdout"].strip().splitlines()[-1]),
+                             "batch": {k: v for k, v in one.items() if k != "stdout"}, "batch_stats": stats})
     ratio = [r["batch"]["cpu_s"] / r["bare"]["cpu_s"] for r in cpu_runs]
+
+    def total(side: str, n: int) -> float:
+        return sum(r[side]["cpu_s"] for r in cpu_runs if r["n"] == n)
+
+    by_size = {n: round(total("batch", n) / total("bare", n), 3) for n in cpu_sizes}
+    # per report, without what a run pays once (start-up, the final step's fixed part): the slope
+    # between the two sizes, all repeats together
+    lo, hi = min(cpu_sizes), max(cpu_sizes)
+    slope = None if lo == hi else round((total("batch", hi) - total("batch", lo)) / (total("bare", hi) - total("bare", lo)), 3)
 
     # 2. sizes with two workers (and one worker on the smallest: byte-identical outputs)
     runs = []
@@ -132,7 +151,7 @@ def main() -> None:
                      man["cross_year"]["reports"], "n_format_duplicates": man["n_format_duplicates"],
                      "lost": n - n_entries, "loadavg_1min": stats.get("loadavg_1min_start_end")})
     smallest = min(sizes)
-    one_out = work / "out-cpu" if cfg["cpu_n"] == smallest else None
+    one_out = work / f"out-cpu{smallest}" if smallest in cpu_sizes else None
     identical = None
     if one_out is not None:
         files = ["manifest.json", "manifest.jsonl"] + [f"{t}.parquet" for t in TABLES]
@@ -146,32 +165,33 @@ def main() -> None:
            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     res = HERE / "results"
     res.mkdir(exist_ok=True)
-    metrics = {"config": cfg, "sizes": sizes, "cpu_compare": {"n": n_cpu, "runs": cpu_runs,
+    metrics = {"config": cfg, "sizes": sizes, "cpu_compare": {"sizes": cpu_sizes, "runs": cpu_runs,
                                                              "batch_over_bare": [round(x, 3) for x in ratio],
-                                                             "batch_over_bare_all": round(
-                                                                 sum(r["batch"]["cpu_s"] for r in cpu_runs)
-                                                                 / sum(r["bare"]["cpu_s"] for r in cpu_runs), 3)},
+                                                             "batch_over_bare_by_size": by_size,
+                                                             "batch_over_bare_per_report_slope": slope},
                "runs": runs, "identical_1_vs_2_workers": identical, "total_s": round(time.perf_counter() - t_all, 1)}
     (res / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (res / "environment.json").write_text(json.dumps(env, indent=1) + "\n", encoding="utf-8")
     lines = ["# Batch benchmark (written by run.py)", "",
-             f"CPU per report on {n_cpu} synthetic TXT reports, themes model `{model}`; bare and batch alternated, "
-             "each a process of its own, CPU = user + system of the process tree (start-up included). Batch parts "
-             "(from its run_stats.json): parent process, per-report tasks in the worker (pipeline stages "
-             "included), final step (DuckDB, child process), the rest (cross-year tasks, worker start):", "",
-             "| repeat | bare ms/report | batch, 1 worker ms/report | batch / bare | batch parts: parent / tasks / "
-             "final / rest ms |", "|---|---|---|---|---|"]
+             f"CPU per report on {' and '.join(map(str, cpu_sizes))} synthetic TXT reports, themes model `{model}`; "
+             "bare and batch alternated, each a process of its own, CPU = user + system of the process tree "
+             "(start-up included). Batch parts (from its run_stats.json): parent process, per-report tasks in the "
+             "worker (pipeline stages included), final step (DuckDB, child process), the rest (cross-year tasks, "
+             "worker start):", "",
+             "| repeat | reports | bare ms/report | batch, 1 worker ms/report | batch / bare | batch parts: parent / "
+             "tasks / final / rest ms |", "|---|---|---|---|---|---|"]
     for r, x in zip(cpu_runs, ratio):
-        bs = r["batch_stats"]
+        bs, n = r["batch_stats"], r["n"]
         rest = bs["children_cpu_s"] - bs["tasks_cpu_s"] - bs["final_cpu_s"]
-        lines.append(f"| {r['repeat']} | {1000 * r['bare']['cpu_s'] / n_cpu:.2f} | "
-                     f"{1000 * r['batch']['cpu_s'] / n_cpu:.2f} | {x:.3f} | {1000 * bs['parent_cpu_s'] / n_cpu:.2f} / "
-                     f"{1000 * bs['tasks_cpu_s'] / n_cpu:.2f} / {1000 * bs['final_cpu_s'] / n_cpu:.2f} / "
-                     f"{1000 * rest / n_cpu:.2f} |")
-    tot_bare = sum(r["bare"]["cpu_s"] for r in cpu_runs)
-    tot_batch = sum(r["batch"]["cpu_s"] for r in cpu_runs)
-    lines += ["", f"All repeats together: batch / bare = **{tot_batch / tot_bare:.3f}** "
-                  f"(median of the repeats {sorted(ratio)[len(ratio) // 2]:.3f})"]
+        lines.append(f"| {r['repeat']} | {n} | {1000 * r['bare']['cpu_s'] / n:.2f} | "
+                     f"{1000 * r['batch']['cpu_s'] / n:.2f} | {x:.3f} | {1000 * bs['parent_cpu_s'] / n:.2f} / "
+                     f"{1000 * bs['tasks_cpu_s'] / n:.2f} / {1000 * bs['final_cpu_s'] / n:.2f} / "
+                     f"{1000 * rest / n:.2f} |")
+    lines += [""] + [f"All repeats together, {n} reports: batch / bare = **{by_size[n]:.3f}** (repeats: "
+                     + ", ".join(f"{x:.3f}" for r, x in zip(cpu_runs, ratio) if r["n"] == n) + ")" for n in cpu_sizes]
+    if slope is not None:
+        lines += ["", f"Per report, what the run pays once left out (the slope from {lo} to {hi} reports, "
+                      f"repeats together): batch / bare = **{slope:.3f}**"]
     lines += ["", "| reports | workers | n_in | n_ok | n_failed | lost | reports/s | wall s | final step s | "
                   "peak RSS MB: parent / final step (DuckDB) / largest worker (per-report tasks) | cy reports |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]

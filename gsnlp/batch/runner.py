@@ -4,11 +4,11 @@ process (``store``), so that the parent's memory does not grow with the corpus.
 
 Accounting: every file under the input folder is an input and gets one manifest entry, ``ok``
 or ``failed`` with a non-empty reason, so ``n_in = n_ok + n_failed`` always. A chunk whose
-worker dies (a crash, the kernel's OOM killer, the per-input time budget) is retried one input
-at a time; an input that kills its worker alone fails with ``input_too_complex`` (time) or
-``worker_died``. Resume is by content hash (``OUT/.work/records.jsonl``). Outputs depend only
-on the set of inputs: ids come from content, rows are sorted, run statistics go to
-``run_stats.json``, which is not data.
+task fails (its worker died: a crash, the OOM killer, the per-input CPU budget; or it ran past
+its wall-clock backstop) is retried one input at a time; an input that fails alone gets
+``input_too_complex`` (time) or ``worker_died``. Resume is by content hash
+(``OUT/.work/records.jsonl``). Outputs depend only on the set of inputs: ids come from content,
+rows are sorted, run statistics go to ``run_stats.json``, which is not data.
 
 Per-input budgets, in the worker: CPU time by an interval timer (``ITIMER_PROF``) whose signal
 keeps its default action, so the kernel ends the worker even inside C code that holds the GIL;
@@ -40,7 +40,8 @@ MANIFEST_SCHEMA = "gsnlp.batch.manifest/2"
 ENGINES = ("local", "ray")
 RETIRE_EXIT = 75  # a worker that hit its memory budget ends itself before its next chunk
 TIME_SIGNAL = signal.SIGPROF
-Item = tuple[int, str, bytes | None]  # (input number, relative path, bytes when shipped)
+# (input number, relative path, None (the worker reads it) or its bytes or, when the driver decided it, its record)
+Item = tuple[int, str, Any]
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,6 @@ def list_inputs(root: Path, exclude: Path | None = None) -> list[str]:
 
 _STATE: dict[str, Any] = {"retire": False, "memory_mb": None, "done": frozenset()}
 
-
 # a local worker's collector: the pipeline makes many short-lived containers and a chunk's rows live
 # until its part is written; with the default thresholds a full collection ran every few reports
 # (0.3 ms a report); these bound the young generations' sweeps and leave full ones rare
@@ -148,40 +148,44 @@ def _read_failure(e: OSError) -> dict[str, str]:
 
 def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
     """Process a chunk of inputs; their rows become one part (written here, or returned as Arrow
-    tables when ``opts.parts`` is None). Returns one small record per input."""
+    tables and the JSON spool when ``opts.parts`` is None). Returns one small record per input."""
     if _STATE["retire"]:
         os._exit(RETIRE_EXIT)  # the engine hands this chunk to a fresh worker
     import uuid
 
     import orjson
 
-    from gsnlp.batch.schema import to_table
-    from gsnlp.batch.store import report_json_table, write_part
+    from gsnlp.batch.schema import arrow_without_pandas, to_table
+    from gsnlp.batch.store import write_part
     from gsnlp.batch.work import INPUT_TOO_COMPLEX, cross_year_view, process_bytes
 
     c0 = time.process_time()
+    arrow_without_pandas()
     st = load_stages(opts.stages, opts.theme_model)
     records: list[dict[str, Any]] = []
     rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLES}
-    js: list[tuple[str, bytes]] = []
+    spool = bytearray()  # the reports' JSON one after another: a record keeps [offset, length]
     timings: dict[str, float] = {}
     name = uuid.uuid4().hex
     for i, rel, data in items:
+        if isinstance(data, dict):  # decided by the driver (Ray): skipped, or unreadable
+            records.append(data)
+            continue
         rec: dict[str, Any] = {"i": i, "path": rel, "sha256": None}
         records.append(rec)
-        if data is None:
-            try:
-                data = (Path(opts.root) / rel).read_bytes()
-            except OSError as e:
-                rec.update(status="failed", reason=_read_failure(e))
-                continue
+        try:
+            data = (Path(opts.root) / rel).read_bytes() if data is None else data
+        except OSError as e:
+            rec.update(status="failed", reason=_read_failure(e))
+            continue
         sha = rec["sha256"] = hashlib.sha256(data).hexdigest()
         if sha in _STATE["done"]:
             rec["status"] = "skipped"
             continue
         with budget(opts.task_timeout, opts.task_memory_mb):
             r = process_bytes(data, rel, st, sha256=sha, keep_report=opts.keep_json)
-        rec.update(status=r.status, reason=r.reason, format=r.format, stages=list(r.stages))
+        rec.update(status=r.status, reason=r.reason, format=r.format, stages=list(r.stages),
+                   nf=len(r.tuples["findings"]))
         _STATE["retire"] |= bool(r.reason and r.reason["code"] == INPUT_TOO_COMPLEX and opts.retire)
         for k, v in r.timings.items():
             timings[k] = timings.get(k, 0.0) + v
@@ -190,56 +194,55 @@ def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
             for t in TABLES:
                 rows[t] += r.tuples[t]
             if r.report is not None:
-                rep = r.report if opts.full_json else cross_year_view(r.report)
-                js.append((r.report_id, orjson.dumps(rep.to_dict())))
+                js = orjson.dumps((r.report if opts.full_json else cross_year_view(r.report)).to_dict())
+                rec["json"] = [len(spool), len(js)]
+                spool += js
     t0 = time.process_time()
     tables = None
     if any(r.get("part") for r in records):
-        tables = {t: to_table(t, rows[t]) for t in TABLES} | {"report_json": report_json_table(js)}
+        tables = {t: to_table(t, rows[t]) for t in TABLES}
         if opts.parts is not None:
-            write_part(Path(opts.parts), name, tables)
+            write_part(Path(opts.parts), name, tables, bytes(spool))
             tables = None
     timings["write_part"] = time.process_time() - t0
-    return {"records": records, "tables": tables, "timings": timings, "cpu_s": time.process_time() - c0,
-            "peak_rss_mb": peak_rss_mb()}
+    return {"records": records, "part": name, "tables": tables, "spool": bytes(spool) if tables else b"",
+            "timings": timings, "cpu_s": time.process_time() - c0, "peak_rss_mb": peak_rss_mb()}
 
 
-def run_cross_year(opts: Options, batch: list[tuple[str, str, bytes | None]]) -> Any:
-    """The cross-year (``cy.*``) findings of whole agencies (``(report_id, part, Report JSON or None:
-    read from the part)``) as a part of ``cy_findings`` (written here; returned as an Arrow table
-    when ``opts.parts`` is None) and their number."""
+def run_cross_year(opts: Options, batch: list[Any]) -> Any:
+    """The cross-year (``cy.*``) findings of whole agencies (each report as ``(report_id, JSON)`` or
+    where its JSON is, ``store.read_spool``) as a part of ``cy_findings`` (written here; returned as an
+    Arrow table when ``opts.parts`` is None)."""
     import uuid
 
     import orjson
 
-    from gsnlp.batch.schema import to_table
-    from gsnlp.batch.store import read_report_json, write_part
+    from gsnlp.batch.schema import arrow_without_pandas, to_table
+    from gsnlp.batch.store import read_spool, write_part
     from gsnlp.batch.work import finding_rows
     from gsnlp.doc import Report
     from gsnlp.pipeline import cross_year
 
-    if opts.parts is not None:
-        batch = read_report_json(Path(opts.parts), batch)
-    reps = [Report.from_dict(orjson.loads(js or b"")) for _, _, js in batch]
-    rid = {rep.doc_id: r for (r, _, _), rep in zip(batch, reps)}
+    arrow_without_pandas()
+    got = read_spool(Path(opts.parts) if opts.parts is not None else None, batch)
+    reps = [Report.from_dict(orjson.loads(js)) for _, js in got]
+    rid = {rep.doc_id: r for (r, _), rep in zip(got, reps)}
     by_report: dict[str, list[Any]] = {}
     for f in cross_year(reps):
         if f.doc in rid:
             by_report.setdefault(rid[f.doc], []).append(f)
     tab = to_table("findings", [row for r in sorted(by_report) for row in finding_rows(by_report[r], r)])
-    if opts.parts is None:
-        return tab, tab.num_rows
-    if tab.num_rows:
+    if opts.parts is not None and tab.num_rows:
         write_part(Path(opts.parts), f"cy{uuid.uuid4().hex}", {"cy_findings": tab})
-    return None, tab.num_rows
+    return tab if opts.parts is None else None
 
 
 # ---------------------------------------------------------------------------------------
-# engines: submit(fn, opts, payload, timeout) -> Future; exitcode(exception) -> int | None
+# engines: submit(fn, opts, payload) -> Future; cancel(future); exitcode(exception) -> int | None
 
 
 class _Local:
-    """A pebble process pool: a dead or timed-out worker fails only its own task and is replaced.
+    """A pebble process pool: a dead or cancelled worker fails only its own task and is replaced.
     Forked: the workers start with the stages the parent loaded."""
 
     name = "local"
@@ -255,13 +258,17 @@ class _Local:
                                                            context=mp.get_context("fork"))
         self.pool: Any = self._new()
 
-    def submit(self, fn: Callable[..., Any], opts: Options, payload: Any, timeout: float | None) -> Future[Any]:
+    def submit(self, fn: Callable[..., Any], opts: Options, payload: Any) -> Future[Any]:
         try:
-            return self.pool.schedule(fn, args=(opts, payload), timeout=timeout)  # type: ignore[no-any-return]
+            return self.pool.schedule(fn, args=(opts, payload))  # type: ignore[no-any-return]
         except RuntimeError:  # the pool broke (workers killed while sending): its tasks were aborted
             old, self.pool = self.pool, self._new()
             old.stop()
-            return self.submit(fn, opts, payload, timeout)
+            return self.submit(fn, opts, payload)
+
+    @staticmethod
+    def cancel(f: Future[Any]) -> None:
+        f.cancel()  # pebble stops the worker of a running task
 
     @staticmethod
     def exitcode(exc: BaseException) -> int | None:
@@ -294,47 +301,20 @@ class _Ray:
             ray.init(log_to_driver=False, **kw)
         self.workers = max(1, int(ray.cluster_resources().get("CPU", workers)))  # type: ignore[no-untyped-call]
         self._fns: dict[Any, Any] = {}
+        self._refs: dict[Future[Any], Any] = {}
 
-    def submit(self, fn: Callable[..., Any], opts: Options, payload: Any, timeout: float | None) -> Future[Any]:
-        """The task's future; past ``timeout`` wall-clock seconds it fails with ``TimeoutError`` and
-        the task is cancelled (the backstop pebble's ``schedule(timeout=…)`` gives locally)."""
-        import threading
-        from concurrent.futures import InvalidStateError
-
+    def submit(self, fn: Callable[..., Any], opts: Options, payload: Any) -> Future[Any]:
         if fn not in self._fns:
             self._fns[fn] = self.ray.remote(max_retries=0, num_cpus=1)(fn)
         ref = self._fns[fn].remote(opts, payload)
-        inner: Future[Any] = ref.future()
-        if not timeout:
-            return inner
-        out: Future[Any] = Future()
+        f: Future[Any] = ref.future()
+        self._refs[f] = ref
+        f.add_done_callback(lambda f: self._refs.pop(f, None))
+        return f
 
-        def settle(f: Future[Any]) -> None:
-            timer.cancel()
-            try:
-                exc = f.exception()
-            except BaseException as e:  # noqa: BLE001 - a cancelled future raises instead of returning it
-                exc = e
-            try:
-                if exc is None:
-                    out.set_result(f.result())
-                else:
-                    out.set_exception(exc)
-            except InvalidStateError:  # the backstop came first
-                pass
-
-        def expire() -> None:
-            try:
-                out.set_exception(TimeoutError(f"the task ran past its wall-clock limit of {timeout:g} s"))
-            except InvalidStateError:  # it finished first
-                return
+    def cancel(self, f: Future[Any]) -> None:
+        if (ref := self._refs.pop(f, None)) is not None:
             self.ray.cancel(ref, force=True)
-
-        timer = threading.Timer(timeout, expire)
-        timer.daemon = True
-        timer.start()
-        inner.add_done_callback(settle)
-        return out
 
     @staticmethod
     def exitcode(exc: BaseException) -> int | None:
@@ -351,54 +331,63 @@ def _hard_timeout(opts: Options, n: int) -> float | None:
     return None if not opts.task_timeout else 4 * opts.task_timeout * n + 60
 
 
-def _drive(eng: Any, opts: Options, chunks: Iterable[list[Item]], ready: list[dict[str, Any]],
-           stats: dict[str, int]) -> Iterator[dict[str, Any]]:
-    """The result of every chunk, in any order. A chunk whose task failed is retried one input at
-    a time; an input whose solo task fails gets a failed record with the reason. ``ready`` holds
-    records made without a task (inputs the driver skipped), yielded as they come."""
-    pending: dict[Future[Any], list[Item]] = {}
-    retry: list[list[Item]] = []
-    broken: dict[int, int] = {}  # input -> times its solo task was aborted with a broken pool
-    it = iter(chunks)
-    exhausted = False
+def _tasks(eng: Any, fn: Callable[..., Any], opts: Options, payloads: Iterable[list[Any]],
+           again: list[list[Any]] | None = None) -> Iterator[tuple[list[Any], Any, BaseException | None]]:
+    """``(payload, result, None)`` or ``(payload, None, exception)`` for each payload's task, in the
+    order they end, at most two per worker in flight; payloads put in ``again`` are run first. A task
+    past its wall-clock backstop is cancelled and ends with ``TimeoutError``."""
+    pending: dict[Future[Any], tuple[list[Any], float]] = {}
+    it, again = iter(payloads), again if again is not None else []
     while True:
-        while len(pending) < 2 * eng.workers and (retry or not exhausted):
-            items = retry.pop() if retry else next(it, None)
-            if items is None:
-                exhausted = True
-            elif items:
-                pending[eng.submit(run_chunk, opts, items, _hard_timeout(opts, len(items)))] = items
-        if ready:
-            yield {"records": ready[:]}
-            ready.clear()
+        while len(pending) < 2 * eng.workers and (p := (again.pop() if again else next(it, None))) is not None:
+            limit = _hard_timeout(opts, len(p))
+            pending[eng.submit(fn, opts, p)] = (p, time.monotonic() + limit if limit else float("inf"))
         if not pending:
-            if exhausted and not retry:
-                return
-            continue
-        for f in wait(pending, return_when=FIRST_COMPLETED)[0]:
-            items = pending.pop(f)
+            return
+        first = min(d for _, d in pending.values()) - time.monotonic()
+        done, _ = wait(pending, timeout=None if first == float("inf") else max(0.0, first),
+                       return_when=FIRST_COMPLETED)
+        for f in done:
+            p, _ = pending.pop(f)
             try:
-                yield f.result()
-            except Exception as e:  # noqa: BLE001 - a dead worker, a timeout, a task that raised
-                code = eng.exitcode(e)
-                if type(e).__name__ == "BrokenProcessPool" and len(items) == 1 and broken.get(items[0][0], 0) < 2:
-                    broken[items[0][0]] = broken.get(items[0][0], 0) + 1  # the pool's fault, not this input's
-                    retry.append(items)
-                elif code == RETIRE_EXIT:
-                    retry.append(items)
-                    stats["retired_workers"] += 1
-                elif len(items) > 1:
-                    retry.extend([x] for x in reversed(items))
-                    stats["retried_inputs"] += len(items)
-                else:
-                    yield {"records": [_failed_record(items[0], e, code, opts)]}
+                yield p, f.result(), None
+            except Exception as e:  # noqa: BLE001 - a dead worker, a task that raised
+                yield p, None, e
+        for f, (p, d) in list(pending.items()):
+            if d <= time.monotonic():
+                del pending[f]
+                eng.cancel(f)
+                yield p, None, TimeoutError(f"the task ran past its wall-clock limit of {_hard_timeout(opts, len(p)):g} s")
+
+
+def _drive(eng: Any, opts: Options, chunks: Iterable[list[Item]], stats: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The result of every chunk, in any order. A chunk whose task failed is retried one input at
+    a time; an input whose solo task fails gets a failed record with the reason."""
+    retry: list[list[Any]] = []
+    broken: dict[int, int] = {}  # input -> times its solo task was aborted with a broken pool
+    for items, res, e in _tasks(eng, run_chunk, opts, chunks, retry):
+        if e is None:
+            yield res
+            continue
+        code = eng.exitcode(e)
+        if type(e).__name__ == "BrokenProcessPool" and len(items) == 1 and broken.get(items[0][0], 0) < 2:
+            broken[items[0][0]] = broken.get(items[0][0], 0) + 1  # the pool's fault, not this input's
+            retry.append(items)
+        elif code == RETIRE_EXIT:
+            retry.append(items)
+            stats["retired_workers"] += 1
+        elif len(items) > 1:
+            retry.extend([x] for x in reversed(items))
+            stats["retried_inputs"] += len(items)
+        else:
+            yield {"records": [_failed_record(items[0], e, code, opts)]}
 
 
 def _failed_record(item: Item, exc: BaseException, code: int | None, opts: Options) -> dict[str, Any]:
     """The record of an input whose task failed when it ran alone (its worker died, or timed out)."""
-    from concurrent.futures import TimeoutError as FutTimeout
-
     i, rel, data = item
+    if isinstance(data, dict):
+        return data
     try:
         sha: str | None = hashlib.sha256(data if data is not None else (Path(opts.root) / rel).read_bytes()).hexdigest()
     except OSError:
@@ -407,7 +396,7 @@ def _failed_record(item: Item, exc: BaseException, code: int | None, opts: Optio
     how = f"exit status {code}" if code is not None else "no exit status"
     if code is not None and code < 0:
         how = f"signal {signal.Signals(-code).name if -code in signal.valid_signals() else -code}"
-    if isinstance(exc, FutTimeout) or (code is not None and code == -int(TIME_SIGNAL)):
+    if isinstance(exc, TimeoutError) or (code is not None and code == -int(TIME_SIGNAL)):
         what = f"{to:g} CPU seconds" if code is not None else f"{_hard_timeout(opts, 1):g} wall-clock seconds"
         reason = {"stage": "worker", "code": "input_too_complex", "type": "InputTooComplexError",
                   "message": f"took more than {what}; the worker was stopped and replaced "
@@ -432,7 +421,8 @@ def _done_hashes(work: Path) -> set[str]:
             for line in fh:
                 try:
                     r = json.loads(line)
-                    latest[r["sha256"]] = r.get("status") == "ok" and r.get("part") is not None
+                    # a record without its number of findings ("nf") is of an older batch: redone
+                    latest[r["sha256"]] = r.get("status") == "ok" and r.get("part") is not None and "nf" in r
                 except (ValueError, KeyError, TypeError):
                     continue  # a line cut by a crash: that hash is simply redone
     return {k for k, v in latest.items() if v}
@@ -442,11 +432,6 @@ def peak_rss_mb(field: str = "VmHWM") -> float:
     """This process's peak resident memory, MB (``VmHWM``: ``ru_maxrss`` survives ``exec``)."""
     with open("/proc/self/status", encoding="ascii") as fh:
         return round(next((int(x.split()[1]) for x in fh if x.startswith(field + ":")), 0) / 1024, 1)
-
-
-def rss_mb() -> float:
-    """This process's resident memory now, MB."""
-    return peak_rss_mb("VmRSS")
 
 
 def _append(path: Path) -> Any:
@@ -462,9 +447,9 @@ def _line(fh: Any, obj: dict[str, Any]) -> None:
     fh.write(json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n")
 
 
-def _chunks(rels: list[str], size: int, eng: Any, root: Path, done: set[str],
-            skipped: list[dict[str, Any]]) -> Iterator[list[Item]]:
-    """Chunks of inputs; on Ray the bytes go with them (read here, inputs already done skipped)."""
+def _chunks(rels: list[str], size: int, eng: Any, root: Path, done: set[str]) -> Iterator[list[Item]]:
+    """Chunks of inputs; on Ray the bytes go with them (read here; an input already done or that
+    cannot be read goes as its record)."""
     for j in range(0, len(rels), size):
         out: list[Item] = []
         for i, rel in enumerate(rels[j:j + size], start=j):
@@ -474,14 +459,26 @@ def _chunks(rels: list[str], size: int, eng: Any, root: Path, done: set[str],
             try:
                 data = (root / rel).read_bytes()
             except OSError as e:
-                skipped.append({"i": i, "path": rel, "sha256": None, "status": "failed", "reason": _read_failure(e)})
+                out.append((i, rel, {"i": i, "path": rel, "sha256": None, "status": "failed",
+                                     "reason": _read_failure(e)}))
                 continue
             sha = hashlib.sha256(data).hexdigest()
-            if sha in done:
-                skipped.append({"i": i, "path": rel, "sha256": sha, "status": "skipped"})
-            else:
-                out.append((i, rel, data))
+            out.append((i, rel, {"i": i, "path": rel, "sha256": sha, "status": "skipped"} if sha in done else data))
         yield out
+
+
+def _bar(total: int, show: bool) -> Any:
+    """tqdm's progress bar on stderr when shown (tqdm is imported only then), else a stand-in."""
+    if not show:
+        from types import SimpleNamespace
+
+        def nothing(*_: Any, **__: Any) -> None:
+            return None
+
+        return SimpleNamespace(update=nothing, close=nothing, set_description=nothing, set_postfix=nothing)
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="input", file=sys.stderr, mininterval=0.5, smoothing=0.05, desc="loading stages")
 
 
 def _in_child(engine: str, fn: Callable[..., Any], *args: Any) -> Any:
@@ -519,8 +516,6 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
     ``max_tasks_per_child`` replaces a local worker after that many chunks (0: never). ``html``
     also writes the overview pages (``OUT/html/index.html``, as ``gsnlp check DIR --format html``).
     """
-    from tqdm import tqdm
-
     from gsnlp.batch import store
     from gsnlp.errors import BatchError, InputError, UnknownNameError
 
@@ -539,8 +534,7 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
     parts.mkdir(parents=True, exist_ok=True)
     rels = list_inputs(root, exclude=out)
     # on a terminal the bar shows at once (loading the stages takes a second or two)
-    bar = tqdm(total=len(rels), disable=not (sys.stderr.isatty() if progress is None else progress),
-               unit="input", file=sys.stderr, mininterval=0.5, smoothing=0.05, desc="loading stages")
+    bar = _bar(len(rels), sys.stderr.isatty() if progress is None else progress)
     st = load_stages(stages, theme_model)  # here first: a model that cannot be loaded fails before any work
     done = _done_hashes(work) if resume else set()
     cross = cross_year and "check" in st.names
@@ -551,10 +545,8 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
 
         import duckdb  # noqa: F401
         import orjson  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
 
-        from gsnlp.batch.schema import to_table
-
-        to_table("reports", [])  # pyarrow's first conversion imports pandas: once, not in every worker
         gc.collect()
         gc.freeze()  # what the workers inherit is not scanned by their collector (nor copied on write by it)
     eng: Any = _Local(max(1, workers), done, max_tasks_per_child) if engine == "local" else _Ray(workers, address)
@@ -563,15 +555,14 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
         fh.seek(0)
         n = sum(1 for _ in fh)  # the next record's number: a later line wins on resume
     records, inputs = _append(work / "records.jsonl"), open(work / "inputs.jsonl", "w", encoding="utf-8")
-    skipped_now: list[dict[str, Any]] = []
     stats: dict[str, Any] = {"retried_inputs": 0, "retired_workers": 0, "workers_peak_rss_mb": 0.0}
     n_processed = n_skipped = n_failed = 0
     timings: dict[str, float] = {"tasks": 0.0}
     bar.set_description("batch")
     try:
-        for res in _drive(eng, opts, _chunks(rels, size, eng, root, done, skipped_now), skipped_now, stats):
+        for res in _drive(eng, opts, _chunks(rels, size, eng, root, done), stats):
             if res.get("tables") is not None:  # Ray: the driver writes the part
-                store.write_part(parts, next(r["part"] for r in res["records"] if r.get("part")), res["tables"])
+                store.write_part(parts, res["part"], res["tables"], res["spool"])
             for k, v in (res.get("timings", {}) | {"tasks": res.get("cpu_s", 0.0)}).items():
                 timings[k] = timings.get(k, 0.0) + v
             stats["workers_peak_rss_mb"] = max(stats["workers_peak_rss_mb"], res.get("peak_rss_mb", 0.0))
@@ -583,7 +574,7 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
                 elif rec["sha256"] is not None:
                     n_processed += 1
                     _line(records, {"n": n} | {k: rec.get(k) for k in ("sha256", "status", "reason", "format",
-                                                                        "stages", "part")})
+                                                                        "stages", "part", "json", "nf")})
                     n += 1
                 n_failed += rec["status"] == "failed"
                 if on_result is not None:
@@ -601,12 +592,18 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
         t0 = time.perf_counter()
         cy: dict[str, Any] = {"reports": 0, "failed_tasks": []}
         first = _in_child(engine, store.finalize_first, str(work), str(out))
-        rss = {"after_reports": rss_mb()}
         if "error" not in first and cross:
-            for k, res in enumerate(_map_cross_year(eng, opts, parts, work / "cy_groups.jsonl", cy)):
-                if res is not None and res[0] is not None and res[1]:  # Ray: the driver writes the part
-                    store.write_part(parts, f"cy{k:06d}", {"cy_findings": res[0]})
-        rss["after_cross_year"] = rss_mb()
+            with open(work / "cy_groups.jsonl", encoding="utf-8") as fh:
+                groups = [json.loads(line)["items"] for line in fh]  # ids and places only: small
+            if engine != "local":  # Ray: the bytes go along
+                groups = [store.read_spool(parts, g) for g in groups]
+            for g, tab, e in _tasks(eng, run_cross_year, opts, groups):
+                cy["reports"] += len(g)
+                if e is not None:  # recorded in the summary; the per-report results stand
+                    cy["failed_tasks"].append({"reports": [x["r"] if isinstance(x, dict) else x[0] for x in g[:5]],
+                                               "n": len(g), "reason": f"{type(e).__name__}: {str(e).strip()[:300]}"})
+                elif tab is not None and tab.num_rows:  # Ray: the driver writes the part
+                    store.write_part(parts, f"cy{g[0][0]}", {"cy_findings": tab})
         eng.close()
         second = first if "error" in first else _in_child(engine, store.finalize_second, str(work), str(out),
                                                            database)
@@ -653,38 +650,8 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
         "children_cpu_s": round(ch.ru_utime + ch.ru_stime - ch_start.ru_utime - ch_start.ru_stime, 3),
         "final_cpu_s": round(first.get("cpu_s", 0) + second.get("cpu_s", 0), 3),
         "reports_per_s": round(len(rels) / wall, 2) if wall else None, "parent_peak_rss_mb": peak_rss_mb(),
-        "parent_rss_mb": rss | {"end": rss_mb()},
         "final_peak_rss_mb": max(first.get("peak_rss_mb", 0), second.get("peak_rss_mb", 0)),
         "children_peak_rss_mb": round(ch.ru_maxrss / 1024, 1)}
     (out / "run_stats.json").write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
     return BatchSummary(summary["n_in"], summary["n_ok"], summary["n_failed"], n_processed, n_skipped, out,
                         summary, stats)
-
-
-def _map_cross_year(eng: Any, opts: Options, parts: Path, groups: Path, cy: dict[str, Any]) -> Iterator[Any]:
-    """``run_cross_year`` over the batches listed in ``groups`` (one JSON line each: ids and parts)
-    on the engine; results (None for a failed task) in submission order. On Ray the driver reads
-    and ships the JSON."""
-    from gsnlp.batch.store import read_report_json
-
-    pending: list[tuple[Future[Any], list[str]]] = []
-
-    def collect(f: Future[Any], ids: list[str]) -> Any:
-        try:
-            return f.result()
-        except Exception as e:  # noqa: BLE001 - recorded in the summary; the per-report results stand
-            cy["failed_tasks"].append({"reports": ids[:5], "n": len(ids),
-                                       "reason": f"{type(e).__name__}: {str(e).strip()[:300]}"})
-            return None
-
-    with open(groups, encoding="utf-8") as fh:
-        for line in fh:
-            batch = [(r, p, None) for r, p in json.loads(line)["items"]]
-            batch = batch if opts.parts is not None else read_report_json(parts, batch)
-            cy["reports"] += len(batch)
-            pending.append((eng.submit(run_cross_year, opts, batch, _hard_timeout(opts, len(batch))),
-                            [r for r, _, _ in batch]))
-            if len(pending) >= 2 * eng.workers:
-                yield collect(*pending.pop(0))
-    while pending:
-        yield collect(*pending.pop(0))

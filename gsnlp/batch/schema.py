@@ -74,6 +74,29 @@ def _schemas() -> dict[str, Any]:  # built once per process (Arrow schemas are i
     return {t: pa.schema([(n, types[k]) for n, k in cols]) for t, cols in COLUMNS.items()}
 
 
+def arrow_without_pandas() -> None:
+    """Let this process's pyarrow convert lists without importing pandas (0.3 s of CPU): its first
+    conversion imports pandas only to ask whether the input is a pandas object, which a list is
+    not. With that one import refused, pyarrow notes "no pandas" and converts as before; a later
+    ``to_pandas()`` still imports it. Called only in the batch's own processes (workers, final step)."""
+    import sys
+
+    import pyarrow as pa
+
+    class _Refuse:
+        @staticmethod
+        def find_spec(name: str, *_: Any) -> None:
+            if name == "pandas":
+                raise ImportError("not needed to convert lists")
+
+    if "pandas" not in sys.modules:
+        sys.meta_path.insert(0, _Refuse)  # type: ignore[arg-type]
+        try:
+            pa.array([])
+        finally:
+            sys.meta_path.remove(_Refuse)  # type: ignore[arg-type]
+
+
 def to_table(table: str, rows: list[tuple[Any, ...]]) -> Any:
     """Row tuples (in the schema's column order) as one Arrow table, converted by Arrow in one
     pass (a struct array). Where a decimal does not fit exactly, that column is converted value

@@ -1,9 +1,10 @@
 """Where batch results go: Parquet parts while the run works, then DuckDB builds everything final.
 
 During the run each chunk of inputs becomes one Parquet part per table
-(``OUT/.work/parts/<table>/<part>.parquet``, written under a temporary name and renamed), and
-one line per processed content hash is appended to ``OUT/.work/records.jsonl`` after its part
-is complete (the resume index). The final step runs in a child process, in two halves around the
+(``OUT/.work/parts/<table>/<part>.parquet``) and one spool of its reports' JSON
+(``OUT/.work/parts/json/<part>.json``, each report found by the offset and length in its record),
+each written under a temporary name and renamed, and one line per processed content hash is
+appended to ``OUT/.work/records.jsonl`` after its part is complete (the resume index). The final step runs in a child process, in two halves around the
 cross-year pass, with DuckDB's ``memory_limit`` and ``temp_directory`` (a bounded-memory external
 sort) and its state in ``OUT/.work/final.duckdb``: ``finalize_first`` writes the manifest
 (``manifest.jsonl``, path order), ``reports.parquet`` and the cross-year groups;
@@ -22,50 +23,48 @@ from typing import Any
 
 from gsnlp.batch.schema import COLUMNS, TABLES
 
-REPORT_JSON = "report_json"  # hidden part table: each report as JSON (Report.to_dict), for the cross-year rules
+SPOOL = "json"  # parts/json/<part>.json: each report as JSON (its cross-year view), for the cy.* rules
 DB_MEMORY_LIMIT = "256MB"
 STRUCTURED = "('html', 'docx', 'pdf')"  # preferred over text when one report has several formats
 _REASON = "STRUCT(stage VARCHAR, code VARCHAR, type VARCHAR, message VARCHAR)"
 
 
-def report_json_table(rows: list[tuple[str, bytes]]) -> Any:
-    """``(report_id, UTF-8 JSON)`` pairs as a table (the JSON as bytes: no re-encoding)."""
-    import pyarrow as pa
-
-    ids, js = (list(x) for x in zip(*rows)) if rows else ([], [])
-    return pa.table({"report_id": pa.array(ids, pa.string()), "json": pa.array(js, pa.binary())})
-
-
-def write_part(parts: Path, name: str, tables: dict[str, Any]) -> None:
-    """The part files ``parts/<table>/<name>.parquet`` (each complete under its final name)."""
+def write_part(parts: Path, name: str, tables: dict[str, Any], spool: bytes = b"") -> None:
+    """The part files ``parts/<table>/<name>.parquet`` and ``parts/json/<name>.json`` (the reports'
+    JSON one after another, each found by the offset and length its record keeps), each complete
+    under its final name."""
     import pyarrow.parquet as pq
 
-    for t, tab in tables.items():
-        d = parts / t
-        d.mkdir(parents=True, exist_ok=True)
-        tmp = d / f".{name}.tmp"
-        # short-lived: fast rather than small; report JSON one row per row group, so that the
-        # cross-year pass reads only the reports it asks for
-        pq.write_table(tab, tmp, compression="none", row_group_size=1 if t == REPORT_JSON else None)
-        os.replace(tmp, d / f"{name}.parquet")
+    files: list[tuple[Path, Any]] = [(parts / t / f"{name}.parquet", tab) for t, tab in tables.items()]
+    if spool:
+        files.append((parts / SPOOL / f"{name}.json", spool))
+    for dest, x in files:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.tmp")
+        if isinstance(x, bytes):
+            tmp.write_bytes(x)
+        else:  # short-lived and read once, whole: fast rather than small
+            pq.write_table(x, tmp, compression="none", write_statistics=False)
+        os.replace(tmp, dest)
 
 
-def read_report_json(parts: Path, batch: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
-    """The batch's ``(report_id, part, None)`` with each report's JSON filled in from its part: only
-    the row groups (one per report) whose statistics name a report of the batch are read."""
-    import pyarrow.parquet as pq
-
-    want: dict[str, set[str]] = {}
-    for r, p, _ in batch:
-        want.setdefault(p, set()).add(r)
-    got: dict[str, bytes] = {}
-    for p, ids in want.items():
-        f = pq.ParquetFile(parts / REPORT_JSON / f"{p}.parquet")
-        md = f.metadata
-        st = [md.row_group(i).column(0).statistics for i in range(md.num_row_groups)]
-        t = f.read_row_groups([i for i, x in enumerate(st) if x is None or not x.has_min_max or x.min in ids])
-        got.update(zip(t.column("report_id").to_pylist(), t.column("json").to_pylist()))
-    return [(r, p, got[r]) for r, p, _ in batch]
+def read_spool(parts: Path | None, items: list[Any]) -> list[tuple[str, bytes]]:
+    """``(report_id, JSON)`` of each item ``{"r": id, "p": part, "o": offset, "n": length}`` (read
+    from the part's spool file) or ``(report_id, JSON)`` (as it is)."""
+    out: list[tuple[str, bytes]] = []
+    files: dict[str, Any] = {}
+    try:
+        for it in items:
+            if isinstance(it, dict):
+                assert parts is not None
+                fh = files.get(it["p"]) or files.setdefault(it["p"], open(parts / SPOOL / f"{it['p']}.json", "rb"))
+                fh.seek(it["o"])
+                it = (it["r"], fh.read(it["n"]))
+            out.append(tuple(it))  # type: ignore[arg-type]
+    finally:
+        for fh in files.values():
+            fh.close()
+    return out
 
 
 def _q(p: Path | str) -> str:
@@ -101,8 +100,10 @@ def _final(fn: Any) -> Any:
         import duckdb
 
         from gsnlp.batch.runner import peak_rss_mb
+        from gsnlp.batch.schema import arrow_without_pandas
 
         c0 = time.process_time()
+        arrow_without_pandas()
         try:
             res: dict[str, Any] = fn(*args)
         except (duckdb.Error, OSError) as e:
@@ -118,8 +119,11 @@ def _copy(con: Any, select: str, dest: Path) -> int:
     return int(n[0])
 
 
-def _kept(parts: Path, t: str) -> str:
-    """The rows of table ``t`` from the part named by each kept report's latest record."""
+def _kept(parts: Path, t: str, every: bool = False) -> str:
+    """The rows of table ``t`` from the part named by each kept report's latest record (``every``: the
+    parts hold each kept report once and nothing else, so all their rows)."""
+    if every:
+        return f"SELECT * FROM read_parquet({_q(parts / t / '*.parquet')})"
     return (f"SELECT p.* EXCLUDE (filename) FROM read_parquet({_q(parts / t / '*.parquet')}, filename = true) p "
             "JOIN keep k ON p.report_id = k.report_id AND parse_filename(p.filename, true) = k.part")
 
@@ -127,7 +131,7 @@ def _kept(parts: Path, t: str) -> str:
 @_final
 def finalize_first(work_dir: str, out_dir: str, max_reports: int = 64) -> dict[str, Any]:
     """The manifest, ``reports.parquet`` and ``.work/cy_groups.jsonl``: batches (one line each) of
-    ``[report_id, part]`` of whole agencies (canonical key) with reports of two years or more,
+    where each report's JSON is (``{"r": id, "p": part, "o": offset, "n": length}``) of whole agencies (canonical key) with reports of two years or more,
     one copy per report, about ``max_reports`` per batch.
 
     A report published in several formats (same canonical agency and year, another format than the
@@ -140,14 +144,14 @@ def finalize_first(work_dir: str, out_dir: str, max_reports: int = 64) -> dict[s
     for p in parts.glob("cy_findings/cy*.parquet"):  # those of an earlier try: this run makes its own
         p.unlink()
     # an empty part per table, so that every glob finds a file with the table's schema
-    write_part(parts, "_empty", {t: to_table(t, []) for t in TABLES} | {"cy_findings": to_table("findings", []),
-                                                                        REPORT_JSON: report_json_table([])})
+    write_part(parts, "_empty", {t: to_table(t, []) for t in TABLES} | {"cy_findings": to_table("findings", [])})
     con = _connect(work, fresh=True)
     con.execute(f"""
         CREATE TABLE rec AS
         SELECT * FROM read_json({_q(work / 'records.jsonl')}, format = 'newline_delimited', ignore_errors = true,
             columns = {{'n': 'BIGINT', 'sha256': 'VARCHAR', 'status': 'VARCHAR', 'part': 'VARCHAR',
-                       'format': 'VARCHAR', 'stages': 'VARCHAR[]', 'reason': '{_REASON}'}})
+                       'format': 'VARCHAR', 'stages': 'VARCHAR[]', 'json': 'BIGINT[]', 'nf': 'INTEGER',
+                       'reason': '{_REASON}'}})
         WHERE sha256 IS NOT NULL AND length(sha256) = 64
         QUALIFY row_number() OVER (PARTITION BY sha256 ORDER BY n DESC) = 1""")
     con.execute(f"""
@@ -163,7 +167,7 @@ def finalize_first(work_dir: str, out_dir: str, max_reports: int = 64) -> dict[s
         FROM inp i LEFT JOIN rec r ON i.sha256 = r.sha256 LEFT JOIN first f ON i.sha256 = f.sha256
         ORDER BY i.path""")
     con.execute("""
-        CREATE TABLE keep AS SELECT substr(e.sha256, 1, 16) AS report_id, r.part, e.path
+        CREATE TABLE keep AS SELECT substr(e.sha256, 1, 16) AS report_id, r.part, r.json, r.nf, e.path
         FROM entries e JOIN rec r USING (sha256) WHERE r.part IS NOT NULL AND e.duplicate_of IS NULL""")
     tmp = out / ".manifest.jsonl.tmp"
     con.execute(f"COPY (SELECT * FROM entries ORDER BY path) TO {_q(tmp)} (FORMAT JSON)")
@@ -193,8 +197,10 @@ def finalize_first(work_dir: str, out_dir: str, max_reports: int = 64) -> dict[s
               g AS (SELECT akey, count(*) AS n FROM u WHERE akey IS NOT NULL GROUP BY akey
                     HAVING count(DISTINCT year) >= 2),
               b AS (SELECT akey, (sum(n) OVER (ORDER BY akey) - n) // {max_reports} AS batch FROM g)
-              SELECT batch, list([u.report_id, k.part] ORDER BY u.akey, u.year, u.report_id) AS items
-              FROM u JOIN b USING (akey) JOIN keep k USING (report_id) GROUP BY batch ORDER BY batch)
+              SELECT batch, list({{'r': u.report_id, 'p': k.part, 'o': k.json[1], 'n': k.json[2]}}
+                                 ORDER BY u.akey, u.year, u.report_id) AS items
+              FROM u JOIN b USING (akey) JOIN keep k USING (report_id) WHERE k.json IS NOT NULL
+              GROUP BY batch ORDER BY batch)
         TO {_q(work / 'cy_groups.jsonl')} (FORMAT JSON)""")
     con.close()
     return {"n_in": n_in, "n_ok": n_ok, "n_failed": n_in - n_ok, "n_duplicates": n_dup, "reports": n_reports,
@@ -214,15 +220,15 @@ def finalize_second(work_dir: str, out_dir: str, database: bool) -> dict[str, An
         p.unlink(missing_ok=True)
     con.execute(f"ATTACH {_q(tmp)} AS db")
     con.execute(f"CREATE TABLE db.reports AS SELECT * FROM read_parquet({_q(out / 'reports.parquet')})")
+    every = con.execute(f"SELECT count(*) = count(DISTINCT report_id) AND count(*) = (SELECT count(*) FROM keep) "
+                        f"FROM read_parquet({_q(parts / 'reports' / '*.parquet')})").fetchone()[0]
     counts = {}
     for t in TABLES[1:]:
-        sel = f"{_kept(parts, t)} ORDER BY report_id, seq"
-        if t == "findings":
-            con.execute(f"CREATE OR REPLACE TABLE base AS SELECT report_id, count(*) AS n FROM ({_kept(parts, t)}) "
-                        "GROUP BY report_id")
-            sel = f"""{_kept(parts, t)} UNION ALL
-                SELECT c.* REPLACE ((c.seq + coalesce(b.n, 0))::INTEGER AS seq)
-                FROM read_parquet({_q(parts / 'cy_findings' / '*.parquet')}) c LEFT JOIN base b USING (report_id)
+        sel = f"{_kept(parts, t, every)} ORDER BY report_id, seq"
+        if t == "findings":  # a report's cy.* findings are numbered on after its own (nf of them)
+            sel = f"""{_kept(parts, t, every)} UNION ALL
+                SELECT c.* REPLACE ((c.seq + k.nf)::INTEGER AS seq)
+                FROM read_parquet({_q(parts / 'cy_findings' / '*.parquet')}) c JOIN keep k USING (report_id)
                 ORDER BY report_id, seq"""
         con.execute(f"CREATE TABLE db.{t} AS {sel}")
         # one thread and insertion order kept: the table is read back in the order it was written
@@ -261,11 +267,11 @@ def write_html(work_dir: str, out_dir: str, root: str) -> int:
 
     work, out = Path(work_dir), Path(out_dir)
     con = duckdb.connect(str(work / "final.duckdb"), read_only=True)
-    kept = con.execute(f"SELECT r.report_id, k.part, r.path FROM read_parquet({_q(out / 'reports.parquet')}) r "
-                       "JOIN keep k USING (report_id) WHERE r.duplicate_of IS NULL ORDER BY r.report_id").fetchall()
+    kept = con.execute(f"SELECT r.report_id, k.part, k.json, r.path FROM read_parquet({_q(out / 'reports.parquet')})"
+                       " r JOIN keep k USING (report_id) WHERE r.duplicate_of IS NULL ORDER BY r.report_id").fetchall()
     reps: dict[str, Report] = {}
     names: set[str] = set()
-    for rid, _, js in read_report_json(work / "parts", [(r, p, None) for r, p, _ in kept]):
+    for rid, js in read_spool(work / "parts", [{"r": r, "p": p, "o": j[0], "n": j[1]} for r, p, j, _ in kept]):
         rep = Report.from_dict(json.loads(js or b""))
         if rep.doc_id in names:  # two files of one name in two folders: one page each
             rep = replace(rep, source=replace(rep.source, path=f"{rid}-{rep.doc_id}"))
@@ -285,7 +291,7 @@ def write_html(work_dir: str, out_dir: str, root: str) -> int:
                          f"{_q(out / 'manifest.jsonl')}, format = 'newline_delimited') WHERE status <> 'ok' "
                          "ORDER BY path").fetchall()
     con.close()
-    paths = {r: p for r, _, p in kept}
+    paths = {r: p for r, _, _, p in kept}
     pages = write_audit(list(reps.values()), results, out / "html", failed_inputs=failed,
                         sources={rep.doc_id: str(Path(root) / paths[r]) for r, rep in reps.items()})
     return len(pages)

@@ -131,7 +131,7 @@ def test_two_node_ray_cluster_gives_the_local_bytes(tmp_path: Path, two_nodes: d
 
     from gsnlp.batch.runner import _chunks
 
-    shipped = [x for c in _chunks(sorted(names), 3, SimpleNamespace(name="ray"), src, set(), []) for x in c]
+    shipped = [x for c in _chunks(sorted(names), 3, SimpleNamespace(name="ray"), src, set()) for x in c]
     assert [(rel, data) for _, rel, data in shipped] == [(n, (src / n).read_bytes()) for n in sorted(names)]
 
     # a driver already connected (a notebook): the batch uses that connection and leaves it open
@@ -177,23 +177,25 @@ def test_a_node_lost_mid_run_loses_no_input(tmp_path: Path, two_nodes: dict[str,
 
 @pytest.mark.slow
 def test_a_hung_ray_task_hits_the_wall_clock_backstop(two_nodes: dict[str, Any]) -> None:
-    """The local engine gives every task a wall-clock limit (``_hard_timeout``: pebble's
-    ``schedule(timeout=…)`` fails the future with ``TimeoutError``, the input then fails as
-    ``input_too_complex``); the Ray engine is handed the same limit and should keep it."""
-    from gsnlp.batch.runner import Options, _Ray
+    """Every task has a wall-clock limit (``_hard_timeout``, kept by ``_tasks``: the task is
+    cancelled and ends with ``TimeoutError``, the input then fails as ``input_too_complex``); on a
+    cluster too, the task on the other node is cancelled."""
+    from unittest import mock
 
-    def hang(opts: Options, payload: float) -> str:
+    from gsnlp.batch import runner
+
+    def hang(opts: runner.Options, payload: list[float]) -> str:
         import time as t
 
-        t.sleep(payload)  # sleeps: no CPU, so the per-input CPU timer never fires
+        t.sleep(payload[0])  # sleeps: no CPU, so the per-input CPU timer never fires
         return "finished"
 
-    eng = _Ray(1, two_nodes["address"])
+    eng = runner._Ray(1, two_nodes["address"])
     try:
         t0 = time.perf_counter()
-        fut = eng.submit(hang, Options("/nonexistent", None), 6.0, 1.0)
-        exc = fut.exception()  # waits until the task ends (6 s) or the backstop fails it (1 s)
+        with mock.patch.object(runner, "_hard_timeout", lambda opts, n: 1.0):
+            got = list(runner._tasks(eng, hang, runner.Options("/nonexistent", None), [[6.0]]))
         waited = time.perf_counter() - t0
     finally:
         eng.close()
-    assert isinstance(exc, TimeoutError) and waited < 5, (exc, waited)
+    assert len(got) == 1 and isinstance(got[0][2], TimeoutError) and waited < 5, (got, waited)
