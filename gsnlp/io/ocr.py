@@ -53,6 +53,68 @@ def _require() -> None:
         raise MissingExtraError("reading scanned reports (OCR)", "ocr", "rapidocr_onnxruntime")
 
 
+THREADS_ENV = "GSNLP_OCR_THREADS"
+"""Environment variable: onnxruntime threads per OCR session (default 1, see ``session_threads``)."""
+
+
+def session_threads() -> int:
+    """Threads (intra- and inter-op) of each onnxruntime session: ``GSNLP_OCR_THREADS``, default 1.
+
+    One thread is the default so that every float sum runs in one fixed order and a scan read twice,
+    in one process or two, under any load, gives the same bytes (the batch's byte-identity promise);
+    a batch runs one OCR per worker process anyway. More threads only shorten a lone read on an
+    idle machine with spare cores."""
+    import os
+
+    raw = os.environ.get(THREADS_ENV, "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= 256:
+        from gsnlp.errors import ConfigError
+
+        raise ConfigError(f"{THREADS_ENV}={raw!r}: expected a whole number of threads from 1 to 256 "
+                          "(unset it for the default, 1)")
+    return int(raw)
+
+
+def _holders(engine: Any) -> dict[str, Any]:
+    return {"det": engine.text_det.infer, "cls": engine.text_cls.infer, "rec": engine.text_rec.session}
+
+
+def engine_sessions(engine: Any) -> dict[str, Any]:
+    """The onnxruntime ``InferenceSession`` of each stage of a RapidOCR engine: ``det``, ``cls``, ``rec``."""
+    return {name: holder.session for name, holder in _holders(engine).items()}
+
+
+def _pinned(session: Any, threads: int) -> bool:
+    import onnxruntime as ort
+
+    o = session.get_session_options()
+    return bool(o.intra_op_num_threads == threads and o.inter_op_num_threads == threads
+                and o.execution_mode == ort.ExecutionMode.ORT_SEQUENTIAL)
+
+
+def pin_sessions(engine: Any, threads: int = 1) -> Any:
+    """Make every session of ``engine`` run ``threads`` threads, operators in sequence.
+
+    rapidocr-onnxruntime 1.4.4 passes the thread options on to all three sessions; a session built
+    otherwise (another version) is rebuilt here from the same model file with rapidocr's other
+    options kept, so the setting holds whatever the installed version does."""
+    import onnxruntime as ort
+
+    for holder in _holders(engine).values():
+        session = holder.session
+        if _pinned(session, threads):
+            continue
+        opts = session.get_session_options()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = threads
+        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        holder.session = ort.InferenceSession(session._model_path, sess_options=opts,
+                                              providers=session.get_providers())
+    return engine
+
+
 @functools.lru_cache(maxsize=1)
 def _engine() -> Any:
     import logging
@@ -60,7 +122,12 @@ def _engine() -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
     logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-    return RapidOCR(max_side_len=4000, use_cls=False, print_verbose=False)
+    threads = session_threads()
+    # Global thread options reach the detector, classifier and recognizer in rapidocr 1.4.4;
+    # pin_sessions checks each session and rebuilds one that did not get them.
+    engine = RapidOCR(max_side_len=4000, use_cls=False, print_verbose=False, intra_op_num_threads=threads,
+                      inter_op_num_threads=threads)
+    return pin_sessions(engine, threads)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,8 +276,9 @@ _CACHE_SIZE = 8
 def ocr_page(grey: Any, dpi: float) -> OcrPage:
     """Read one grey page image (a 2-D uint8 array) at ``dpi``.
 
-    The engine is deterministic, so the last few pages read are kept (by the image's hash): the
-    same page read again in one process (parse, then check) is not recognised twice."""
+    The engine is deterministic (one thread per session, ``session_threads``), so the last few
+    pages read are kept (by the image's hash): the same page read again in one process (parse,
+    then check) is not recognised twice."""
     import copy
     import hashlib
 
@@ -403,4 +471,4 @@ def read_image(data: bytes, path: str) -> Reading:
 
 
 __all__ = ["ocr_available", "ocr_page", "read_pdf_ocr", "read_image", "grid_edges", "skew_angle", "deskew",
-           "OcrPage", "DPI"]
+           "OcrPage", "DPI", "THREADS_ENV", "session_threads", "engine_sessions", "pin_sessions"]

@@ -267,8 +267,9 @@ def _rezip(data: bytes, edit: Callable[[str, bytes], bytes]) -> bytes:
     src = zipfile.ZipFile(BytesIO(data))
     out = BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            z.writestr(info.filename, edit(info.filename, src.read(info.filename)))
+        for info in src.infolist():  # the member's own timestamp: a name alone would stamp "now" (2 s steps)
+            z.writestr(zipfile.ZipInfo(info.filename, info.date_time), edit(info.filename, src.read(info.filename)),
+                       compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
