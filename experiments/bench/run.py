@@ -116,15 +116,19 @@ def main() -> None:
             bare = _timed([sys.executable, "bare.py", str(inp), model], snap)
             one = _timed(batch_cmd(inp, work / f"out-cpu{n}", 1, model), snap)
             stats = json.loads((work / f"out-cpu{n}" / "run_stats.json").read_text())
+            # the same batch writing the Parquet files only (--no-db), for the database's share
+            nodb = _timed(batch_cmd(inp, work / f"out-cpu{n}-nodb", 1, model) + ["--no-db"], snap)
             cpu_runs.append({"repeat": rep, "n": n, "bare": {k: v for k, v in bare.items() if k != "stdout"},
                              "bare_loop": json.loads(bare["stdout"].strip().splitlines()[-1]),
-                             "batch": {k: v for k, v in one.items() if k != "stdout"}, "batch_stats": stats})
+                             "batch": {k: v for k, v in one.items() if k != "stdout"}, "batch_stats": stats,
+                             "batch_no_db": {k: v for k, v in nodb.items() if k != "stdout"}})
     ratio = [r["batch"]["cpu_s"] / r["bare"]["cpu_s"] for r in cpu_runs]
 
     def total(side: str, n: int) -> float:
         return sum(r[side]["cpu_s"] for r in cpu_runs if r["n"] == n)
 
     by_size = {n: round(total("batch", n) / total("bare", n), 3) for n in cpu_sizes}
+    no_db = {n: round(total("batch_no_db", n) / total("bare", n), 3) for n in cpu_sizes}
     # per report, without what a run pays once (start-up, the final step's fixed part): the slope
     # between the two sizes, all repeats together
     lo, hi = min(cpu_sizes), max(cpu_sizes)
@@ -152,10 +156,11 @@ def main() -> None:
                      "lost": n - n_entries, "loadavg_1min": stats.get("loadavg_1min_start_end")})
     smallest = min(sizes)
     one_out = work / f"out-cpu{smallest}" if smallest in cpu_sizes else None
-    identical = None
+    identical = identical_no_db = None
     if one_out is not None:
         files = ["manifest.json", "manifest.jsonl"] + [f"{t}.parquet" for t in TABLES]
         identical = {f: _sha(one_out / f) == _sha(work / f"out{smallest}-w2" / f) for f in files}
+        identical_no_db = {f: _sha(one_out / f) == _sha(work / f"out-cpu{smallest}-nodb" / f) for f in files}
 
     env = {"python": sys.version, "platform": platform.platform(), "cpus": os.cpu_count(),
            "commit": subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
@@ -168,8 +173,9 @@ def main() -> None:
     metrics = {"config": cfg, "sizes": sizes, "cpu_compare": {"sizes": cpu_sizes, "runs": cpu_runs,
                                                              "batch_over_bare": [round(x, 3) for x in ratio],
                                                              "batch_over_bare_by_size": by_size,
+                                                             "batch_no_db_over_bare_by_size": no_db,
                                                              "batch_over_bare_per_report_slope": slope},
-               "runs": runs, "identical_1_vs_2_workers": identical, "total_s": round(time.perf_counter() - t_all, 1)}
+               "runs": runs, "identical_1_vs_2_workers": identical, "identical_with_and_without_db": identical_no_db, "total_s": round(time.perf_counter() - t_all, 1)}
     (res / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (res / "environment.json").write_text(json.dumps(env, indent=1) + "\n", encoding="utf-8")
     lines = ["# Batch benchmark (written by run.py)", "",
@@ -179,16 +185,18 @@ def main() -> None:
              "worker (pipeline stages included), final step (DuckDB, child process), the rest (cross-year tasks, "
              "worker start):", "",
              "| repeat | reports | bare ms/report | batch, 1 worker ms/report | batch / bare | batch parts: parent / "
-             "tasks / final / rest ms |", "|---|---|---|---|---|---|"]
+             "tasks / final / rest ms | batch --no-db ms/report (/ bare) |", "|---|---|---|---|---|---|---|"]
     for r, x in zip(cpu_runs, ratio):
         bs, n = r["batch_stats"], r["n"]
         rest = bs["children_cpu_s"] - bs["tasks_cpu_s"] - bs["final_cpu_s"]
         lines.append(f"| {r['repeat']} | {n} | {1000 * r['bare']['cpu_s'] / n:.2f} | "
                      f"{1000 * r['batch']['cpu_s'] / n:.2f} | {x:.3f} | {1000 * bs['parent_cpu_s'] / n:.2f} / "
                      f"{1000 * bs['tasks_cpu_s'] / n:.2f} / {1000 * bs['final_cpu_s'] / n:.2f} / "
-                     f"{1000 * rest / n:.2f} |")
+                     f"{1000 * rest / n:.2f} | {1000 * r['batch_no_db']['cpu_s'] / n:.2f} "
+                     f"({r['batch_no_db']['cpu_s'] / r['bare']['cpu_s']:.3f}) |")
     lines += [""] + [f"All repeats together, {n} reports: batch / bare = **{by_size[n]:.3f}** (repeats: "
-                     + ", ".join(f"{x:.3f}" for r, x in zip(cpu_runs, ratio) if r["n"] == n) + ")" for n in cpu_sizes]
+                     + ", ".join(f"{x:.3f}" for r, x in zip(cpu_runs, ratio) if r["n"] == n)
+                     + f"); with --no-db {no_db[n]:.3f}" for n in cpu_sizes]
     if slope is not None:
         lines += ["", f"Per report, what the run pays once left out (the slope from {lo} to {hi} reports, "
                       f"repeats together): batch / bare = **{slope:.3f}**"]
@@ -199,9 +207,11 @@ def main() -> None:
         lines.append(f"| {r['n']} | 2 | {r['n_in']} | {r['n_ok']} | {r['n_failed']} | {r['lost']} | "
                      f"{r['reports_per_s']} | {r['wall_s']} | {r['final_s']} | {r['parent_peak_rss_mb']} / "
                      f"{r['final_peak_rss_mb']} / {r['workers_peak_rss_mb']} | {r['cross_year_reports']} |")
-    if identical is not None:
+    if identical is not None and identical_no_db is not None:
         lines += ["", f"1 vs 2 workers on {smallest} reports, byte-identical: "
-                      + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in identical.items())]
+                      + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in identical.items()),
+                  "", f"with and without the database (--no-db) on {smallest} reports, byte-identical: "
+                      + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in identical_no_db.items())]
     (res / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 

@@ -10,7 +10,7 @@ sort) and its state in ``OUT/.work/final.duckdb``: ``finalize_first`` writes the
 (``manifest.jsonl``, path order), ``reports.parquet`` and the cross-year groups;
 ``finalize_second`` the other tables sorted by ``(report_id, seq)`` with one copy of each content
 hash (``COPY (SELECT … ORDER BY …)``), the cross-year findings merged into ``findings``, and
-``gsnlp.duckdb`` with its views.
+``gsnlp.duckdb`` loaded from the Parquet files, with its views.
 """
 
 from __future__ import annotations
@@ -210,16 +210,12 @@ def finalize_first(work_dir: str, out_dir: str, max_reports: int = 64) -> dict[s
 @_final
 def finalize_second(work_dir: str, out_dir: str, database: bool) -> dict[str, Any]:
     """The child tables (``findings``: each report's own, then its ``cy.*`` findings from
-    ``parts/cy_findings``, numbered on after the report's own) and ``gsnlp.duckdb``: each table
-    sorted once into the database (or a scratch one), then copied from it to Parquet."""
+    ``parts/cy_findings``, numbered on after the report's own), each sorted once straight from the
+    parts into its Parquet file; then ``gsnlp.duckdb`` (when ``database``), its tables loaded from
+    those files, so that the Parquet bytes are the same with or without the database."""
     work, out = Path(work_dir), Path(out_dir)
     parts = work / "parts"
     con = _connect(work, fresh=False)
-    tmp = out / ".gsnlp.duckdb.tmp" if database else work / "tables.duckdb"
-    for p in (tmp, Path(f"{tmp}.wal")):
-        p.unlink(missing_ok=True)
-    con.execute(f"ATTACH {_q(tmp)} AS db")
-    con.execute(f"CREATE TABLE db.reports AS SELECT * FROM read_parquet({_q(out / 'reports.parquet')})")
     every = con.execute(f"SELECT count(*) = count(DISTINCT report_id) AND count(*) = (SELECT count(*) FROM keep) "
                         f"FROM read_parquet({_q(parts / 'reports' / '*.parquet')})").fetchone()[0]
     counts = {}
@@ -230,11 +226,15 @@ def finalize_second(work_dir: str, out_dir: str, database: bool) -> dict[str, An
                 SELECT c.* REPLACE ((c.seq + k.nf)::INTEGER AS seq)
                 FROM read_parquet({_q(parts / 'cy_findings' / '*.parquet')}) c JOIN keep k USING (report_id)
                 ORDER BY report_id, seq"""
-        con.execute(f"CREATE TABLE db.{t} AS {sel}")
-        # one thread and insertion order kept: the table is read back in the order it was written
-        counts[t] = _copy(con, f"SELECT * FROM db.{t}", out / f"{t}.parquet")
+        counts[t] = _copy(con, sel, out / f"{t}.parquet")
     if database:
+        tmp = out / ".gsnlp.duckdb.tmp"
+        for p in (tmp, Path(f"{tmp}.wal")):
+            p.unlink(missing_ok=True)
+        con.execute(f"ATTACH {_q(tmp)} AS db")
         con.execute("USE db")  # the views name the tables of their own database
+        for t in TABLES:  # one thread, insertion order kept: each table in its file's order
+            con.execute(f"CREATE TABLE {t} AS FROM read_parquet({_q(out / f'{t}.parquet')})")
         con.execute(f"""
             CREATE TABLE inputs AS
             SELECT path, sha256, report_id, status, duplicate_of, reason.stage AS reason_stage,
@@ -248,8 +248,6 @@ def finalize_second(work_dir: str, out_dir: str, database: bool) -> dict[str, An
     con.close()
     if database:
         os.replace(tmp, out / "gsnlp.duckdb")
-    else:
-        tmp.unlink(missing_ok=True)
     return {"tables": counts}
 
 
