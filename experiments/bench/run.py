@@ -132,7 +132,8 @@ def main() -> None:
     # per report, without what a run pays once (start-up, the final step's fixed part): the slope
     # between the two sizes, all repeats together
     lo, hi = min(cpu_sizes), max(cpu_sizes)
-    slope = None if lo == hi else round((total("batch", hi) - total("batch", lo)) / (total("bare", hi) - total("bare", lo)), 3)
+    slope = None if lo == hi else round((total("batch", hi) - total("batch", lo))
+                                        / (total("bare", hi) - total("bare", lo)), 3)
 
     # 2. sizes with two workers (and one worker on the smallest: byte-identical outputs)
     runs = []
@@ -175,7 +176,8 @@ def main() -> None:
                                                              "batch_over_bare_by_size": by_size,
                                                              "batch_no_db_over_bare_by_size": no_db,
                                                              "batch_over_bare_per_report_slope": slope},
-               "runs": runs, "identical_1_vs_2_workers": identical, "identical_with_and_without_db": identical_no_db, "total_s": round(time.perf_counter() - t_all, 1)}
+               "runs": runs, "identical_1_vs_2_workers": identical, "identical_with_and_without_db": identical_no_db,
+               "total_s": round(time.perf_counter() - t_all, 1)}
     (res / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (res / "environment.json").write_text(json.dumps(env, indent=1) + "\n", encoding="utf-8")
     lines = ["# Batch benchmark (written by run.py)", "",

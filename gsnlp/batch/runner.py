@@ -357,7 +357,8 @@ def _tasks(eng: Any, fn: Callable[..., Any], opts: Options, payloads: Iterable[l
             if d <= time.monotonic():
                 del pending[f]
                 eng.cancel(f)
-                yield p, None, TimeoutError(f"the task ran past its wall-clock limit of {_hard_timeout(opts, len(p)):g} s")
+                limit = _hard_timeout(opts, len(p))
+                yield p, None, TimeoutError(f"the task ran past its wall-clock limit of {limit:g} s")
 
 
 def _drive(eng: Any, opts: Options, chunks: Iterable[list[Item]], stats: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -4,10 +4,11 @@ During the run each chunk of inputs becomes one Parquet part per table
 (``OUT/.work/parts/<table>/<part>.parquet``) and one spool of its reports' JSON
 (``OUT/.work/parts/json/<part>.json``, each report found by the offset and length in its record),
 each written under a temporary name and renamed, and one line per processed content hash is
-appended to ``OUT/.work/records.jsonl`` after its part is complete (the resume index). The final step runs in a child process, in two halves around the
-cross-year pass, with DuckDB's ``memory_limit`` and ``temp_directory`` (a bounded-memory external
-sort) and its state in ``OUT/.work/final.duckdb``: ``finalize_first`` writes the manifest
-(``manifest.jsonl``, path order), ``reports.parquet`` and the cross-year groups;
+appended to ``OUT/.work/records.jsonl`` after its part is complete (the resume index). The final
+step runs in a child process, in two halves around the cross-year pass, with DuckDB's
+``memory_limit`` and ``temp_directory`` (a bounded-memory external sort) and its state in
+``OUT/.work/final.duckdb``: ``finalize_first`` writes the manifest (``manifest.jsonl``, path
+order), ``reports.parquet`` and the cross-year groups;
 ``finalize_second`` the other tables sorted by ``(report_id, seq)`` with one copy of each content
 hash (``COPY (SELECT … ORDER BY …)``), the cross-year findings merged into ``findings``, and
 ``gsnlp.duckdb`` loaded from the Parquet files, with its views.
@@ -131,8 +132,9 @@ def _kept(parts: Path, t: str, every: bool = False) -> str:
 @_final
 def finalize_first(work_dir: str, out_dir: str, max_reports: int = 64) -> dict[str, Any]:
     """The manifest, ``reports.parquet`` and ``.work/cy_groups.jsonl``: batches (one line each) of
-    where each report's JSON is (``{"r": id, "p": part, "o": offset, "n": length}``) of whole agencies (canonical key) with reports of two years or more,
-    one copy per report, about ``max_reports`` per batch.
+    where each report's JSON is (``{"r": id, "p": part, "o": offset, "n": length}``), whole
+    agencies (canonical key) with reports of two years or more, one copy per report, about
+    ``max_reports`` per batch.
 
     A report published in several formats (same canonical agency and year, another format than the
     copy kept, TXT and Markdown being one) gets ``duplicate_of``: the copy kept (the structured

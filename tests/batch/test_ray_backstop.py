@@ -35,12 +35,14 @@ def test_local_task_past_its_wall_clock_limit_is_cancelled() -> None:
     from gsnlp.batch.runner import _Local
 
     eng = _Local(1, set(), 0)
+    t0 = time.perf_counter()
     try:
         got, waited = _run(eng)
     finally:
-        eng.close()
+        eng.close()  # waits for running tasks: the cancelled one's worker must be gone
+    closed = time.perf_counter() - t0
     assert got[0.0] == ("finished", None)
-    assert isinstance(got[30.0][1], TimeoutError) and waited < 20, (got, waited)
+    assert isinstance(got[30.0][1], TimeoutError) and waited < 20 and closed < 20, (got, waited, closed)
 
 
 @pytest.mark.slow
