@@ -187,15 +187,21 @@ def main() -> None:
              "worker (pipeline stages included), final step (DuckDB, child process), the rest (cross-year tasks, "
              "worker start):", "",
              "| repeat | reports | bare ms/report | batch, 1 worker ms/report | batch / bare | batch parts: parent / "
-             "tasks / final / rest ms | batch --no-db ms/report (/ bare) |", "|---|---|---|---|---|---|---|"]
+             "tasks / final / rest ms | batch --no-db ms/report (/ bare) | pipeline stages: bare loop / in the batch "
+             "ms | besides the stages: bare / batch ms |", "|---|---|---|---|---|---|---|---|---|"]
     for r, x in zip(cpu_runs, ratio):
         bs, n = r["batch_stats"], r["n"]
         rest = bs["children_cpu_s"] - bs["tasks_cpu_s"] - bs["final_cpu_s"]
+        # the stages as the batch times them include the projection into rows (its "rows")
+        staged = sum(bs["stage_cpu_s"].get(k, 0.0) for k in ("parse", "figures", "check", "themes"))
+        loop = r["bare_loop"]["loop_cpu_s"]
         lines.append(f"| {r['repeat']} | {n} | {1000 * r['bare']['cpu_s'] / n:.2f} | "
                      f"{1000 * r['batch']['cpu_s'] / n:.2f} | {x:.3f} | {1000 * bs['parent_cpu_s'] / n:.2f} / "
                      f"{1000 * bs['tasks_cpu_s'] / n:.2f} / {1000 * bs['final_cpu_s'] / n:.2f} / "
                      f"{1000 * rest / n:.2f} | {1000 * r['batch_no_db']['cpu_s'] / n:.2f} "
-                     f"({r['batch_no_db']['cpu_s'] / r['bare']['cpu_s']:.3f}) |")
+                     f"({r['batch_no_db']['cpu_s'] / r['bare']['cpu_s']:.3f}) | {1000 * loop / n:.2f} / "
+                     f"{1000 * (staged - bs['stage_cpu_s'].get('rows', 0.0)) / n:.2f} | "
+                     f"{1000 * (r['bare']['cpu_s'] - loop) / n:.2f} / {1000 * (r['batch']['cpu_s'] - staged) / n:.2f} |")
     lines += [""] + [f"All repeats together, {n} reports: batch / bare = **{by_size[n]:.3f}** (repeats: "
                      + ", ".join(f"{x:.3f}" for r, x in zip(cpu_runs, ratio) if r["n"] == n)
                      + f"); with --no-db {no_db[n]:.3f}" for n in cpu_sizes]
