@@ -468,6 +468,18 @@ def _chunks(rels: list[str], size: int, eng: Any, root: Path, done: set[str]) ->
         yield out
 
 
+def _cy_groups(work: Path, parts: Path, engine: str) -> Iterator[list[Any]]:
+    """The cross-year batches, one line of ``cy_groups.jsonl`` at a time (read as the tasks are
+    submitted, so the driver holds only those in flight): where each report's JSON is, or on Ray
+    the JSON itself (the bytes go along)."""
+    from gsnlp.batch.store import read_spool
+
+    with open(work / "cy_groups.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            items = json.loads(line)["items"]
+            yield items if engine == "local" else read_spool(parts, items)
+
+
 def _bar(total: int, show: bool) -> Any:
     """tqdm's progress bar on stderr when shown (tqdm is imported only then), else a stand-in."""
     if not show:
@@ -594,11 +606,7 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
         cy: dict[str, Any] = {"reports": 0, "failed_tasks": []}
         first = _in_child(engine, store.finalize_first, str(work), str(out))
         if "error" not in first and cross:
-            with open(work / "cy_groups.jsonl", encoding="utf-8") as fh:
-                groups = [json.loads(line)["items"] for line in fh]  # ids and places only: small
-            if engine != "local":  # Ray: the bytes go along
-                groups = [store.read_spool(parts, g) for g in groups]
-            for g, tab, e in _tasks(eng, run_cross_year, opts, groups):
+            for g, tab, e in _tasks(eng, run_cross_year, opts, _cy_groups(work, parts, engine)):
                 cy["reports"] += len(g)
                 if e is not None:  # recorded in the summary; the per-report results stand
                     cy["failed_tasks"].append({"reports": [x["r"] if isinstance(x, dict) else x[0] for x in g[:5]],
