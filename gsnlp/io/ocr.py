@@ -73,7 +73,7 @@ def session_threads() -> int:
         from gsnlp.errors import ConfigError
 
         raise ConfigError(f"{THREADS_ENV}={raw!r}: expected a whole number of threads from 1 to 256 "
-                          "(unset it for the default, 1)")
+                          "(unset it for the default, 1)", origin=THREADS_ENV)
     return int(raw)
 
 
