@@ -3,6 +3,7 @@ called conftest, so tests import shared helpers from here, not from conftest).""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,19 @@ def corpus_file(name: str) -> Path:
     hits = list(CORPUS.glob(f"*/{name}"))
     assert hits, f"{name} not in {CORPUS}"
     return hits[0]
+
+
+def cell_matches_gold(g: dict[str, Any], got: Any) -> bool:
+    """A read cell against its gold entry (corpora/gold/tables/FORMAT.md): same kind, the same
+    number, the same candidates of an ambiguous cell (strict: unlike ``gsnlp.tables.evaluate``,
+    an ambiguous cell read without its candidates does not match)."""
+    if g["kind"] != got.kind:
+        return False
+    if g["kind"] == "number":
+        return bool(Decimal(g["value"]) == got.value)
+    if g["kind"] == "ambiguous":
+        return sorted(map(Decimal, g["candidates"])) == sorted(map(Decimal, got.candidates))
+    return True
 
 
 def load_cdp() -> Any:

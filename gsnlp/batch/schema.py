@@ -74,6 +74,7 @@ def _schemas() -> dict[str, Any]:  # built once per process (Arrow schemas are i
     return {t: pa.schema([(n, types[k]) for n, k in cols]) for t, cols in COLUMNS.items()}
 
 
+@lru_cache(maxsize=1)  # once per process: pyarrow remembers the answer
 def arrow_without_pandas() -> None:
     """Let this process's pyarrow convert lists without importing pandas (0.3 s of CPU): its first
     conversion imports pandas only to ask whether the input is a pandas object, which a list is

@@ -209,13 +209,19 @@ def test_fast_path_keeps_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixtur
     capsys.readouterr()
 
 
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    """``code`` in a fresh interpreter (what a command imports is only seen there); it must succeed."""
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert p.returncode == 0, p.stderr
+    return p
+
+
 def test_check_path_imports_no_heavy_library() -> None:
     code = ("import sys, io, contextlib\nfrom gsnlp.cli.main import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    rc = main(['check', {str(REPORT)!r}, '-f', 'jsonl'])\n"
             f"print(rc, sorted(m for m in {HEAVY!r} if m in sys.modules))\n")
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert p.returncode == 0, p.stderr
+    p = _python(code)
     assert p.stdout.split(None, 1)[1].strip() == "[]", p.stdout
     assert p.stdout.split(None, 1)[0] in ("0", "3")
 
@@ -224,8 +230,7 @@ def test_version_imports_nothing_of_the_analysis() -> None:
     code = ("import sys\nfrom gsnlp.cli.main import main\nmain(['--version'])\n"
             "print(sorted(m for m in sys.modules if m.startswith('gsnlp.') and m not in ('gsnlp.cli', "
             "'gsnlp.cli.main')))\n")
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert p.returncode == 0, p.stderr
+    p = _python(code)
     version, mods = p.stdout.splitlines()
     from gsnlp import __version__
 
@@ -236,8 +241,7 @@ def test_lazy_package_attributes() -> None:
     code = ("import gsnlp, sys\nprint('gsnlp.doc' in sys.modules)\nfrom gsnlp import read, Report, GsnlpError\n"
             "print(read.__module__, Report.__module__, GsnlpError.__module__)\nprint(sorted(gsnlp.__all__) == "
             "sorted(n for n in gsnlp.__all__ if hasattr(gsnlp, n)))\n")
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert p.returncode == 0, p.stderr
+    p = _python(code)
     assert p.stdout.splitlines() == ["False", "gsnlp.io gsnlp.doc gsnlp.errors", "True"]
 
 

@@ -18,7 +18,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from gsnlp_corpus import GOLD, corpus_file
+from gsnlp_corpus import GOLD, cell_matches_gold, corpus_file
 
 import gsnlp
 from gsnlp.tables.cells import is_label, make_cell
@@ -59,20 +59,10 @@ def _read(text: str, name: str) -> gsnlp.Report:
     return gsnlp.read_bytes(text.encode("utf-8"), name)
 
 
-def _same(g: dict, got: gsnlp.doc.Cell) -> bool:
-    if g["kind"] != got.kind:
-        return False
-    if g["kind"] == "number":
-        return Decimal(g["value"]) == got.value
-    if g["kind"] == "ambiguous":
-        return sorted(map(Decimal, g["candidates"])) == sorted(map(Decimal, got.candidates))
-    return True
-
-
 def _differ(report: gsnlp.Report, table: str, gold: dict[str, dict], skip: set[str] = frozenset()) -> list[str]:
     cells = report.tables[table].cells
     assert set(cells) == set(gold), table
-    return [a for a, g in gold.items() if a not in skip and not _same(g, cells[a])]
+    return [a for a, g in gold.items() if a not in skip and not cell_matches_gold(g, cells[a])]
 
 
 # ---- 1. a printed label with no value: blank cells, not an absent row --------------------------------
@@ -236,7 +226,7 @@ def test_unit_of_an_ambiguous_cell_is_kept() -> None:
     rep = gsnlp.read(corpus_file(ROADS_2019))
     amount = rep.tables["active_disclosure"].cells["centralized_procurement/amount"]
     g = _gold(ROADS_2019)["active_disclosure"]["centralized_procurement/amount"]
-    assert _same(g, amount) and amount.kind == "ambiguous"
+    assert cell_matches_gold(g, amount) and amount.kind == "ambiguous"
     assert amount.unit == "万元" and amount.raw.endswith("万元")
 
 
@@ -369,7 +359,7 @@ def test_missing_row_is_absent_and_shifts_nothing(doc: str, row_text: str) -> No
     (row,) = missing
     assert {cells[a].kind for a in cells if a.startswith(row + "/")} == {"absent"}
     for addr, g in _gold(doc)["applications"].items():
-        if addr.startswith(row + "/") or _same(g, cells[addr]):
+        if addr.startswith(row + "/") or cell_matches_gold(g, cells[addr]):
             continue
         got = cells[addr]
         assert got.kind == "ambiguous" and g["kind"] == "number" and Decimal(g["value"]) in map(Decimal, got.candidates), (
