@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gsnlp.batch.schema import SCHEMA_VERSION, TABLES
-from gsnlp.batch.work import STAGE_NAMES, load_stages
+from gsnlp.tabular.rows import STAGE_NAMES, load_stages
+from gsnlp.tabular.schema import SCHEMA_VERSION, TABLES
 
 MANIFEST_SCHEMA = "gsnlp.batch.manifest/2"
 ENGINES = ("local", "ray")
@@ -99,7 +99,7 @@ def list_inputs(root: Path, exclude: Path | None = None) -> list[str]:
 # ---------------------------------------------------------------------------------------
 # worker side (the same functions run in a pebble worker and as Ray tasks)
 
-_STATE: dict[str, Any] = {"retire": False, "memory_mb": None, "done": frozenset()}
+_STATE: dict[str, Any] = {"retire": False, "done": frozenset()}
 
 # a local worker's collector: the pipeline makes many short-lived containers and a chunk's rows live
 # until its part is written; with the default thresholds a full collection ran every few reports
@@ -114,16 +114,10 @@ def init_worker(done: set[str]) -> None:
     gc.set_threshold(*WORKER_GC_THRESHOLDS)
 
 
-def memory_text() -> str:
-    mb = _STATE["memory_mb"]
-    return f"the budget of {mb} MB" if mb else "the memory available"
-
-
 @contextmanager
 def budget(timeout_s: float | None, memory_mb: int | None) -> Iterator[None]:
     """The body under the per-input budgets (None: no limit); only in a worker: time ends the process."""
     old = resource.getrlimit(resource.RLIMIT_AS)
-    _STATE["memory_mb"] = memory_mb
     if memory_mb:
         with open("/proc/self/statm", encoding="ascii") as fh:
             soft = int(fh.read().split()[0]) * resource.getpagesize() + memory_mb * (1 << 20)
@@ -155,9 +149,10 @@ def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
 
     import orjson
 
-    from gsnlp.batch.schema import arrow_without_pandas, to_table
     from gsnlp.batch.store import write_part
-    from gsnlp.batch.work import INPUT_TOO_COMPLEX, cross_year_view, process_bytes
+    from gsnlp.check.rules_years import years_view
+    from gsnlp.tabular.rows import INPUT_TOO_COMPLEX, process_bytes
+    from gsnlp.tabular.schema import arrow_without_pandas, to_table
 
     c0 = time.process_time()
     arrow_without_pandas()
@@ -183,7 +178,8 @@ def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
             rec["status"] = "skipped"
             continue
         with budget(opts.task_timeout, opts.task_memory_mb):
-            r = process_bytes(data, rel, st, sha256=sha, keep_report=opts.keep_json)
+            r = process_bytes(data, rel, st, sha256=sha, keep_report=opts.keep_json,
+                              memory_mb=opts.task_memory_mb)
         rec.update(status=r.status, reason=r.reason, format=r.format, stages=list(r.stages),
                    nf=len(r.tuples["findings"]))
         _STATE["retire"] |= bool(r.reason and r.reason["code"] == INPUT_TOO_COMPLEX and opts.retire)
@@ -194,7 +190,7 @@ def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
             for t in TABLES:
                 rows[t] += r.tuples[t]
             if r.report is not None:
-                js = orjson.dumps((r.report if opts.full_json else cross_year_view(r.report)).to_dict())
+                js = orjson.dumps((r.report if opts.full_json else years_view(r.report)).to_dict())
                 rec["json"] = [len(spool), len(js)]
                 spool += js
     t0 = time.process_time()
@@ -217,9 +213,9 @@ def run_cross_year(opts: Options, batch: list[Any]) -> Any:
 
     import orjson
 
-    from gsnlp.batch.schema import arrow_without_pandas, to_table
     from gsnlp.batch.store import read_spool, write_part
-    from gsnlp.batch.work import finding_rows
+    from gsnlp.tabular.rows import finding_rows
+    from gsnlp.tabular.schema import arrow_without_pandas, to_table
     from gsnlp.doc import Report
     from gsnlp.pipeline import cross_year
 

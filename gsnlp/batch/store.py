@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gsnlp.batch.schema import COLUMNS, TABLES
+from gsnlp.tabular.schema import COLUMNS, TABLES
 
 SPOOL = "json"  # parts/json/<part>.json: each report as JSON (its cross-year view), for the cy.* rules
 DB_MEMORY_LIMIT = "256MB"
@@ -101,7 +101,7 @@ def _final(fn: Any) -> Any:
         import duckdb
 
         from gsnlp.batch.runner import peak_rss_mb
-        from gsnlp.batch.schema import arrow_without_pandas
+        from gsnlp.tabular.schema import arrow_without_pandas
 
         c0 = time.process_time()
         arrow_without_pandas()
@@ -139,7 +139,7 @@ def finalize_first(work_dir: str, out_dir: str, max_reports: int = 64) -> dict[s
     A report published in several formats (same canonical agency and year, another format than the
     copy kept, TXT and Markdown being one) gets ``duplicate_of``: the copy kept (the structured
     format, then the smallest report id). Two reports of one agency and year in one format are two."""
-    from gsnlp.batch.schema import to_table
+    from gsnlp.tabular.schema import to_table
 
     work, out = Path(work_dir), Path(out_dir)
     parts = work / "parts"

@@ -46,7 +46,8 @@ def register(app: typer.Typer) -> None:
         Parquet files and manifest, whatever the engine, the number of workers and however often
         the run was resumed.
         """
-        from gsnlp.batch import STAGE_NAMES, run_batch
+        from gsnlp.batch import run_batch
+        from gsnlp.tabular import STAGE_NAMES
         from gsnlp.errors import GsnlpError
 
         names = None

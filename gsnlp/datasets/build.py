@@ -1,7 +1,7 @@
 """``build_all(input, out)``: every dataset from a folder of reports, saved to disk and as Parquet.
 
-The reports go once through ``gsnlp.batch.process_bytes`` (the batch's own per-report
-function, in this process); each builder turns the collected rows into a ``DatasetDict``
+The reports go once through ``gsnlp.tabular.process_bytes`` (the per-report projection the
+batch runs too, here in this process); each builder turns the collected rows into a ``DatasetDict``
 with declared ``Features``. Example keys are deterministic (``<report_id>/<address>``,
 ``<report_id>#<seq>`` …) and every split is sorted by key; the train/test split is by
 report (``split_of(report_id)``), so no report is in both. Gold files, where the input has
@@ -52,7 +52,8 @@ def _gold_dirs(root: Path) -> list[Path]:
 def collect(input_dir: str | Path, *, stages: tuple[str, ...] | None = None,
             theme_model: str | None = None) -> Collected:
     """Run every report under ``input_dir`` through ``process_bytes``; keep rows, texts and gold."""
-    from gsnlp.batch import list_inputs, load_stages, process_bytes
+    from gsnlp.batch import list_inputs
+    from gsnlp.tabular import load_stages, process_bytes
 
     root = Path(input_dir)
     st = load_stages(stages, theme_model)

@@ -49,7 +49,7 @@ def test_a_local_batch_imports_no_pandas(tmp_path: Path) -> None:
 
 
 def test_to_pandas_still_works_after_the_refusal() -> None:
-    code = ("import sys\nfrom gsnlp.batch.schema import arrow_without_pandas, to_table\n"
+    code = ("import sys\nfrom gsnlp.tabular.schema import arrow_without_pandas, to_table\n"
             "arrow_without_pandas()\nt = to_table('sections', [])\nassert 'pandas' not in sys.modules\n"
             "import pyarrow as pa\nprint(len(pa.table({'a': [1, 2]}).to_pandas()))\n")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)

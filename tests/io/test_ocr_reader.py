@@ -134,7 +134,7 @@ def test_ocr_cli_parse_on_an_image_only_pdf(scans: dict[Path, Report]) -> None:
 
 
 def test_ocr_batch_worker_reads_scans(scans: dict[Path, Report]) -> None:
-    from gsnlp.batch.work import process_bytes
+    from gsnlp.tabular import process_bytes
 
     for path in (PDF, PNG):
         res = process_bytes(path.read_bytes(), path.name)

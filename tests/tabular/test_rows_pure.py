@@ -11,7 +11,7 @@ SEED = ROOT / "corpora" / "reports" / "seeds" / "001_49bc154c30d92ca6.txt"
 
 
 def test_work_same_bytes_same_rows() -> None:
-    from gsnlp.batch import process_bytes
+    from gsnlp.tabular import process_bytes
 
     data = SEED.read_bytes()
     a = process_bytes(data, "a/001.txt")
@@ -22,7 +22,7 @@ def test_work_same_bytes_same_rows() -> None:
 def test_work_rows_keyed_by_content_hash() -> None:
     import hashlib
 
-    from gsnlp.batch import process_bytes
+    from gsnlp.tabular import process_bytes
 
     data = SEED.read_bytes()
     r = process_bytes(data, "001.txt")
@@ -34,7 +34,7 @@ def test_work_rows_keyed_by_content_hash() -> None:
 
 
 def test_work_cells_cover_the_template() -> None:
-    from gsnlp.batch import process_bytes
+    from gsnlp.tabular import process_bytes
     from gsnlp.tables.template import addresses
 
     r = process_bytes(SEED.read_bytes(), "001.txt")
@@ -43,7 +43,7 @@ def test_work_cells_cover_the_template() -> None:
 
 
 def test_work_bad_input_is_a_failed_result_not_an_exception() -> None:
-    from gsnlp.batch import process_bytes
+    from gsnlp.tabular import process_bytes
 
     r = process_bytes(b"\x00\x01\x02" * 100, "x.bin")
     assert r.status == "failed" and r.reason["code"] == "E102" and r.rows["reports"] == []
@@ -51,8 +51,8 @@ def test_work_bad_input_is_a_failed_result_not_an_exception() -> None:
 
 def test_work_rows_fit_the_declared_schemas() -> None:
     pytest.importorskip("pyarrow")
-    from gsnlp.batch import process_bytes, schemas
-    from gsnlp.batch.schema import to_table
+    from gsnlp.tabular import process_bytes, schemas
+    from gsnlp.tabular.schema import to_table
 
     r = process_bytes(SEED.read_bytes(), "001.txt")
     for t, rows in r.tuples.items():
@@ -69,7 +69,7 @@ def test_work_decimal_that_does_not_fit_keeps_its_string() -> None:
     pytest.importorskip("pyarrow")
     from decimal import Decimal
 
-    from gsnlp.batch.schema import COLUMNS, to_table
+    from gsnlp.tabular.schema import COLUMNS, to_table
 
     names = [n for n, _ in COLUMNS["cells"]]
     row = dict.fromkeys(names) | {"report_id": "r", "seq": 0, "candidates": []}
@@ -81,7 +81,7 @@ def test_work_decimal_that_does_not_fit_keeps_its_string() -> None:
 
 
 def test_work_records_which_stages_ran() -> None:
-    from gsnlp.batch import load_stages, process_bytes
+    from gsnlp.tabular import load_stages, process_bytes
 
     st = load_stages(("parse",))
     r = process_bytes(SEED.read_bytes(), "001.txt", st)

@@ -1,5 +1,5 @@
 """The cross-year pass of the batch reads each report back as its cross-year view
-(``gsnlp.batch.work.cross_year_view``: only the cells the ``cy.*`` rules read, no warnings), spooled
+(``gsnlp.check.rules_years.years_view``: only the cells the ``cy.*`` rules read, no warnings), spooled
 as JSON: the rules must give the same findings on it as on the whole report."""
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ def _findings(reps: list[Any]) -> list[dict[str, Any]]:
 
 
 def _round_trip(reps: list[Any]) -> list[Any]:
-    from gsnlp.batch.work import cross_year_view
+    from gsnlp.check.rules_years import years_view
     from gsnlp.doc import Report
 
-    return [Report.from_dict(orjson.loads(orjson.dumps(cross_year_view(r).to_dict()))) for r in reps]
+    return [Report.from_dict(orjson.loads(orjson.dumps(years_view(r).to_dict()))) for r in reps]
 
 
 def test_view_same_findings_on_bundled_corpus() -> None:

@@ -1,11 +1,11 @@
-"""The per-report work: bytes of one input -> ``gsnlp.pipeline`` -> rows for every output table.
+"""One input as rows of the output tables: bytes -> ``gsnlp.pipeline`` -> a tuple per row.
 
 ``process_bytes`` is pure (its result depends only on the bytes, the path's file name and
 suffix, and the stages), imports nothing heavy at module level and returns plain Python
 rows: one tuple per row in the schema's column order (``schema.COLUMNS``), the cheapest
-projection of the pipeline's objects; a chunk of them becomes Arrow tables in columnar form
-(``schema.to_table``). The same function runs in a local process pool, on Ray or in a Spark
-``mapPartitions`` (docs/scaling.md).
+projection of the pipeline's objects; many of them become Arrow tables (``schema.to_table``).
+The batch runs it in a local process pool, on Ray or in a Spark ``mapPartitions``
+(docs/scaling.md); the datasets and the exports read reports through it too.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gsnlp.batch.schema import COLUMNS, TABLES
+from gsnlp.tabular.schema import COLUMNS, TABLES
 
 STAGE_NAMES = ("parse", "figures", "check", "themes")
-INPUT_TOO_COMPLEX = "input_too_complex"  # over the per-input time or memory budget of the batch
+INPUT_TOO_COMPLEX = "input_too_complex"  # over the per-input time or memory budget (of a batch)
 Rows = dict[str, list[tuple[Any, ...]]]
 
 
@@ -104,13 +104,12 @@ def report_id(sha256: str) -> str:
     return sha256[:16]
 
 
-def _reason(exc: BaseException, stage: str) -> dict[str, str]:
+def _reason(exc: BaseException, stage: str, memory_mb: int | None = None) -> dict[str, str]:
     if isinstance(exc, MemoryError):
-        from gsnlp.batch import runner
-
+        what = f"the budget of {memory_mb} MB (raise --task-memory-mb to allow more)" if memory_mb else \
+            "the memory available"
         return {"stage": stage, "code": INPUT_TOO_COMPLEX, "type": "MemoryError",
-                "message": f"needed more than {runner.memory_text()} of memory in stage {stage} "
-                           "(raise --task-memory-mb to allow more)"}
+                "message": f"needed more memory in stage {stage} than {what}"}
     msg = str(exc).strip() or f"{type(exc).__name__} without a message ({exc!r})"
     return {"stage": stage, "code": str(getattr(exc, "code", "E999")), "type": type(exc).__name__,
             "message": msg[:500]}
@@ -164,40 +163,15 @@ def _clauses(res: Any, rid: str, model: str | None) -> list[tuple[Any, ...]]:
             for c, p in zip(res.clauses, res.predictions)]
 
 
-@functools.cache
-def _cy_cells() -> dict[str, frozenset[str]]:
-    """``{table id: cell addresses}`` that the cross-year rules read (``gsnlp.check.rules_years``)."""
-    from gsnlp.check.rules_years import ANOMALY_CELLS, APP_COLUMNS, STOCK_ROWS
-
-    full = {f"applications/{r}/{c}" for r in ("carried_over", "carried_forward") for c in APP_COLUMNS}
-    full |= {f"active_disclosure/{r}/{c}" for r, _ in STOCK_ROWS for c in ("issued", "repealed", "in_force")}
-    full |= set(ANOMALY_CELLS)
-    out: dict[str, set[str]] = {}
-    for a in full:
-        tid, _, rest = a.partition("/")
-        out.setdefault(tid, set()).add(rest)
-    return {t: frozenset(v) for t, v in out.items()}
-
-
-def cross_year_view(rep: Any) -> Any:
-    """The report as the cross-year rules see it: text, source, meta, sections, regions and each
-    table's frame (template, span, splits), but only the cells those rules read and no warnings.
-    ``cross_year`` gives the same findings on it (tested) for a tenth of the JSON and its reading."""
-    keep = _cy_cells()
-    tables = {tid: replace(t, cells={a: c for a, c in t.cells.items() if a in keep.get(tid, ())})
-              for tid, t in rep.tables.items()}
-    return replace(rep, tables=tables, warnings=())
-
-
 def process_bytes(data: bytes, path: str, stages: Stages | None = None, *, keep_report: bool = False,
-                  sha256: str | None = None) -> ReportResult:
+                  sha256: str | None = None, memory_mb: int | None = None) -> ReportResult:
     """Parse one input and run every available stage on it; never raises for a bad input.
 
     ``path`` is used only for its name and suffix (``.md`` is Markdown text; error messages
     name it). A failure of the parse is a failed input with its reason; a failure of a later
     stage keeps the rows of the stages before it and also marks the input failed.
     ``keep_report`` also returns the parsed Report; ``sha256`` is the digest of ``data`` when the
-    caller has it. ``timings`` holds CPU seconds per stage, ``rows`` the part of them spent
+    caller has it; ``memory_mb``, the memory budget the caller set (named in a ``MemoryError``'s reason). ``timings`` holds CPU seconds per stage, ``rows`` the part of them spent
     projecting the stages' objects into rows.
     """
     from gsnlp import pipeline
@@ -214,7 +188,7 @@ def process_bytes(data: bytes, path: str, stages: Stages | None = None, *, keep_
         rep = read_bytes(data, path)
     except Exception as e:  # noqa: BLE001 - every input is accounted for, whatever it raises
         timings["parse"] = time.process_time() - t0
-        return ReportResult(sha, "failed", _reason(e, "parse"), rows, timings, ("parse",))
+        return ReportResult(sha, "failed", _reason(e, "parse", memory_mb), rows, timings, ("parse",))
     t1 = time.process_time()
     rows["sections"] = [(rid, i, s.id, s.number, s.title, s.start, s.end, s.body_start, s.end - s.body_start,
                          s.origin, s.confidence) for i, s in enumerate(rep.sections)]
@@ -228,7 +202,7 @@ def process_bytes(data: bytes, path: str, stages: Stages | None = None, *, keep_
         try:
             a = pipeline.step(stage, a, st.opts)
         except Exception as e:  # noqa: BLE001
-            errors.append(_reason(e, stage))
+            errors.append(_reason(e, stage, memory_mb))
             timings[stage] = time.process_time() - t0
             continue
         t1 = time.process_time()
