@@ -279,9 +279,13 @@ class Report:
 
     @property
     def doc_id(self) -> str:
-        from pathlib import PurePath
+        """The file name of the source (memoised: the rules ask for it often)."""
+        d = self._memo.get("doc_id")
+        if d is None:
+            from pathlib import PurePath
 
-        return PurePath(self.source.path).name
+            d = self._memo["doc_id"] = PurePath(self.source.path).name
+        return d
 
     def section(self, section_id: str) -> Section | None:
         for s in self.sections:

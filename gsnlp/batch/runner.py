@@ -476,20 +476,6 @@ def _cy_groups(work: Path, parts: Path, engine: str) -> Iterator[list[Any]]:
             yield items if engine == "local" else read_spool(parts, items)
 
 
-def _bar(total: int, show: bool) -> Any:
-    """tqdm's progress bar on stderr when shown (tqdm is imported only then), else a stand-in."""
-    if not show:
-        from types import SimpleNamespace
-
-        def nothing(*_: Any, **__: Any) -> None:
-            return None
-
-        return SimpleNamespace(update=nothing, close=nothing, set_description=nothing, set_postfix=nothing)
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="input", file=sys.stderr, mininterval=0.5, smoothing=0.05, desc="loading stages")
-
-
 def _in_child(engine: str, fn: Callable[..., Any], *args: Any) -> Any:
     """``fn(*args)`` in a child process (the DuckDB steps: their memory is the child's, not the
     parent's); forked from a local run (it starts with what the parent imported), spawned next to
@@ -543,7 +529,10 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
     parts.mkdir(parents=True, exist_ok=True)
     rels = list_inputs(root, exclude=out)
     # on a terminal the bar shows at once (loading the stages takes a second or two)
-    bar = _bar(len(rels), sys.stderr.isatty() if progress is None else progress)
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(rels), unit="input", file=sys.stderr, mininterval=0.5, smoothing=0.05, desc="loading stages",
+               disable=not (sys.stderr.isatty() if progress is None else progress))
     st = load_stages(stages, theme_model)  # here first: a model that cannot be loaded fails before any work
     done = _done_hashes(work) if resume else set()
     cross = cross_year and "check" in st.names
