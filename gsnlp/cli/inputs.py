@@ -39,7 +39,9 @@ class Input:
 
 def report_id(report: Report) -> str:
     """The content identity of a report (stable across file names and folders)."""
-    return report.source.sha256[:16]
+    from gsnlp.pipeline import report_id as rid
+
+    return rid(report.source.sha256)
 
 
 def expand(paths: Iterable[str | Path]) -> list[str]:

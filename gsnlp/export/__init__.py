@@ -94,6 +94,7 @@ def _template_addresses(template: str, table_id: str) -> set[str]:
 def from_reports(reports: Sequence[Any], sources: Sequence[str] | None = None) -> list[ExportReport]:
     """ExportReports from parsed ``Report`` objects (``sources``: the paths as the user gave them)."""
     from gsnlp.agency import canonical_agency
+    from gsnlp.pipeline import report_id
     from gsnlp.tables.template import TABLE_IDS
 
     out = []
@@ -104,7 +105,7 @@ def from_reports(reports: Sequence[Any], sources: Sequence[str] | None = None) -
             t = rep.tables.get(tid)
             found[tid] = bool(t is not None and t.found)
             cells[tid] = {a: ExportCell(c.kind, c.value, c.raw) for a, c in (t.cells.items() if t else ())}
-        out.append(ExportReport(rep.source.sha256[:16], sources[i] if sources else rep.source.path, rep.meta.agency,
+        out.append(ExportReport(report_id(rep.source.sha256), sources[i] if sources else rep.source.path, rep.meta.agency,
                                 canonical_agency(rep.meta.agency), rep.meta.year, rep.meta.template, cells, found,
                                 rep.source.format))
     return out
@@ -124,8 +125,9 @@ def collect(inputs: Sequence[str | Path], *, findings: bool = True, figures: boo
               for i in ins if i.report is None]
     reports = [i.report for i in ok if i.report is not None]
     paths = [i.path for i in ok]
-    by_doc = {r.doc_id: (r.source.sha256[:16], p) for r, p in zip(reports, paths)}
     from gsnlp import pipeline
+
+    by_doc = {r.doc_id: (pipeline.report_id(r.source.sha256), p) for r, p in zip(reports, paths)}
 
     opts = pipeline.options((["figures"] if figures else []) + (["check"] if findings else []))
     analyses = []

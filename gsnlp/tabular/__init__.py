@@ -4,8 +4,8 @@ table, pure and cluster-ready) and the tables' declared schema (``schema.COLUMNS
 
 from __future__ import annotations
 
-from gsnlp.tabular.rows import STAGE_NAMES, ReportResult, Stages, finding_rows, load_stages, process_bytes, report_id
+from gsnlp.tabular.rows import STAGE_NAMES, ReportResult, Stages, finding_rows, load_stages, process_bytes
 from gsnlp.tabular.schema import COLUMNS, TABLES, schemas, to_table
 
 __all__ = ["COLUMNS", "STAGE_NAMES", "TABLES", "ReportResult", "Stages", "finding_rows", "load_stages",
-           "process_bytes", "report_id", "schemas", "to_table"]
+           "process_bytes", "schemas", "to_table"]

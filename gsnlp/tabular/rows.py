@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from gsnlp.pipeline import report_id
 from gsnlp.tabular.schema import COLUMNS, TABLES
 
 STAGE_NAMES = ("parse", "figures", "check", "themes")
@@ -97,11 +98,6 @@ def load_stages(names: tuple[str, ...] | None = None, theme_model: str | None = 
                 raise
             notes[s] = f"cannot run: {type(e).__name__}: {e}"
     return Stages(pipeline.options(run, theme_model=theme_model), label, notes)
-
-
-def report_id(sha256: str) -> str:
-    """A stable id: the first 16 hex digits of the content's sha256."""
-    return sha256[:16]
 
 
 def _reason(exc: BaseException, stage: str, memory_mb: int | None = None) -> dict[str, str]:
