@@ -47,8 +47,8 @@ def register(app: typer.Typer) -> None:
         the run was resumed.
         """
         from gsnlp.batch import run_batch
-        from gsnlp.tabular import STAGE_NAMES
         from gsnlp.errors import GsnlpError
+        from gsnlp.tabular import STAGE_NAMES
 
         names = None
         if engine not in ("local", "ray"):

@@ -1,6 +1,6 @@
-"""Reports as rows of the output tables, the one projection the batch, the datasets and the
-exports share: ``process_bytes`` (one input through the pipeline to a tuple per row of each
-table, pure and cluster-ready) and the tables' declared schema (``schema.COLUMNS``, Arrow types)."""
+"""Reports as rows of the output tables, the one projection the batch and the datasets share:
+``process_bytes`` (one input through the pipeline to a tuple per row of each table, pure and
+cluster-ready) and the tables' declared schema (``schema.COLUMNS``, Arrow types)."""
 
 from __future__ import annotations
 

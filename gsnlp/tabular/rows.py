@@ -5,7 +5,7 @@ suffix, and the stages), imports nothing heavy at module level and returns plain
 rows: one tuple per row in the schema's column order (``schema.COLUMNS``), the cheapest
 projection of the pipeline's objects; many of them become Arrow tables (``schema.to_table``).
 The batch runs it in a local process pool, on Ray or in a Spark ``mapPartitions``
-(docs/scaling.md); the datasets and the exports read reports through it too.
+(docs/scaling.md); the datasets (``gsnlp dataset build``) read reports through it too.
 """
 
 from __future__ import annotations
