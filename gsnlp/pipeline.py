@@ -218,6 +218,18 @@ def report_id(sha256: str) -> str:
     return sha256[:16]
 
 
+def distinct_names(reports: Sequence[Report]) -> list[Report]:
+    """The reports in order, those whose file names collide renamed ``<path>#<8 digits of the report
+    id>``: findings and pages are keyed by ``Report.doc_id`` and must never mix two reports."""
+    from collections import Counter
+    from dataclasses import replace
+
+    n = Counter(r.doc_id for r in reports)
+    return [r if n[r.doc_id] == 1 else
+            replace(r, source=replace(r.source, path=f"{r.source.path}#{report_id(r.source.sha256)[:8]}"))
+            for r in reports]
+
+
 def content_id(data: bytes) -> str:
     """The report id of an input's bytes."""
     import hashlib  # here, not at the top: `gsnlp check` reads a report's id from gsnlp.io (issue 18)
@@ -226,4 +238,4 @@ def content_id(data: bytes) -> str:
 
 
 __all__ = ["STAGES", "Analysis", "Options", "analyze_bytes", "analyze_path", "component", "content_id",
-           "cross_year", "options", "report_id", "run", "step", "theme_model"]
+           "cross_year", "distinct_names", "options", "report_id", "run", "step", "theme_model"]

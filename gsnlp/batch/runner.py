@@ -214,14 +214,15 @@ def run_cross_year(opts: Options, batch: list[Any]) -> Any:
     import orjson
 
     from gsnlp.batch.store import read_spool, write_part
+    from gsnlp.doc import Report
+    from gsnlp.pipeline import cross_year, distinct_names
     from gsnlp.tabular.rows import finding_rows
     from gsnlp.tabular.schema import arrow_without_pandas, to_table
-    from gsnlp.doc import Report
-    from gsnlp.pipeline import cross_year
 
     arrow_without_pandas()
-    got = read_spool(Path(opts.parts) if opts.parts is not None else None, batch)
-    reps = [Report.from_dict(orjson.loads(js)) for _, js in got]
+    got = read_spool(Path(opts.parts), batch) if opts.parts is not None else batch  # on Ray: the JSON came along
+    # the findings name their report by file name: two files of one name are told apart
+    reps = distinct_names([Report.from_dict(orjson.loads(js)) for _, js in got])
     rid = {rep.doc_id: r for (r, _), rep in zip(got, reps)}
     by_report: dict[str, list[Any]] = {}
     for f in cross_year(reps):

@@ -49,19 +49,16 @@ def write_part(parts: Path, name: str, tables: dict[str, Any], spool: bytes = b"
         os.replace(tmp, dest)
 
 
-def read_spool(parts: Path | None, items: list[Any]) -> list[tuple[str, bytes]]:
-    """``(report_id, JSON)`` of each item ``{"r": id, "p": part, "o": offset, "n": length}`` (read
-    from the part's spool file) or ``(report_id, JSON)`` (as it is)."""
-    out: list[tuple[str, bytes]] = []
+def read_spool(parts: Path, items: list[dict[str, Any]]) -> list[tuple[str, bytes]]:
+    """``(report_id, JSON)`` of each item ``{"r": id, "p": part, "o": offset, "n": length}``, read
+    from the part's spool file."""
     files: dict[str, Any] = {}
+    out = []
     try:
         for it in items:
-            if isinstance(it, dict):
-                assert parts is not None
-                fh = files.get(it["p"]) or files.setdefault(it["p"], open(parts / SPOOL / f"{it['p']}.json", "rb"))
-                fh.seek(it["o"])
-                it = (it["r"], fh.read(it["n"]))
-            out.append(tuple(it))  # type: ignore[arg-type]
+            fh = files.get(it["p"]) or files.setdefault(it["p"], open(parts / SPOOL / f"{it['p']}.json", "rb"))
+            fh.seek(it["o"])
+            out.append((it["r"], fh.read(it["n"])))
     finally:
         for fh in files.values():
             fh.close()
@@ -257,26 +254,20 @@ def write_html(work_dir: str, out_dir: str, root: str) -> int:
     """``OUT/html``: the overview (``index.html``), one page per report and per agency, as
     ``gsnlp check DIR --format html`` writes them, from the kept reports (``duplicate_of`` empty)
     and their findings (``cy.*`` included). Holds every kept report in memory."""
-    from dataclasses import replace
-
     import duckdb
 
     from gsnlp.check.finding import Finding
     from gsnlp.doc import Report
+    from gsnlp.pipeline import distinct_names
     from gsnlp.render.audit_html import write_audit
 
     work, out = Path(work_dir), Path(out_dir)
     con = duckdb.connect(str(work / "final.duckdb"), read_only=True)
     kept = con.execute(f"SELECT r.report_id, k.part, k.json, r.path FROM read_parquet({_q(out / 'reports.parquet')})"
                        " r JOIN keep k USING (report_id) WHERE r.duplicate_of IS NULL ORDER BY r.report_id").fetchall()
-    reps: dict[str, Report] = {}
-    names: set[str] = set()
-    for rid, js in read_spool(work / "parts", [{"r": r, "p": p, "o": j[0], "n": j[1]} for r, p, j, _ in kept]):
-        rep = Report.from_dict(json.loads(js or b""))
-        if rep.doc_id in names:  # two files of one name in two folders: one page each
-            rep = replace(rep, source=replace(rep.source, path=f"{rid}-{rep.doc_id}"))
-        names.add(rep.doc_id)
-        reps[rid] = rep
+    got = read_spool(work / "parts", [{"r": r, "p": p, "o": j[0], "n": j[1]} for r, p, j, _ in kept])
+    # two files of one name in two folders: one page each
+    reps = dict(zip((r for r, _ in got), distinct_names([Report.from_dict(json.loads(js)) for _, js in got])))
     results: dict[str, list[Finding]] = {rep.doc_id: [] for rep in reps.values()}
     for row in con.execute(f"SELECT report_id, rule, instance, status, severity, kind, expected, observed, evidence, "
                            f"origin, lenient, message, details FROM read_parquet({_q(out / 'findings.parquet')}) "

@@ -86,9 +86,9 @@ def _evidence_str(ev: list[dict[str, Any]]) -> str:
 def report_columns(rep: Any, path: str | None = None) -> dict[str, Any]:
     """The identity columns every output row of a report carries."""
     from gsnlp.agency import canonical_agency
-    from gsnlp.cli.inputs import report_id
+    from gsnlp.pipeline import report_id
 
-    return {"report_id": report_id(rep), "path": path or rep.source.path, "agency": rep.meta.agency,
+    return {"report_id": report_id(rep.source.sha256), "path": path or rep.source.path, "agency": rep.meta.agency,
             "agency_canonical": canonical_agency(rep.meta.agency), "year": rep.meta.year}
 
 

@@ -37,13 +37,6 @@ class Input:
         return self.report is not None
 
 
-def report_id(report: Report) -> str:
-    """The content identity of a report (stable across file names and folders)."""
-    from gsnlp.pipeline import report_id as rid
-
-    return rid(report.source.sha256)
-
-
 def expand(paths: Iterable[str | Path]) -> list[str]:
     """Inputs as given, with folders expanded to the files under them (sorted; dot files skipped)."""
     out: list[str] = []
@@ -151,17 +144,9 @@ def read_inputs(paths: Iterable[str | Path]) -> Iterator[Input]:
 
 
 def unique_names(inputs: list[Input]) -> list[Input]:
-    """Reports whose file names collide get a name that tells them apart (the report id is added),
+    """Reports whose file names collide get a name that tells them apart (``pipeline.distinct_names``),
     so that findings and pages keyed by ``Report.doc_id`` never mix two reports."""
-    seen: dict[str, int] = {}
-    for i in inputs:
-        if i.report is not None:
-            seen[i.report.doc_id] = seen.get(i.report.doc_id, 0) + 1
-    out = []
-    for i in inputs:
-        r = i.report
-        if r is not None and seen[r.doc_id] > 1:
-            r = replace(r, source=replace(r.source, path=f"{r.source.path}#{report_id(r)[:8]}"))
-            i = replace(i, report=r)
-        out.append(i)
-    return out
+    from gsnlp.pipeline import distinct_names
+
+    named = iter(distinct_names([i.report for i in inputs if i.report is not None]))
+    return [i if i.report is None else replace(i, report=next(named)) for i in inputs]

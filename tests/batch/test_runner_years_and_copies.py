@@ -88,3 +88,25 @@ def test_batch_same_agency_year_same_format_is_not_a_copy(tmp_path: Path) -> Non
     s = run_batch(src, tmp_path / "out2", workers=1, progress=False, stages=("parse",))
     assert s.manifest["n_format_duplicates"] == 0
     assert _sql(tmp_path / "out2", "SELECT count(*) FROM reports_unique") == [(2,)]
+
+
+def test_batch_cross_year_findings_of_two_files_of_one_name(tmp_path: Path) -> None:
+    """Two folders with files of the same names (two sources' versions of one agency's reports:
+    different texts, one format) give two reports a year; each later-year report gets its own
+    cy.* findings, never those of the other file of its name."""
+    from gsnlp.batch import run_batch
+
+    src = tmp_path / "in"
+    for folder, extra in (("a", ""), ("b", "\n附：另一来源的版本。\n")):
+        (src / folder).mkdir(parents=True)
+        for y in (2022, 2023):
+            text = (REAL / f"平潭综合实验区_{y}.txt").read_text(encoding="utf-8")
+            (src / folder / f"平潭综合实验区_{y}.txt").write_text(text + extra, encoding="utf-8")
+    out = tmp_path / "out"
+    s = run_batch(src, out, workers=1, progress=False, stages=("parse", "check"))
+    assert s.n_failed == 0
+    got = dict(_sql(out, "SELECT r.path, count(f.seq) FROM reports r LEFT JOIN findings f "
+                         "ON f.report_id = r.report_id AND f.family = 'cy' GROUP BY r.path"))
+    assert got["a/平潭综合实验区_2023.txt"] > 0
+    assert got["a/平潭综合实验区_2023.txt"] == got["b/平潭综合实验区_2023.txt"]
+    assert got["a/平潭综合实验区_2022.txt"] == got["b/平潭综合实验区_2022.txt"] == 0
