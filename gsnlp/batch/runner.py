@@ -410,8 +410,9 @@ def _failed_record(item: Item, exc: BaseException, code: int | None, opts: Optio
     return {"i": i, "path": rel, "sha256": sha, "status": "failed", "reason": reason, "format": None, "stages": []}
 
 
-def _done_hashes(work: Path) -> set[str]:
-    """Hashes whose latest record is ok and has its part: what a resumed run skips."""
+def _done_hashes(work: Path, key: str) -> set[str]:
+    """Hashes whose latest record is ok, has its part and was made by the same work (``key``: gsnlp's
+    version, the stages that ran and the themes model): what a resumed run skips."""
     latest: dict[str, bool] = {}
     p = work / "records.jsonl"
     if p.exists():
@@ -419,8 +420,8 @@ def _done_hashes(work: Path) -> set[str]:
             for line in fh:
                 try:
                     r = json.loads(line)
-                    # a record without its number of findings ("nf") is of an older batch: redone
-                    latest[r["sha256"]] = r.get("status") == "ok" and r.get("part") is not None and "nf" in r
+                    # a record of other stages, another model or another gsnlp (or without a key): redone
+                    latest[r["sha256"]] = r.get("status") == "ok" and r.get("part") is not None and r.get("key") == key
                 except (ValueError, KeyError, TypeError):
                     continue  # a line cut by a crash: that hash is simply redone
     return {k for k, v in latest.items() if v}
@@ -535,7 +536,10 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
     bar = tqdm(total=len(rels), unit="input", file=sys.stderr, mininterval=0.5, smoothing=0.05, desc="loading stages",
                disable=not (sys.stderr.isatty() if progress is None else progress))
     st = load_stages(stages, theme_model)  # here first: a model that cannot be loaded fails before any work
-    done = _done_hashes(work) if resume else set()
+    from gsnlp import __version__
+
+    key = f"gsnlp {__version__}; stages {','.join(st.names)}; themes {st.theme_model}"  # what made a record
+    done = _done_hashes(work, key) if resume else set()
     cross = cross_year and "check" in st.names
     opts = Options(str(root.resolve()), str(parts) if engine == "local" else None, stages, theme_model,
                    task_timeout, task_memory_mb, keep_json=cross or html, retire=engine == "local", full_json=html)
@@ -572,8 +576,8 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
                     n_skipped += 1
                 elif rec["sha256"] is not None:
                     n_processed += 1
-                    _line(records, {"n": n} | {k: rec.get(k) for k in ("sha256", "status", "reason", "format",
-                                                                        "stages", "part", "json", "nf")})
+                    _line(records, {"n": n, "key": key} | {k: rec.get(k) for k in (
+                        "sha256", "status", "reason", "format", "stages", "part", "json", "nf")})
                     n += 1
                 n_failed += rec["status"] == "failed"
                 if on_result is not None:
@@ -614,8 +618,6 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
         records.close()
         inputs.close()
         eng.close()
-
-    from gsnlp import __version__
 
     files = {}
     for name in (*(f"{t}.parquet" for t in TABLES), "manifest.jsonl"):

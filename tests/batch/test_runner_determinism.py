@@ -57,6 +57,23 @@ def test_runner_resume_skips_done_and_keeps_bytes(synth_in: Path, tmp_path: Path
     assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")
 
 
+def test_runner_resume_with_other_stages_redoes_and_keeps_bytes(synth_in: Path, tmp_path: Path) -> None:
+    """A record is done only for the same work: resuming a parse-only run with every stage redoes
+    each input (before, it kept the parse-only rows: no figures, no findings) and gives the fresh
+    run's bytes; resuming again with the same stages skips them all."""
+    from gsnlp.batch import run_batch
+
+    first = run_batch(synth_in, tmp_path / "out", workers=1, progress=False, stages=("parse",))
+    assert first.manifest["tables"]["findings"] == 0
+    again = run_batch(synth_in, tmp_path / "out", workers=1, resume=True, progress=False)
+    assert (again.n_processed, again.n_skipped) == (first.n_in, 0)
+    fresh = run_batch(synth_in, tmp_path / "fresh", workers=1, progress=False)
+    assert fresh.manifest["tables"]["findings"] > 0
+    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")
+    third = run_batch(synth_in, tmp_path / "out", workers=1, resume=True, progress=False)
+    assert (third.n_processed, third.n_skipped) == (0, first.n_in)
+
+
 def test_runner_data_files_hold_no_run_statistics(synth_in: Path, tmp_path: Path) -> None:
     from gsnlp.batch import run_batch
 

@@ -25,28 +25,31 @@ def _sha(c: str) -> str:
 def test_records_latest_line_wins_and_cut_lines_are_redone(tmp_path: Path) -> None:
     from gsnlp.batch.runner import _done_hashes
 
+    k = "gsnlp 1; stages parse,check; themes None"
     lines = [
-        {"n": 0, "sha256": _sha("a"), "status": "failed", "part": None},
-        {"n": 1, "sha256": _sha("b"), "status": "ok", "part": "p1", "nf": 3},
-        {"n": 2, "sha256": _sha("a"), "status": "ok", "part": "p2", "nf": 0},  # the retry: wins
-        {"n": 3, "sha256": _sha("c"), "status": "ok", "part": "p2", "nf": 1},
-        {"n": 4, "sha256": _sha("c"), "status": "failed", "part": "p3", "nf": 1},  # a later failure: redone
-        {"n": 5, "sha256": _sha("e"), "status": "ok", "part": "p3"},  # an older batch's record (no nf): redone
+        {"n": 0, "key": k, "sha256": _sha("a"), "status": "failed", "part": None},
+        {"n": 1, "key": k, "sha256": _sha("b"), "status": "ok", "part": "p1", "nf": 3},
+        {"n": 2, "key": k, "sha256": _sha("a"), "status": "ok", "part": "p2", "nf": 0},  # the retry: wins
+        {"n": 3, "key": k, "sha256": _sha("c"), "status": "ok", "part": "p2", "nf": 1},
+        {"n": 4, "key": k, "sha256": _sha("c"), "status": "failed", "part": "p3", "nf": 1},  # a later failure: redone
+        {"n": 5, "sha256": _sha("e"), "status": "ok", "part": "p3"},  # an older batch's record (no key): redone
+        {"n": 6, "key": "gsnlp 1; stages parse; themes None", "sha256": _sha("f"), "status": "ok", "part": "p3",
+         "nf": 0},  # made by other stages: redone
     ]
-    text = "".join(json.dumps(r) + "\n" for r in lines) + '{"n": 6, "sha256": "' + _sha("d")[:20]  # cut by a crash
+    text = "".join(json.dumps(r) + "\n" for r in lines) + '{"n": 7, "sha256": "' + _sha("d")[:20]  # cut by a crash
     (tmp_path / "records.jsonl").write_text(text, encoding="utf-8")
-    assert _done_hashes(tmp_path) == {_sha("a"), _sha("b")}
+    assert _done_hashes(tmp_path, k) == {_sha("a"), _sha("b")}
 
 
 def test_appender_after_a_cut_line_starts_a_new_line(tmp_path: Path) -> None:
     from gsnlp.batch.runner import _append, _done_hashes, _line
 
     p = tmp_path / "records.jsonl"
-    p.write_text(json.dumps({"sha256": _sha("a"), "status": "ok", "part": "x", "nf": 0}) + "\n" + '{"sha256": "ff',
-                 encoding="utf-8")
+    p.write_text(json.dumps({"key": "k", "sha256": _sha("a"), "status": "ok", "part": "x", "nf": 0}) + "\n"
+                 + '{"sha256": "ff', encoding="utf-8")
     with _append(p) as fh:
-        _line(fh, {"sha256": _sha("b"), "status": "ok", "part": "y", "nf": 0})
-    assert _done_hashes(tmp_path) == {_sha("a"), _sha("b")}  # the new line is whole: not glued to the cut one
+        _line(fh, {"key": "k", "sha256": _sha("b"), "status": "ok", "part": "y", "nf": 0})
+    assert _done_hashes(tmp_path, "k") == {_sha("a"), _sha("b")}  # the new line is whole: not glued to the cut one
 
 
 def test_final_step_error_is_clear_and_resume_recovers(tmp_path: Path) -> None:
