@@ -162,6 +162,7 @@ def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
     spool = bytearray()  # the reports' JSON one after another: a record keeps [offset, length]
     timings: dict[str, float] = {}
     name = uuid.uuid4().hex
+    here: dict[str, dict[str, Any]] = {}  # content already in this chunk: its rows go into the part once
     for i, rel, data in items:
         if isinstance(data, dict):  # decided by the driver (Ray): skipped, or unreadable
             records.append(data)
@@ -177,6 +178,10 @@ def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
         if sha in _STATE["done"]:
             rec["status"] = "skipped"
             continue
+        if sha in here:
+            rec.update({k: v for k, v in here[sha].items() if k not in ("i", "path")})
+            continue
+        here[sha] = rec
         with budget(opts.task_timeout, opts.task_memory_mb):
             r = process_bytes(data, rel, st, sha256=sha, keep_report=opts.keep_json,
                               memory_mb=opts.task_memory_mb)

@@ -74,6 +74,25 @@ def test_runner_resume_with_other_stages_redoes_and_keeps_bytes(synth_in: Path, 
     assert (third.n_processed, third.n_skipped) == (0, first.n_in)
 
 
+def test_runner_same_content_twice_in_one_chunk_gives_its_rows_once(synth_in: Path, tmp_path: Path) -> None:
+    """Two inputs with the same bytes in one chunk are one report: its rows are written once (they
+    were written twice, one per input, when both fell in one chunk) and the tables are the bytes of
+    a run without the copy; the manifest lists both, the copy with ``duplicate_of``."""
+    from gsnlp.batch import run_batch
+
+    inp = tmp_path / "in"
+    shutil.copytree(synth_in, inp)
+    first = sorted(inp.iterdir())[0]
+    shutil.copy(first, inp / f"{first.stem}_copy{first.suffix}")  # sorts next to it: the same chunk
+    s = run_batch(inp, tmp_path / "out", workers=1, progress=False, chunk=4)
+    assert s.n_in == s.n_ok == 13 and s.manifest["n_duplicates"] == 1
+    run_batch(synth_in, tmp_path / "without", workers=1, progress=False, chunk=4)
+    got, want = _bytes(tmp_path / "out"), _bytes(tmp_path / "without")
+    assert {t: got[t] == want[t] for t in DATA_FILES} == {t: True for t in DATA_FILES}
+    copy = [e for e in s.entries() if e["path"].endswith("_copy.txt")]
+    assert copy[0]["duplicate_of"] == first.name
+
+
 def test_runner_data_files_hold_no_run_statistics(synth_in: Path, tmp_path: Path) -> None:
     from gsnlp.batch import run_batch
 
