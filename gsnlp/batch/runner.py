@@ -99,7 +99,7 @@ def list_inputs(root: Path, exclude: Path | None = None) -> list[str]:
 # ---------------------------------------------------------------------------------------
 # worker side (the same functions run in a pebble worker and as Ray tasks)
 
-_STATE: dict[str, Any] = {"retire": False, "done": frozenset()}
+_STATE: dict[str, Any] = {"retire": False, "done": frozenset()}  # done: {(sha256, path)}
 
 # a local worker's collector: the pipeline makes many short-lived containers and a chunk's rows live
 # until its part is written; with the default thresholds a full collection ran every few reports
@@ -107,7 +107,7 @@ _STATE: dict[str, Any] = {"retire": False, "done": frozenset()}
 WORKER_GC_THRESHOLDS = (5000, 20, 100)
 
 
-def init_worker(done: set[str]) -> None:
+def init_worker(done: set[tuple[str, str]]) -> None:
     import gc
 
     _STATE["done"] = done
@@ -175,11 +175,11 @@ def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
             rec.update(status="failed", reason=_read_failure(e))
             continue
         sha = rec["sha256"] = hashlib.sha256(data).hexdigest()
-        if sha in _STATE["done"]:
+        if (sha, rel) in _STATE["done"]:
             rec["status"] = "skipped"
             continue
-        if sha in here:
-            rec.update({k: v for k, v in here[sha].items() if k not in ("i", "path")})
+        if sha in here:  # the rows made from the first path stand for this one too (no record of its own)
+            rec.update({k: v for k, v in here[sha].items() if k not in ("i", "path")}, copy=True)
             continue
         here[sha] = rec
         with budget(opts.task_timeout, opts.task_memory_mb):
@@ -249,7 +249,7 @@ class _Local:
 
     name = "local"
 
-    def __init__(self, workers: int, done: set[str], max_tasks: int) -> None:
+    def __init__(self, workers: int, done: set[tuple[str, str]], max_tasks: int) -> None:
         import multiprocessing as mp
 
         from pebble import ProcessPool
@@ -415,10 +415,12 @@ def _failed_record(item: Item, exc: BaseException, code: int | None, opts: Optio
     return {"i": i, "path": rel, "sha256": sha, "status": "failed", "reason": reason, "format": None, "stages": []}
 
 
-def _done_hashes(work: Path, key: str) -> set[str]:
-    """Hashes whose latest record is ok, has its part and was made by the same work (``key``: gsnlp's
-    version, the stages that ran and the themes model): what a resumed run skips."""
-    latest: dict[str, bool] = {}
+def _done(work: Path, key: str) -> set[tuple[str, str]]:
+    """``(sha256, path)`` of the inputs whose latest record is ok, has its part and was made from
+    that path by the same work (``key``: gsnlp's version, the stages that ran and the themes
+    model): what a resumed run skips. The rows name their file, so the same bytes under another
+    name are done again."""
+    latest: dict[tuple[str, str], bool] = {}
     p = work / "records.jsonl"
     if p.exists():
         with open(p, encoding="utf-8") as fh:
@@ -426,7 +428,8 @@ def _done_hashes(work: Path, key: str) -> set[str]:
                 try:
                     r = json.loads(line)
                     # a record of other stages, another model or another gsnlp (or without a key): redone
-                    latest[r["sha256"]] = r.get("status") == "ok" and r.get("part") is not None and r.get("key") == key
+                    latest[(r["sha256"], r["path"])] = (r.get("status") == "ok" and r.get("part") is not None
+                                                        and r.get("key") == key)
                 except (ValueError, KeyError, TypeError):
                     continue  # a line cut by a crash: that hash is simply redone
     return {k for k, v in latest.items() if v}
@@ -451,7 +454,7 @@ def _line(fh: Any, obj: dict[str, Any]) -> None:
     fh.write(json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n")
 
 
-def _chunks(rels: list[str], size: int, eng: Any, root: Path, done: set[str]) -> Iterator[list[Item]]:
+def _chunks(rels: list[str], size: int, eng: Any, root: Path, done: set[tuple[str, str]]) -> Iterator[list[Item]]:
     """Chunks of inputs; on Ray the bytes go with them (read here; an input already done or that
     cannot be read goes as its record)."""
     for j in range(0, len(rels), size):
@@ -467,7 +470,7 @@ def _chunks(rels: list[str], size: int, eng: Any, root: Path, done: set[str]) ->
                                      "reason": _read_failure(e)}))
                 continue
             sha = hashlib.sha256(data).hexdigest()
-            out.append((i, rel, {"i": i, "path": rel, "sha256": sha, "status": "skipped"} if sha in done else data))
+            out.append((i, rel, {"i": i, "path": rel, "sha256": sha, "status": "skipped"} if (sha, rel) in done else data))
         yield out
 
 
@@ -544,7 +547,7 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
     from gsnlp import __version__
 
     key = f"gsnlp {__version__}; stages {','.join(st.names)}; themes {st.theme_model}"  # what made a record
-    done = _done_hashes(work, key) if resume else set()
+    done = _done(work, key) if resume else set()
     cross = cross_year and "check" in st.names
     opts = Options(str(root.resolve()), str(parts) if engine == "local" else None, stages, theme_model,
                    task_timeout, task_memory_mb, keep_json=cross or html, retire=engine == "local", full_json=html)
@@ -581,9 +584,10 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
                     n_skipped += 1
                 elif rec["sha256"] is not None:
                     n_processed += 1
-                    _line(records, {"n": n, "key": key} | {k: rec.get(k) for k in (
-                        "sha256", "status", "reason", "format", "stages", "part", "json", "nf")})
-                    n += 1
+                    if not rec.get("copy"):
+                        _line(records, {"n": n, "key": key} | {k: rec.get(k) for k in (
+                            "sha256", "path", "status", "reason", "format", "stages", "part", "json", "nf")})
+                        n += 1
                 n_failed += rec["status"] == "failed"
                 if on_result is not None:
                     on_result(rec)

@@ -145,23 +145,27 @@ def finalize_first(work_dir: str, out_dir: str, max_reports: int = 64) -> dict[s
     # an empty part per table, so that every glob finds a file with the table's schema
     write_part(parts, "_empty", {t: to_table(t, []) for t in TABLES} | {"cy_findings": to_table("findings", [])})
     con = _connect(work, fresh=True)
+    con.execute(f"""CREATE TABLE inp AS FROM read_json({_q(work / 'inputs.jsonl')}, format = 'newline_delimited',
+        columns = {{'i': 'BIGINT', 'path': 'VARCHAR', 'sha256': 'VARCHAR', 'reason': '{_REASON}'}})""")
+    # of the same bytes under several names, the first path (sorted) is kept: its record, the latest
+    # made from it, is taken first, then the latest made from any other path
     con.execute(f"""
         CREATE TABLE rec AS
-        SELECT * FROM read_json({_q(work / 'records.jsonl')}, format = 'newline_delimited', ignore_errors = true,
-            columns = {{'n': 'BIGINT', 'sha256': 'VARCHAR', 'status': 'VARCHAR', 'part': 'VARCHAR',
+        WITH first AS (SELECT sha256, min(path) AS path FROM inp WHERE sha256 IS NOT NULL GROUP BY sha256)
+        SELECT r.* FROM read_json({_q(work / 'records.jsonl')}, format = 'newline_delimited', ignore_errors = true,
+            columns = {{'n': 'BIGINT', 'sha256': 'VARCHAR', 'path': 'VARCHAR', 'status': 'VARCHAR', 'part': 'VARCHAR',
                        'format': 'VARCHAR', 'stages': 'VARCHAR[]', 'json': 'BIGINT[]', 'nf': 'INTEGER',
-                       'reason': '{_REASON}'}})
-        WHERE sha256 IS NOT NULL AND length(sha256) = 64
-        QUALIFY row_number() OVER (PARTITION BY sha256 ORDER BY n DESC) = 1""")
-    con.execute(f"""
+                       'reason': '{_REASON}'}}) r LEFT JOIN first f USING (sha256)
+        WHERE r.sha256 IS NOT NULL AND length(r.sha256) = 64
+        QUALIFY row_number() OVER (PARTITION BY r.sha256
+                                   ORDER BY r.path IS NOT DISTINCT FROM f.path DESC, r.n DESC) = 1""")
+    con.execute("""
         CREATE TABLE entries AS
-        WITH inp AS (SELECT * FROM read_json({_q(work / 'inputs.jsonl')}, format = 'newline_delimited',
-            columns = {{'i': 'BIGINT', 'path': 'VARCHAR', 'sha256': 'VARCHAR', 'reason': '{_REASON}'}})),
-        first AS (SELECT sha256, min(path) AS path FROM inp WHERE sha256 IS NOT NULL GROUP BY sha256)
+        WITH first AS (SELECT sha256, min(path) AS path FROM inp WHERE sha256 IS NOT NULL GROUP BY sha256)
         SELECT i.path, i.sha256, CASE WHEN r.part IS NOT NULL THEN substr(i.sha256, 1, 16) END AS report_id,
                CASE WHEN r.status = 'ok' THEN 'ok' ELSE 'failed' END AS status,
-               coalesce(r.reason, i.reason, CASE WHEN r.sha256 IS NULL THEN {{'stage': 'batch', 'code': 'E999',
-                        'type': 'Lost', 'message': 'no record of this input came back'}} END) AS reason,
+               coalesce(r.reason, i.reason, CASE WHEN r.sha256 IS NULL THEN {'stage': 'batch', 'code': 'E999',
+                        'type': 'Lost', 'message': 'no record of this input came back'} END) AS reason,
                r.format, r.stages, CASE WHEN r.part IS NOT NULL AND f.path <> i.path THEN f.path END AS duplicate_of
         FROM inp i LEFT JOIN rec r ON i.sha256 = r.sha256 LEFT JOIN first f ON i.sha256 = f.sha256
         ORDER BY i.path""")

@@ -93,6 +93,32 @@ def test_runner_same_content_twice_in_one_chunk_gives_its_rows_once(synth_in: Pa
     assert copy[0]["duplicate_of"] == first.name
 
 
+def test_runner_same_content_in_two_chunks_keeps_the_first_paths_rows(synth_in: Path, tmp_path: Path) -> None:
+    """The same bytes under a name that sorts last (another chunk, processed later): the tables hold
+    the rows made from the kept (first) path — the report's ``doc`` names that file — and are the
+    bytes of a run without the copy, for 1 and 2 workers and after a resume."""
+    from gsnlp.batch import run_batch
+
+    inp = tmp_path / "in"
+    shutil.copytree(synth_in, inp)
+    first = sorted(inp.iterdir())[0]
+    shutil.copy(first, inp / f"zzz_copy{first.suffix}")
+    run_batch(synth_in, tmp_path / "without", workers=1, progress=False, chunk=4)
+    want = _bytes(tmp_path / "without")
+    for w in (1, 2):
+        s = run_batch(inp, tmp_path / f"w{w}", workers=w, progress=False, chunk=4)
+        assert s.n_in == s.n_ok == 13 and s.manifest["n_duplicates"] == 1
+        got = _bytes(tmp_path / f"w{w}")
+        assert {t: got[t] == want[t] for t in DATA_FILES} == {t: True for t in DATA_FILES}, w
+    (inp / first.name).unlink()  # resumed without the first path: the copy is now the kept one, read anew
+    s = run_batch(inp, tmp_path / "w1", workers=1, progress=False, chunk=4, resume=True)
+    assert (s.n_processed, s.n_skipped) == (0, 12)  # its own record exists (it was processed as itself)
+    import duckdb
+
+    doc = duckdb.sql(f"SELECT doc FROM '{tmp_path / 'w1' / 'reports.parquet'}' WHERE path = 'zzz_copy.txt'").fetchall()
+    assert doc == [("zzz_copy.txt",)]
+
+
 def test_runner_data_files_hold_no_run_statistics(synth_in: Path, tmp_path: Path) -> None:
     from gsnlp.batch import run_batch
 

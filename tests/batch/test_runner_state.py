@@ -22,34 +22,37 @@ def _sha(c: str) -> str:
     return c * 64
 
 
-def test_records_latest_line_wins_and_cut_lines_are_redone(tmp_path: Path) -> None:
-    from gsnlp.batch.runner import _done_hashes
+def _rec(n: int, c: str, status: str, part: str | None, key: str | None = "k", **kw: object) -> dict:
+    r = {"n": n, "sha256": _sha(c), "path": f"{c}.txt", "status": status, "part": part, "nf": 0, **kw}
+    return r if key is None else {**r, "key": key}
 
-    k = "gsnlp 1; stages parse,check; themes None"
+
+def test_records_latest_line_wins_and_cut_lines_are_redone(tmp_path: Path) -> None:
+    from gsnlp.batch.runner import _done
+
     lines = [
-        {"n": 0, "key": k, "sha256": _sha("a"), "status": "failed", "part": None},
-        {"n": 1, "key": k, "sha256": _sha("b"), "status": "ok", "part": "p1", "nf": 3},
-        {"n": 2, "key": k, "sha256": _sha("a"), "status": "ok", "part": "p2", "nf": 0},  # the retry: wins
-        {"n": 3, "key": k, "sha256": _sha("c"), "status": "ok", "part": "p2", "nf": 1},
-        {"n": 4, "key": k, "sha256": _sha("c"), "status": "failed", "part": "p3", "nf": 1},  # a later failure: redone
-        {"n": 5, "sha256": _sha("e"), "status": "ok", "part": "p3"},  # an older batch's record (no key): redone
-        {"n": 6, "key": "gsnlp 1; stages parse; themes None", "sha256": _sha("f"), "status": "ok", "part": "p3",
-         "nf": 0},  # made by other stages: redone
+        _rec(0, "a", "failed", None),
+        _rec(1, "b", "ok", "p1"),
+        _rec(2, "a", "ok", "p2"),  # the retry: wins
+        _rec(3, "c", "ok", "p2"),
+        _rec(4, "c", "failed", "p3"),  # a later failure: redone
+        _rec(5, "e", "ok", "p3", key=None),  # an older batch's record (no key): redone
+        _rec(6, "f", "ok", "p3", key="other stages"),  # made by other work: redone
     ]
     text = "".join(json.dumps(r) + "\n" for r in lines) + '{"n": 7, "sha256": "' + _sha("d")[:20]  # cut by a crash
     (tmp_path / "records.jsonl").write_text(text, encoding="utf-8")
-    assert _done_hashes(tmp_path, k) == {_sha("a"), _sha("b")}
+    # done is per content and path: the same bytes under another name are read again (the rows name their file)
+    assert _done(tmp_path, "k") == {(_sha("a"), "a.txt"), (_sha("b"), "b.txt")}
 
 
 def test_appender_after_a_cut_line_starts_a_new_line(tmp_path: Path) -> None:
-    from gsnlp.batch.runner import _append, _done_hashes, _line
+    from gsnlp.batch.runner import _append, _done, _line
 
     p = tmp_path / "records.jsonl"
-    p.write_text(json.dumps({"key": "k", "sha256": _sha("a"), "status": "ok", "part": "x", "nf": 0}) + "\n"
-                 + '{"sha256": "ff', encoding="utf-8")
+    p.write_text(json.dumps(_rec(0, "a", "ok", "x")) + "\n" + '{"sha256": "ff', encoding="utf-8")
     with _append(p) as fh:
-        _line(fh, {"key": "k", "sha256": _sha("b"), "status": "ok", "part": "y", "nf": 0})
-    assert _done_hashes(tmp_path, "k") == {_sha("a"), _sha("b")}  # the new line is whole: not glued to the cut one
+        _line(fh, _rec(1, "b", "ok", "y"))
+    assert _done(tmp_path, "k") == {(_sha("a"), "a.txt"), (_sha("b"), "b.txt")}  # not glued to the cut line
 
 
 def test_final_step_error_is_clear_and_resume_recovers(tmp_path: Path) -> None:
