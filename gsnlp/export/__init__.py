@@ -30,7 +30,6 @@ __all__ = [
     "ExportReport",
     "collect",
     "from_batch",
-    "from_reports",
     "table_columns",
     "write_cells_csv",
     "write_xlsx",
@@ -91,107 +90,87 @@ def _template_addresses(template: str, table_id: str) -> set[str]:
     return set(table_def(template, table_id).addresses()) if template in TEMPLATES else set()
 
 
-def from_reports(reports: Sequence[Any], sources: Sequence[str] | None = None) -> list[ExportReport]:
-    """ExportReports from parsed ``Report`` objects (``sources``: the paths as the user gave them)."""
-    from gsnlp.agency import canonical_agency
-    from gsnlp.pipeline import report_id
-    from gsnlp.tables.template import TABLE_IDS
-
-    out = []
-    for i, rep in enumerate(reports):
-        cells: dict[str, dict[str, ExportCell]] = {}
-        found: dict[str, bool] = {}
-        for tid in TABLE_IDS:
-            t = rep.tables.get(tid)
-            found[tid] = bool(t is not None and t.found)
-            cells[tid] = {a: ExportCell(c.kind, c.value, c.raw) for a, c in (t.cells.items() if t else ())}
-        out.append(ExportReport(report_id(rep.source.sha256), sources[i] if sources else rep.source.path, rep.meta.agency,
-                                canonical_agency(rep.meta.agency), rep.meta.year, rep.meta.template, cells, found,
-                                rep.source.format))
-    return out
-
-
 def collect(inputs: Sequence[str | Path], *, findings: bool = True, figures: bool = True) -> ExportData:
     """Everything the exports need from files, folders, parse JSON, or a batch output folder
-    (recognised by its ``manifest.json`` and Parquet files)."""
+    (recognised by its ``manifest.json`` and Parquet files). Reports read here go through the same
+    row projection as the batch's (``gsnlp.tabular``), so both give the same sheets."""
     if len(inputs) == 1 and str(inputs[0]) != "-" and (Path(inputs[0]) / "manifest.json").is_file() \
             and (Path(inputs[0]) / "cells.parquet").is_file():
         return from_batch(Path(inputs[0]))
+    from gsnlp import pipeline
     from gsnlp.cli.inputs import read_inputs, unique_names
+    from gsnlp.tabular import COLUMNS
+    from gsnlp.tabular.rows import analysis_rows, finding_rows
 
     ins = unique_names(list(read_inputs(inputs)))
-    ok = [i for i in ins if i.report is not None]
     failed = [(i.path, str(i.error) if i.error is not None else f"internal error: {(i.internal or '').splitlines()[0]}")
               for i in ins if i.report is None]
-    reports = [i.report for i in ok if i.report is not None]
-    paths = [i.path for i in ok]
-    from gsnlp import pipeline
-
-    by_doc = {r.doc_id: (pipeline.report_id(r.source.sha256), p) for r, p in zip(reports, paths)}
-
     opts = pipeline.options((["figures"] if figures else []) + (["check"] if findings else []))
-    analyses = []
-    for r, p in zip(reports, paths):
+    rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in ("reports", "cells", "findings", "figures")}
+    rid: dict[str, str] = {}
+    reports = []
+    for i in ins:
+        if i.report is None:
+            continue
+        errors: list[str] = []
         try:
-            analyses.append(pipeline.run(r, opts, path=p))
-        except ImportError as e:  # a missing extra: say so, export the tables all the same
-            failed.append((p, f"figures and findings not computed: {e}"))
-        except Exception as e:  # noqa: BLE001 - recorded, the other reports still exported
-            failed.append((p, f"internal error in the pipeline: {type(e).__name__}: {e}"))
-    frows: list[dict[str, Any]] = []
+            a = pipeline.run(i.report, opts, path=i.path)
+        except Exception as e:  # noqa: BLE001 - listed (partial); the report's tables are exported all the same
+            what = "figures and findings not computed" if isinstance(e, ImportError) else "internal error in the pipeline"
+            errors.append(f"{what}: {type(e).__name__}: {e}")
+            a = pipeline.run(i.report, pipeline.options(()), path=i.path)
+        got = analysis_rows(a, stage_errors=errors)
+        got["reports"] = [r[:2] + (i.path,) + r[3:] for r in got["reports"]]  # the path as the user gave it
+        for t in rows:
+            rows[t] += got[t]
+        rid[a.report.doc_id] = a.report_id
+        reports.append(a.report)
     if findings:
-        results: dict[str, list[Any]] = {a.report.doc_id: list(a.findings or []) for a in analyses}
-        for f in pipeline.cross_year([a.report for a in analyses]):
-            results.setdefault(f.doc, []).append(f)
-        for doc, fs in results.items():
-            rid, path = by_doc.get(doc, ("", doc))
-            for f in fs:
-                d = f.to_dict()
-                frows.append({"report_id": rid, "source": path, **{k: d.get(k) for k in (
-                    "rule", "instance", "status", "severity", "kind", "origin", "expected", "observed", "lenient",
-                    "message")}})
-    grows: list[dict[str, Any]] = []
-    for a in analyses:
-        for fig in a.figures or []:
-            grows.append({"report_id": a.report_id, "source": a.path, **fig.to_dict()})
-    return ExportData(from_reports(reports, paths), frows, grows, failed)
+        by_doc: dict[str, list[Any]] = {}
+        for f in pipeline.cross_year(reports):
+            by_doc.setdefault(f.doc, []).append(f)
+        rows["findings"] += [r for doc, fs in by_doc.items() if doc in rid for r in finding_rows(fs, rid[doc])]
+    dicts = {t: [dict(zip((c for c, _ in COLUMNS[t]), r)) for r in rr] for t, rr in rows.items()}
+    return _from_rows(dicts["reports"], dicts["cells"], dicts["findings"] if findings else [],
+                      dicts["figures"] if figures else [], failed)
 
 
 def from_batch(folder: Path) -> ExportData:
     """ExportData from a ``gsnlp batch`` output folder (its Parquet files)."""
     import pyarrow.parquet as pq
 
-    from gsnlp.agency import canonical_agency
+    def table(name: str, columns: list[str] | None = None) -> list[dict[str, Any]]:
+        return pq.read_table(folder / f"{name}.parquet", columns=columns).to_pylist() \
+            if (folder / f"{name}.parquet").is_file() else []
 
-    reps = pq.read_table(folder / "reports.parquet").to_pylist()
+    return _from_rows(table("reports"), table("cells", ["report_id", "table_id", "address", "kind", "value", "raw"]),
+                      table("findings"), table("figures"), [])
+
+
+def _from_rows(reps: list[dict[str, Any]], cell_rows: list[dict[str, Any]], finding_rows: list[dict[str, Any]],
+               figure_rows: list[dict[str, Any]], failed: list[tuple[str, str]]) -> ExportData:
+    """ExportData from the rows of the output tables (``gsnlp.tabular.COLUMNS``), as dicts. A report
+    whose later stage failed (``partial``) keeps its tables and is listed with its reason."""
+    from gsnlp.tables.template import TABLE_IDS
+
     cells: dict[str, dict[str, dict[str, ExportCell]]] = {}
-    for c in pq.read_table(folder / "cells.parquet", columns=["report_id", "table_id", "address", "kind", "value",
-                                                               "raw"]).to_pylist():
+    for c in cell_rows:
         addr = c["address"].split("/", 1)[1] if c["address"].startswith(c["table_id"] + "/") else c["address"]
         cells.setdefault(c["report_id"], {}).setdefault(c["table_id"], {})[addr] = ExportCell(
             c["kind"], None if c["value"] is None or c["kind"] != "number" else Decimal(c["value"]), c["raw"] or "")
-    out, failed = [], []
+    out, failed = [], list(failed)
     for r in reps:
         if r.get("status") not in (None, "ok"):
-            failed.append((r["path"], str(r.get("status"))))
-            continue
-        rc = cells.get(r["report_id"], {})
-        found = {t: t in (r.get("tables_found") or []) for t in ("active_disclosure", "applications",
-                                                                   "review_litigation")}
-        out.append(ExportReport(r["report_id"], r["path"], r.get("agency"), canonical_agency(r.get("agency")),
-                                r.get("year"), r.get("template") or "unknown", rc, found, r.get("format")))
+            failed.append((r["path"], f"{r['status']}: {'; '.join(r.get('stage_errors') or [])}"))
+        found = {t: t in (r.get("tables_found") or []) for t in TABLE_IDS}
+        out.append(ExportReport(r["report_id"], r["path"], r.get("agency"), r.get("agency_canonical"), r.get("year"),
+                                r.get("template") or "unknown", cells.get(r["report_id"], {}), found, r.get("format")))
     src = {r.report_id: r.source for r in out}
-    frows, grows = [], []
-    if (folder / "findings.parquet").is_file():
-        for f in pq.read_table(folder / "findings.parquet").to_pylist():
-            frows.append({"report_id": f["report_id"], "source": src.get(f["report_id"], ""),
-                          **{k: f.get(k) for k in ("rule", "instance", "status", "severity", "kind", "origin",
-                                                   "expected", "observed", "lenient", "message")}})
-    if (folder / "figures.parquet").is_file():
-        for g in pq.read_table(folder / "figures.parquet").to_pylist():
-            g = {k: v for k, v in g.items() if k not in ("seq", "num", "scaled")}
-            g["id"] = g.pop("fig_id", None)
-            grows.append({"source": src.get(g["report_id"], ""), **g})
+    keys = ("rule", "instance", "status", "severity", "kind", "origin", "expected", "observed", "lenient", "message")
+    frows = [{"report_id": f["report_id"], "source": src.get(f["report_id"], ""), **{k: f.get(k) for k in keys}}
+             for f in finding_rows]
+    grows = [{"source": src.get(g["report_id"], ""), "id": g.get("fig_id"),
+              **{k: v for k, v in g.items() if k not in ("seq", "num", "scaled", "fig_id")}} for g in figure_rows]
     return ExportData(sorted(out, key=lambda r: (r.source, r.report_id)), frows, grows, failed)
 
 

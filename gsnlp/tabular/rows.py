@@ -5,7 +5,8 @@ suffix, and the stages), imports nothing heavy at module level and returns plain
 rows: one tuple per row in the schema's column order (``schema.COLUMNS``), the cheapest
 projection of the pipeline's objects; many of them become Arrow tables (``schema.to_table``).
 The batch runs it in a local process pool, on Ray or in a Spark ``mapPartitions``
-(docs/scaling.md); the datasets (``gsnlp dataset build``) read reports through it too.
+(docs/scaling.md); the datasets (``gsnlp dataset build``) read reports through it too, and the
+exports (``gsnlp export``) through ``analysis_rows``.
 """
 
 from __future__ import annotations
@@ -128,6 +129,36 @@ def _str(v: Any) -> str | None:
     return None if v is None else str(v)
 
 
+def _sections(rep: Any, rid: str) -> list[tuple[Any, ...]]:
+    return [(rid, i, s.id, s.number, s.title, s.start, s.end, s.body_start, s.end - s.body_start, s.origin,
+             s.confidence) for i, s in enumerate(rep.sections)]
+
+
+def _report_row(rep: Any, rid: str, rows: Rows, ran: list[str], stage_errors: list[str]) -> tuple[Any, ...]:
+    from gsnlp.agency import canonical_agency
+
+    m, src = rep.meta, rep.source
+    return (rid, src.sha256, src.path, rep.doc_id, src.format, src.encoding, "partial" if stage_errors else "ok",
+            m.agency, canonical_agency(m.agency), m.year, m.template, m.title, m.period_start, m.period_end,
+            m.published, len(rep.text), [s.id for s in rep.sections],
+            [t for t, tab in rep.tables.items() if tab.found],
+            [f"{t}:{tab.layout}" for t, tab in rep.tables.items() if tab.found and tab.layout],
+            sorted({w.code for w in rep.warnings}), len(rows["figures"]),
+            sum(1 for f in rows["findings"] if f[6] == "fail"), len(rows["clauses"]), ran, stage_errors)
+
+
+def analysis_rows(a: Any, theme_model: str | None = None, stage_errors: list[str] | None = None) -> Rows:
+    """The rows of every table for an analysis already run (``gsnlp.pipeline.run``), by the same
+    functions as ``process_bytes``: what the exports read reports through."""
+    rep, rid = a.report, a.report_id
+    rows: Rows = {"sections": _sections(rep, rid), "cells": _cells(rep, rid),
+                  "figures": _figures(a.figures or [], rid), "findings": finding_rows(a.findings or [], rid),
+                  "clauses": [] if a.themes is None else _clauses(a.themes, rid, theme_model)}
+    ran = ["parse", *(s for s in a.stages if s != "read")]
+    rows["reports"] = [_report_row(rep, rid, rows, ran, stage_errors or [])]
+    return rows
+
+
 def _cells(rep: Any, rid: str) -> list[tuple[Any, ...]]:
     out: list[tuple[Any, ...]] = []
     for tid, tab in rep.tables.items():
@@ -167,11 +198,11 @@ def process_bytes(data: bytes, path: str, stages: Stages | None = None, *, keep_
     name it). A failure of the parse is a failed input with its reason; a failure of a later
     stage keeps the rows of the stages before it and also marks the input failed.
     ``keep_report`` also returns the parsed Report; ``sha256`` is the digest of ``data`` when the
-    caller has it; ``memory_mb``, the memory budget the caller set (named in a ``MemoryError``'s reason). ``timings`` holds CPU seconds per stage, ``rows`` the part of them spent
-    projecting the stages' objects into rows.
+    caller has it; ``memory_mb``, the memory budget the caller set (named in a ``MemoryError``'s
+    reason). ``timings`` holds CPU seconds per stage, ``rows`` the part of them spent projecting
+    the stages' objects into rows.
     """
     from gsnlp import pipeline
-    from gsnlp.agency import canonical_agency
     from gsnlp.io import read_bytes
 
     st = stages if stages is not None else load_stages()
@@ -186,9 +217,7 @@ def process_bytes(data: bytes, path: str, stages: Stages | None = None, *, keep_
         timings["parse"] = time.process_time() - t0
         return ReportResult(sha, "failed", _reason(e, "parse", memory_mb), rows, timings, ("parse",))
     t1 = time.process_time()
-    rows["sections"] = [(rid, i, s.id, s.number, s.title, s.start, s.end, s.body_start, s.end - s.body_start,
-                         s.origin, s.confidence) for i, s in enumerate(rep.sections)]
-    rows["cells"] = _cells(rep, rid)
+    rows["sections"], rows["cells"] = _sections(rep, rid), _cells(rep, rid)
     t2 = time.process_time()
     timings["parse"], t_rows = t2 - t0, t2 - t1
     ran, errors = ["parse"], []
@@ -212,18 +241,11 @@ def process_bytes(data: bytes, path: str, stages: Stages | None = None, *, keep_
         t_rows += t2 - t1
         timings[stage] = t2 - t0
         ran.append(stage)
-    m, src = rep.meta, rep.source
     stage_errors = [f"{e['stage']}: {e['type']}: {e['message']}" for e in errors]
-    rows["reports"] = [(
-        rid, src.sha256, src.path, rep.doc_id, src.format, src.encoding, "partial" if errors else "ok", m.agency,
-        canonical_agency(m.agency), m.year, m.template, m.title, m.period_start, m.period_end, m.published,
-        len(rep.text), [s.id for s in rep.sections], [t for t, tab in rep.tables.items() if tab.found],
-        [f"{t}:{tab.layout}" for t, tab in rep.tables.items() if tab.found and tab.layout],
-        sorted({w.code for w in rep.warnings}), len(rows["figures"]),
-        sum(1 for f in rows["findings"] if f[6] == "fail"), len(rows["clauses"]), ran, stage_errors)]
+    rows["reports"] = [_report_row(rep, rid, rows, ran, stage_errors)]
     timings["rows"] = t_rows
     reason = None
     if errors:
         reason = dict(errors[0], message="; ".join(stage_errors)[:500])
-    return ReportResult(sha, "failed" if errors else "ok", reason, rows, timings, tuple(ran), src.format,
+    return ReportResult(sha, "failed" if errors else "ok", reason, rows, timings, tuple(ran), rep.source.format,
                         rep if keep_report else None)
