@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gsnlp.io import path_text
 from gsnlp.tabular.rows import STAGE_NAMES, load_stages
 from gsnlp.tabular.schema import SCHEMA_VERSION, TABLES
 
@@ -135,7 +136,7 @@ def budget(timeout_s: float | None, memory_mb: int | None) -> Iterator[None]:
             resource.setrlimit(resource.RLIMIT_AS, old)
 
 
-def _read_failure(e: OSError) -> dict[str, str]:
+def read_failure(e: OSError) -> dict[str, str]:
     return {"stage": "read", "code": "E100", "type": type(e).__name__,
             "message": f"{e.strerror or e}; check the file's permissions"}
 
@@ -161,21 +162,22 @@ def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
     rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLES}
     spool = bytearray()  # the reports' JSON one after another: a record keeps [offset, length]
     timings: dict[str, float] = {}
-    name = uuid.uuid4().hex
+    part = uuid.uuid4().hex
     here: dict[str, dict[str, Any]] = {}  # content already in this chunk: its rows go into the part once
     for i, rel, data in items:
         if isinstance(data, dict):  # decided by the driver (Ray): skipped, or unreadable
             records.append(data)
             continue
-        rec: dict[str, Any] = {"i": i, "path": rel, "sha256": None}
+        path = path_text(rel)
+        rec: dict[str, Any] = {"i": i, "path": path, "sha256": None}
         records.append(rec)
         try:
             data = (Path(opts.root) / rel).read_bytes() if data is None else data
         except OSError as e:
-            rec.update(status="failed", reason=_read_failure(e))
+            rec.update(status="failed", reason=read_failure(e))
             continue
         sha = rec["sha256"] = hashlib.sha256(data).hexdigest()
-        if (sha, rel) in _STATE["done"]:
+        if (sha, path) in _STATE["done"]:
             rec["status"] = "skipped"
             continue
         if sha in here:  # the rows made from the first path stand for this one too (no record of its own)
@@ -183,7 +185,7 @@ def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
             continue
         here[sha] = rec
         with budget(opts.task_timeout, opts.task_memory_mb):
-            r = process_bytes(data, rel, st, sha256=sha, keep_report=opts.keep_json,
+            r = process_bytes(data, path, st, sha256=sha, keep_report=opts.keep_json,
                               memory_mb=opts.task_memory_mb)
         rec.update(status=r.status, reason=r.reason, format=r.format, stages=list(r.stages),
                    nf=len(r.tuples["findings"]))
@@ -191,7 +193,7 @@ def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
         for k, v in r.timings.items():
             timings[k] = timings.get(k, 0.0) + v
         if r.tuples["reports"]:
-            rec["part"] = name
+            rec["part"] = part
             for t in TABLES:
                 rows[t] += r.tuples[t]
             if r.report is not None:
@@ -203,10 +205,10 @@ def run_chunk(opts: Options, items: list[Item]) -> dict[str, Any]:
     if any(r.get("part") for r in records):
         tables = {t: to_table(t, rows[t]) for t in TABLES}
         if opts.parts is not None:
-            write_part(Path(opts.parts), name, tables, bytes(spool))
+            write_part(Path(opts.parts), part, tables, bytes(spool))
             tables = None
     timings["write_part"] = time.process_time() - t0
-    return {"records": records, "part": name, "tables": tables, "spool": bytes(spool) if tables else b"",
+    return {"records": records, "part": part, "tables": tables, "spool": bytes(spool) if tables else b"",
             "timings": timings, "cpu_s": time.process_time() - c0, "peak_rss_mb": peak_rss_mb()}
 
 
@@ -412,7 +414,8 @@ def _failed_record(item: Item, exc: BaseException, code: int | None, opts: Optio
     else:
         reason = {"stage": "batch", "code": "E999", "type": type(exc).__name__,
                   "message": (str(exc).strip() or repr(exc))[:500]}
-    return {"i": i, "path": rel, "sha256": sha, "status": "failed", "reason": reason, "format": None, "stages": []}
+    return {"i": i, "path": path_text(rel), "sha256": sha, "status": "failed", "reason": reason, "format": None,
+            "stages": []}
 
 
 def _done(work: Path, key: str) -> set[tuple[str, str]]:
@@ -466,11 +469,12 @@ def _chunks(rels: list[str], size: int, eng: Any, root: Path, done: set[tuple[st
             try:
                 data = (root / rel).read_bytes()
             except OSError as e:
-                out.append((i, rel, {"i": i, "path": rel, "sha256": None, "status": "failed",
-                                     "reason": _read_failure(e)}))
+                out.append((i, rel, {"i": i, "path": path_text(rel), "sha256": None, "status": "failed",
+                                     "reason": read_failure(e)}))
                 continue
             sha = hashlib.sha256(data).hexdigest()
-            out.append((i, rel, {"i": i, "path": rel, "sha256": sha, "status": "skipped"} if (sha, rel) in done else data))
+            out.append((i, rel, {"i": i, "path": path_text(rel), "sha256": sha, "status": "skipped"}
+                         if (sha, path_text(rel)) in done else data))
         yield out
 
 
@@ -657,6 +661,7 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
         "final_cpu_s": round(first.get("cpu_s", 0) + second.get("cpu_s", 0), 3),
         "reports_per_s": round(len(rels) / wall, 2) if wall else None, "parent_peak_rss_mb": peak_rss_mb(),
         "final_peak_rss_mb": max(first.get("peak_rss_mb", 0), second.get("peak_rss_mb", 0)),
+        # the largest child the calling process ever waited for (ru_maxrss): this run's, when it is a command
         "children_peak_rss_mb": round(ch.ru_maxrss / 1024, 1)}
     (out / "run_stats.json").write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
     return BatchSummary(summary["n_in"], summary["n_ok"], summary["n_failed"], n_processed, n_skipped, out,

@@ -123,11 +123,14 @@ def _json_reports(data: bytes, origin: str) -> Iterator[tuple[str, Report | Gsnl
 
 def read_inputs(paths: Iterable[str | Path]) -> Iterator[Input]:
     """Every report of every input, in order; failures as ``Input(error=...)``, bugs as ``internal``."""
-    for p in expand(paths):
+    from gsnlp.io import path_text
+
+    for raw in expand(paths):
+        p = path_text(raw)  # the name outputs give it (a file name that is not UTF-8: its bytes as \\xNN)
         try:
             from gsnlp.io import load_bytes
 
-            data, name = load_bytes("-" if p == STDIN else p)
+            data, name = load_bytes("-" if raw == STDIN else raw)
             if PurePath(name).suffix.lower() in (".json", ".jsonl") or _looks_like_json_report(data[:4096]):
                 for o, r in _json_reports(data, name):
                     yield Input(o, r, None) if isinstance(r, Report) else Input(o, None, r)

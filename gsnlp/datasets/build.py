@@ -52,7 +52,8 @@ def _gold_dirs(root: Path) -> list[Path]:
 def collect(input_dir: str | Path, *, stages: tuple[str, ...] | None = None,
             theme_model: str | None = None) -> Collected:
     """Run every report under ``input_dir`` through ``process_bytes``; keep rows, texts and gold."""
-    from gsnlp.batch import list_inputs
+    from gsnlp.batch.runner import list_inputs, read_failure
+    from gsnlp.io import path_text
     from gsnlp.tabular import load_stages, process_bytes
 
     root = Path(input_dir)
@@ -60,8 +61,14 @@ def collect(input_dir: str | Path, *, stages: tuple[str, ...] | None = None,
     c = Collected(rows={})
     golds = _gold_dirs(root)
     seen: set[str] = set()
-    for rel in list_inputs(root):
-        r = process_bytes((root / rel).read_bytes(), rel, st, keep_report=True)
+    for raw in list_inputs(root):
+        rel = path_text(raw)  # a file name that is not UTF-8: its bytes as \\xNN
+        try:
+            data = (root / raw).read_bytes()
+        except OSError as e:
+            c.failed.append({"path": rel, "reason": read_failure(e)})
+            continue
+        r = process_bytes(data, rel, st, keep_report=True)
         if r.report is None:
             c.failed.append({"path": rel, "reason": r.reason})
             continue

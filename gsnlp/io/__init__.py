@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,15 +39,27 @@ def read(path: str | Path) -> Report:
     return read_bytes(data, origin)
 
 
+def path_text(path: str | Path) -> str:
+    """A path as outputs write it: itself, or, for a file name that is not UTF-8 (GBK names
+    unpacked from a zip archive, say), its bytes with each undecodable one as ``\\xNN``
+    (the file is still opened by its real name)."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+
+
 def load_bytes(path: str | Path) -> tuple[bytes, str]:
-    """The bytes of an input and the name it goes by: a file, or standard input for ``-``.
-    Every way a path can fail is an input error naming it (never a traceback)."""
+    """The bytes of an input and the name it goes by (``path_text``): a file, or standard input
+    for ``-``. Every way a path can fail is an input error naming it (never a traceback)."""
     if str(path) == "-":
         import sys
 
         return sys.stdin.buffer.read(), "<stdin>"
     p = Path(path)
-    origin = str(p)
+    origin = path_text(p)
     try:
         size = p.stat().st_size
         if size > MAX_FILE_BYTES and p.is_file():
@@ -256,4 +269,5 @@ def _parse(text: str, source: Source, grids: Any, regions: Any, extra: Any) -> R
     return Report(text, source, meta, tuple(sections), tables, tuple(regs), tuple(notices), ext)
 
 
-__all__ = ["Meta", "Reading", "get_reader", "load_bytes", "parse_text", "read", "read_bytes", "reader_names"]
+__all__ = ["Meta", "Reading", "get_reader", "load_bytes", "parse_text", "path_text", "read", "read_bytes",
+           "reader_names"]
