@@ -526,11 +526,14 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, *, workers: int = 1, e
     also writes the overview pages (``OUT/html/index.html``, as ``gsnlp check DIR --format html``).
     """
     from gsnlp.batch import store
-    from gsnlp.errors import BatchError, InputError, UnknownNameError
+    from gsnlp.errors import BatchError, ConfigError, InputError, UnknownNameError
 
     root, out = Path(input_dir), Path(out_dir)
     if not root.is_dir():
         raise InputError("is not a folder; expected a folder of report files", origin=str(root))
+    if out.resolve() == root.resolve() or out.resolve() in root.resolve().parents:  # every input would be skipped
+        raise ConfigError(f"the output folder is the input folder or holds it, so no input would be read; give "
+                          f"-o a folder of its own (inside {root} is fine: it is skipped)", origin=str(out))
     if set(stages or ()) - set(STAGE_NAMES):
         raise UnknownNameError("stage", min(set(stages or ()) - set(STAGE_NAMES)), STAGE_NAMES)
     if engine not in ENGINES:

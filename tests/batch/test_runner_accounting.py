@@ -103,3 +103,20 @@ def test_runner_missing_input_folder_is_an_input_error(tmp_path: Path) -> None:
 
     with pytest.raises(InputError):
         run_batch(tmp_path / "nope", tmp_path / "out")
+
+
+def test_output_folder_that_holds_the_inputs_is_a_clear_error(tmp_path: Path) -> None:
+    """-o equal to the input folder, or a folder above it, would skip every input (the output
+    folder is never read as input): a configuration error, before anything is written."""
+    from gsnlp.batch import run_batch
+    from gsnlp.errors import ConfigError
+
+    src = tmp_path / "corpus" / "in"
+    src.mkdir(parents=True)
+    (src / "good.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    for out in (src, tmp_path / "corpus"):
+        with pytest.raises(ConfigError, match="holds it"):
+            run_batch(src, out, workers=1, progress=False, stages=("parse",))
+        assert not (out / ".work").exists()
+    s = run_batch(src, src / "out", workers=1, progress=False, stages=("parse",))  # inside the input: skipped
+    assert (s.n_in, s.n_ok) == (1, 1)
