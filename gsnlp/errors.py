@@ -117,3 +117,17 @@ class ConfigError(GsnlpError, ValueError):
     """A setting (environment variable, config value) has a value gsnlp cannot use."""
 
     code = "E700"
+
+
+def threads_from_env(var: str, most: int = 256) -> int:
+    """A count of threads set by environment variable ``var``: unset or empty is 1; anything but a
+    whole number from 1 to ``most`` is a :class:`ConfigError` naming the variable."""
+    import os
+
+    raw = os.environ.get(var, "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        raise ConfigError(f"{var}={raw!r}: expected a whole number of threads from 1 to {most} "
+                          "(unset it for the default, 1)", origin=var)
+    return int(raw)

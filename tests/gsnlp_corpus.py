@@ -9,6 +9,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpora" / "reports"
+REAL = CORPUS / "real"
 GOLD = ROOT / "corpora" / "gold"
 
 

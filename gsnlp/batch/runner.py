@@ -466,15 +466,16 @@ def _chunks(rels: list[str], size: int, eng: Any, root: Path, done: set[tuple[st
             if eng.name == "local":
                 out.append((i, rel, None))
                 continue
+            path = path_text(rel)
             try:
                 data = (root / rel).read_bytes()
             except OSError as e:
-                out.append((i, rel, {"i": i, "path": path_text(rel), "sha256": None, "status": "failed",
+                out.append((i, rel, {"i": i, "path": path, "sha256": None, "status": "failed",
                                      "reason": read_failure(e)}))
                 continue
             sha = hashlib.sha256(data).hexdigest()
-            out.append((i, rel, {"i": i, "path": path_text(rel), "sha256": sha, "status": "skipped"}
-                         if (sha, path_text(rel)) in done else data))
+            out.append((i, rel, {"i": i, "path": path, "sha256": sha, "status": "skipped"}
+                         if (sha, path) in done else data))
         yield out
 
 

@@ -64,17 +64,9 @@ def session_threads() -> int:
     in one process or two, under any load, gives the same bytes (the batch's byte-identity promise);
     a batch runs one OCR per worker process anyway. More threads only shorten a lone read on an
     idle machine with spare cores."""
-    import os
+    from gsnlp.errors import threads_from_env
 
-    raw = os.environ.get(THREADS_ENV, "").strip()
-    if not raw:
-        return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= 256:
-        from gsnlp.errors import ConfigError
-
-        raise ConfigError(f"{THREADS_ENV}={raw!r}: expected a whole number of threads from 1 to 256 "
-                          "(unset it for the default, 1)", origin=THREADS_ENV)
-    return int(raw)
+    return threads_from_env(THREADS_ENV)
 
 
 def _holders(engine: Any) -> dict[str, Any]:

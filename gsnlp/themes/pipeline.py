@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -24,19 +23,9 @@ def encoder_threads() -> int:
 
     One thread per process: batch workers run side by side, and a two-thread encoder in each
     of them makes the whole batch slower on a small machine."""
-    raw = os.environ.get(THREADS_ENV, "1").strip() or "1"
-    try:
-        n = int(raw)
-    except ValueError:
-        from gsnlp.errors import ConfigError
+    from gsnlp.errors import threads_from_env
 
-        raise ConfigError(f"{THREADS_ENV}={raw!r} is not a whole number; set it to 1 or more",
-                          origin=THREADS_ENV) from None
-    if n < 1:
-        from gsnlp.errors import ConfigError
-
-        raise ConfigError(f"{THREADS_ENV}={raw!r} must be 1 or more", origin=THREADS_ENV)
-    return n
+    return threads_from_env(THREADS_ENV)
 
 
 def _model_dirs(models_dir: Path | None) -> list[Path]:

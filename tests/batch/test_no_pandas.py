@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-REAL = ROOT / "corpora" / "reports" / "real"
+from gsnlp_corpus import REAL, ROOT
 
 pytest.importorskip("pyarrow")
 pytest.importorskip("duckdb")

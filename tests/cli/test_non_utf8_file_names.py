@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gsnlp_corpus import ROOT
-
-REAL = ROOT / "corpora" / "reports" / "real"
+from gsnlp_corpus import REAL
 GBK_NAME = "政府_2023.txt".encode("gbk")  # b"\xd5\xfe\xb8\xae_2023.txt": not UTF-8
 SHOWN = "\\xd5\\xfe\\xb8\\xae_2023.txt"
 

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "corpora" / "reports"
+from gsnlp_corpus import CORPUS
 
 pytest.importorskip("pyarrow")
 pytest.importorskip("duckdb")

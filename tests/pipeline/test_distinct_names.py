@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-REAL = ROOT / "corpora" / "reports" / "real"
+from gsnlp_corpus import REAL
 
 
 def test_colliding_names_get_the_report_id_and_others_stay() -> None:
