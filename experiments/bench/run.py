@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import platform
+import random
 import shutil
 import subprocess
 import sys
@@ -113,11 +114,14 @@ def main() -> None:
     for rep in range(cfg["cpu_repeats"]):
         for n in cpu_sizes:
             inp = corpora[n] / "reports"
-            bare = _timed([sys.executable, "bare.py", str(inp), model], snap)
-            one = _timed(batch_cmd(inp, work / f"out-cpu{n}", 1, model), snap)
+            # bare, batch, batch --no-db (the database's share) on even repeats, the reverse on odd
+            # ones: a machine slowly getting faster or slower favours neither side
+            jobs = {"bare": [sys.executable, "bare.py", str(inp), model],
+                    "batch": batch_cmd(inp, work / f"out-cpu{n}", 1, model),
+                    "nodb": batch_cmd(inp, work / f"out-cpu{n}-nodb", 1, model) + ["--no-db"]}
+            got = {k: _timed(jobs[k], snap) for k in (list(jobs) if rep % 2 == 0 else list(jobs)[::-1])}
+            bare, one, nodb = got["bare"], got["batch"], got["nodb"]
             stats = json.loads((work / f"out-cpu{n}" / "run_stats.json").read_text())
-            # the same batch writing the Parquet files only (--no-db), for the database's share
-            nodb = _timed(batch_cmd(inp, work / f"out-cpu{n}-nodb", 1, model) + ["--no-db"], snap)
             cpu_runs.append({"repeat": rep, "n": n, "bare": {k: v for k, v in bare.items() if k != "stdout"},
                              "bare_loop": json.loads(bare["stdout"].strip().splitlines()[-1]),
                              "batch": {k: v for k, v in one.items() if k != "stdout"}, "batch_stats": stats,
@@ -128,6 +132,15 @@ def main() -> None:
         return sum(r[side]["cpu_s"] for r in cpu_runs if r["n"] == n)
 
     by_size = {n: round(total("batch", n) / total("bare", n), 3) for n in cpu_sizes}
+    # how sure: the pooled ratio of repeats drawn with replacement (bootstrap, the config's seed),
+    # its 5th and 95th percentiles
+    rng = random.Random(cfg["seed"])
+    interval = {}
+    for n in cpu_sizes:
+        pairs = [(r["batch"]["cpu_s"], r["bare"]["cpu_s"]) for r in cpu_runs if r["n"] == n]
+        draws = sorted(sum(b for b, _ in d) / sum(a for _, a in d)
+                       for d in ([rng.choice(pairs) for _ in pairs] for _ in range(2000)))
+        interval[n] = (round(draws[100], 3), round(draws[1899], 3))
     no_db = {n: round(total("batch_no_db", n) / total("bare", n), 3) for n in cpu_sizes}
     # per report, without what a run pays once (start-up, the final step's fixed part): the slope
     # between the two sizes, all repeats together
@@ -174,6 +187,7 @@ def main() -> None:
     metrics = {"config": cfg, "sizes": sizes, "cpu_compare": {"sizes": cpu_sizes, "runs": cpu_runs,
                                                              "batch_over_bare": [round(x, 3) for x in ratio],
                                                              "batch_over_bare_by_size": by_size,
+                                                             "batch_over_bare_5_95_percent": interval,
                                                              "batch_no_db_over_bare_by_size": no_db,
                                                              "batch_over_bare_per_report_slope": slope},
                "runs": runs, "identical_1_vs_2_workers": identical, "identical_with_and_without_db": identical_no_db,
@@ -204,7 +218,8 @@ def main() -> None:
                      f"{1000 * (r['bare']['cpu_s'] - loop) / n:.2f} / {1000 * (r['batch']['cpu_s'] - staged) / n:.2f} |")
     lines += [""] + [f"All repeats together, {n} reports: batch / bare = **{by_size[n]:.3f}** (repeats: "
                      + ", ".join(f"{x:.3f}" for r, x in zip(cpu_runs, ratio) if r["n"] == n)
-                     + f"); with --no-db {no_db[n]:.3f}" for n in cpu_sizes]
+                     + f"; bootstrap 5-95 %: {interval[n][0]:.3f}-{interval[n][1]:.3f}); with --no-db {no_db[n]:.3f}"
+                     for n in cpu_sizes]
     if slope is not None:
         lines += ["", f"Per report, what the run pays once left out (the slope from {lo} to {hi} reports, "
                       f"repeats together): batch / bare = **{slope:.3f}**"]

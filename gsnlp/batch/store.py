@@ -9,9 +9,11 @@ step runs in a child process, in two halves around the cross-year pass, with Duc
 ``memory_limit`` and ``temp_directory`` (a bounded-memory external sort) and its state in
 ``OUT/.work/final.duckdb``: ``finalize_first`` writes the manifest (``manifest.jsonl``, path
 order), ``reports.parquet`` and the cross-year groups;
-``finalize_second`` the other tables sorted by ``(report_id, seq)`` with one copy of each content
-hash (``COPY (SELECT … ORDER BY …)``), the cross-year findings merged into ``findings``, and
-``gsnlp.duckdb`` loaded from the Parquet files, with its views.
+``finalize_second`` the other tables with one copy of each content hash, the cross-year findings
+merged into ``findings``, and ``gsnlp.duckdb`` loaded from the Parquet files, with its views.
+Every table lists its reports in path order (the manifest's), a report's rows by ``seq``; DuckDB
+selects (and, where the parts are not already in that order, sorts) the rows, pyarrow writes them
+in row groups of a fixed size (``_copy``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from gsnlp.tabular.schema import COLUMNS, TABLES
 
 SPOOL = "json"  # parts/json/<part>.json: each report as JSON (its cross-year view), for the cy.* rules
 DB_MEMORY_LIMIT = "256MB"
+ROW_GROUP = 65536  # rows per row group of the final tables
 STRUCTURED = "('html', 'docx', 'pdf')"  # preferred over text when one report has several formats
 _REASON = "STRUCT(stage VARCHAR, code VARCHAR, type VARCHAR, message VARCHAR)"
 
@@ -110,20 +113,63 @@ def _final(fn: Any) -> Any:
     return run
 
 
-def _copy(con: Any, select: str, dest: Path) -> int:
+def _copy(con: Any, select: str, dest: Path, table: str) -> int:
+    """The rows of ``select``, in its order, as ``dest``: Parquet with the declared schema of ``table``
+    and row groups of exactly ``ROW_GROUP`` rows (the last one fewer), so that the bytes depend on the
+    rows alone, not on how the parts cut them into chunks. DuckDB runs the query (bounded by its
+    memory limit) and streams the rows out; pyarrow writes them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from gsnlp.tabular.schema import final_schemas
+
+    sch = final_schemas()[table]
     tmp = dest.with_name("." + dest.name + ".tmp")
-    n = con.execute(f"COPY ({select}) TO {_q(tmp)} (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE 65536)").fetchone()
+    rows = con.sql(select).to_arrow_reader(2048)  # small batches: little memory held at a time
+    n, held = 0, []  # held: the batches not written yet, fewer than ROW_GROUP rows in all
+    with pq.ParquetWriter(tmp, sch, compression="zstd") as w:
+        for b in rows:
+            held.append(b)
+            n += b.num_rows
+            if sum(x.num_rows for x in held) >= ROW_GROUP:
+                t = pa.Table.from_batches(held)
+                w.write_table(t.slice(0, ROW_GROUP).cast(sch), row_group_size=ROW_GROUP)
+                held = t.slice(ROW_GROUP).to_batches()
+        if any(x.num_rows for x in held):
+            w.write_table(pa.Table.from_batches(held).cast(sch), row_group_size=ROW_GROUP)
     os.replace(tmp, dest)
-    return int(n[0])
+    return n
 
 
-def _kept(parts: Path, t: str, every: bool = False) -> str:
-    """The rows of table ``t`` from the part named by each kept report's latest record (``every``: the
-    parts hold each kept report once and nothing else, so all their rows)."""
-    if every:
-        return f"SELECT * FROM read_parquet({_q(parts / t / '*.parquet')})"
-    return (f"SELECT p.* EXCLUDE (filename) FROM read_parquet({_q(parts / t / '*.parquet')}, filename = true) p "
-            "JOIN keep k ON p.report_id = k.report_id AND parse_filename(p.filename, true) = k.part")
+def _kept(parts: Path, t: str, files: list[str] | None, ordered: bool = True) -> str:
+    """The rows of table ``t`` from the part named by each kept report's latest record, ``ordered`` by
+    the report's path then ``seq``: ``files`` are the parts that hold each kept report once and
+    nothing else, in path order (``_in_order``): all their rows as they come; else sorted here."""
+    if files is not None:
+        return f"SELECT * FROM read_parquet([{', '.join(_q(parts / t / f'{p}.parquet') for p in files)}])"
+    sel = (f"SELECT p.* EXCLUDE (filename) FROM read_parquet({_q(parts / t / '*.parquet')}, filename = true) p "
+           "JOIN keep k ON p.report_id = k.report_id AND parse_filename(p.filename, true) = k.part")
+    return f"{sel} ORDER BY k.o, p.seq" if ordered else sel
+
+
+def _in_order(con: Any, parts: Path) -> list[str] | None:
+    """The parts, in the order of their first path, when reading them one after another gives each
+    kept report once and the reports in path order (a run without resume or repeated content: each
+    part holds a chunk of consecutive paths); else None."""
+    every = con.execute(f"SELECT count(*) = count(DISTINCT report_id) AND count(*) = (SELECT count(*) FROM keep) "
+                        f"FROM read_parquet({_q(parts / 'reports' / '*.parquet')})").fetchall()[0][0]
+    order = [p for p, in con.execute("SELECT part FROM keep GROUP BY part ORDER BY min(o)").fetchall()]
+    if not every or not order:
+        return None
+    files = [str(parts / "reports" / f"{p}.parquet") for p in order]
+    # the kept reports' ranks as the parts give them: 1, 2, 3 … when the parts are in path order
+    ranked = con.execute("""
+        WITH f AS (SELECT unnest($files) AS filename, generate_subscripts($files, 1) AS fi),
+        r AS (SELECT p.report_id, f.fi, p.file_row_number
+              FROM read_parquet($files, filename = true, file_row_number = true) p JOIN f USING (filename))
+        SELECT bool_and(k.o = n) FROM (SELECT report_id, row_number() OVER (ORDER BY fi, file_row_number) AS n
+                                       FROM r) JOIN keep k USING (report_id)""", {"files": files}).fetchall()[0][0]
+    return ["_empty", *order] if ranked else None
 
 
 @_final
@@ -169,8 +215,10 @@ def finalize_first(work_dir: str, out_dir: str, max_reports: int = 64) -> dict[s
                r.format, r.stages, CASE WHEN r.part IS NOT NULL AND f.path <> i.path THEN f.path END AS duplicate_of
         FROM inp i LEFT JOIN rec r ON i.sha256 = r.sha256 LEFT JOIN first f ON i.sha256 = f.sha256
         ORDER BY i.path""")
+    # o: the report's rank in path order, the order of every table
     con.execute("""
-        CREATE TABLE keep AS SELECT substr(e.sha256, 1, 16) AS report_id, r.part, r.json, r.nf, e.path
+        CREATE TABLE keep AS SELECT substr(e.sha256, 1, 16) AS report_id, r.part, r.json, r.nf, e.path,
+                                    row_number() OVER (ORDER BY e.path) AS o
         FROM entries e JOIN rec r USING (sha256) WHERE r.part IS NOT NULL AND e.duplicate_of IS NULL""")
     tmp = out / ".manifest.jsonl.tmp"
     con.execute(f"COPY (SELECT * FROM entries ORDER BY path) TO {_q(tmp)} (FORMAT JSON)")
@@ -189,7 +237,7 @@ def finalize_first(work_dir: str, out_dir: str, max_reports: int = 64) -> dict[s
               WINDOW w AS (PARTITION BY akey, year ORDER BY format IN {STRUCTURED} DESC, report_id))
         SELECT {cols}, CASE WHEN akey IS NOT NULL AND year IS NOT NULL AND kept <> report_id
                                  AND family IS DISTINCT FROM kept_family THEN kept END AS duplicate_of
-        FROM d ORDER BY report_id""", out / "reports.parquet")
+        FROM d ORDER BY path""", out / "reports.parquet", "reports")
     n_fmt = con.execute(f"SELECT count(duplicate_of) FROM read_parquet({_q(out / 'reports.parquet')})").fetchone()[0]
     # whole agencies per batch, about max_reports reports each: the running count of reports before
     # each agency, divided by max_reports, numbers its batch
@@ -213,23 +261,24 @@ def finalize_first(work_dir: str, out_dir: str, max_reports: int = 64) -> dict[s
 @_final
 def finalize_second(work_dir: str, out_dir: str, database: bool) -> dict[str, Any]:
     """The child tables (``findings``: each report's own, then its ``cy.*`` findings from
-    ``parts/cy_findings``, numbered on after the report's own), each sorted once straight from the
+    ``parts/cy_findings``, numbered on after the report's own), each in path order straight from the
     parts into its Parquet file; then ``gsnlp.duckdb`` (when ``database``), its tables loaded from
     those files, so that the Parquet bytes are the same with or without the database."""
     work, out = Path(work_dir), Path(out_dir)
     parts = work / "parts"
     con = _connect(work, fresh=False)
-    every = con.execute(f"SELECT count(*) = count(DISTINCT report_id) AND count(*) = (SELECT count(*) FROM keep) "
-                        f"FROM read_parquet({_q(parts / 'reports' / '*.parquet')})").fetchone()[0]
+    files = _in_order(con, parts)
     counts = {}
     for t in TABLES[1:]:
-        sel = f"{_kept(parts, t, every)} ORDER BY report_id, seq"
+        sel = _kept(parts, t, files)
         if t == "findings":  # a report's cy.* findings are numbered on after its own (nf of them)
-            sel = f"""{_kept(parts, t, every)} UNION ALL
-                SELECT c.* REPLACE ((c.seq + k.nf)::INTEGER AS seq)
-                FROM read_parquet({_q(parts / 'cy_findings' / '*.parquet')}) c JOIN keep k USING (report_id)
-                ORDER BY report_id, seq"""
-        counts[t] = _copy(con, sel, out / f"{t}.parquet")
+            sel = f"""SELECT f.* EXCLUDE (o) FROM (
+                SELECT p.*, k.o FROM ({_kept(parts, t, files, ordered=False)}) p JOIN keep k USING (report_id)
+                UNION ALL
+                SELECT c.* REPLACE ((c.seq + k.nf)::INTEGER AS seq), k.o
+                FROM read_parquet({_q(parts / 'cy_findings' / '*.parquet')}) c JOIN keep k USING (report_id)) f
+                ORDER BY o, seq"""
+        counts[t] = _copy(con, sel, out / f"{t}.parquet", t)
     if database:
         tmp = out / ".gsnlp.duckdb.tmp"
         for p in (tmp, Path(f"{tmp}.wal")):

@@ -1,7 +1,8 @@
 """The declared schema of every batch output table (Arrow types; DuckDB reads them as is).
 
 Every child table is keyed by ``(report_id, seq)``: ``seq`` is the row's position among the
-rows of its report, so the order of the output never depends on the order work finished in.
+rows of its report, so the order of the output never depends on the order work finished in (the
+batch writes its reports in path order, a report's rows by ``seq``).
 Numbers are kept exactly as strings (``value``) and, where they fit, as ``DECIMAL(38, 10)``
 (``num``) for arithmetic in SQL; never as floats. Nested evidence is a JSON string.
 ``reports.agency`` is the name as the report writes it, ``agency_canonical`` that agency's
@@ -63,6 +64,17 @@ def num(v: Decimal | str | None) -> Decimal | None:
 def schemas() -> dict[str, Any]:
     """``{table: pyarrow.Schema}``; pyarrow is imported here, not at module import."""
     return dict(_schemas())
+
+
+def final_schemas() -> dict[str, Any]:
+    """The schemas of the batch's final tables: those of ``schemas()``, and ``reports`` also has
+    ``duplicate_of`` (the report id of the copy kept when the report is one published in several
+    formats), which only the final step, seeing every report, can fill."""
+    import pyarrow as pa
+
+    out = schemas()
+    out["reports"] = out["reports"].append(pa.field("duplicate_of", pa.string()))
+    return out
 
 
 @lru_cache(maxsize=1)

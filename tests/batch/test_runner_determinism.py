@@ -149,7 +149,7 @@ def test_runner_database_matches_parquet(synth_in: Path, tmp_path: Path) -> None
 
 
 def test_runner_chunk_size_does_not_change_the_bytes(synth_in: Path, tmp_path: Path) -> None:
-    """One part per input or a few parts: DuckDB's sorted COPY gives the same files."""
+    """One part per input or a few parts, read one after another: the same files."""
     from gsnlp.batch import run_batch
 
     run_batch(synth_in, tmp_path / "one", workers=1, progress=False, database=False, chunk=1)
@@ -196,3 +196,61 @@ def test_runner_worker_killed_mid_run_loses_nothing(synth_in: Path, tmp_path: Pa
     assert killed
     assert (hit.n_in, hit.n_ok, hit.n_failed) == (clean.n_in, clean.n_ok, clean.n_failed) == (12, 12, 0)
     assert _bytes(tmp_path / "hit") == _bytes(tmp_path / "clean")
+
+
+def _order(out: Path) -> tuple[list[str], list[tuple[str, str, int]]]:
+    """The reports' paths in ``reports.parquet``, and ``(table, path, seq)`` of every child-table row
+    in file order."""
+    import pyarrow.parquet as pq
+
+    reps = pq.read_table(out / "reports.parquet", columns=["report_id", "path"]).to_pylist()
+    path = {r["report_id"]: r["path"] for r in reps}
+    rows = [(t, path[r["report_id"]], r["seq"]) for t in DATA_FILES[1:]
+            for r in pq.read_table(out / f"{t}.parquet", columns=["report_id", "seq"]).to_pylist()]
+    return [r["path"] for r in reps], rows
+
+
+def test_runner_tables_follow_the_paths(synth_in: Path, tmp_path: Path) -> None:
+    """Every table lists its reports in path order (the manifest's), a report's rows by ``seq``: in a
+    plain run (the parts read one after another) and in one whose parts hold a copy twice (sorted)."""
+    from gsnlp.batch import run_batch
+
+    inp = tmp_path / "in"
+    shutil.copytree(synth_in, inp)
+    shutil.copy(sorted(inp.iterdir())[3], inp / "zzz_copy.txt")  # another chunk: its part is not read whole
+    for name, src in (("plain", synth_in), ("copy", inp)):
+        s = run_batch(src, tmp_path / name, workers=2, progress=False, chunk=3, database=False)
+        paths, rows = _order(tmp_path / name)
+        assert paths == sorted(paths) and len(paths) == 12 == s.manifest["n_reports"], name
+        for t in DATA_FILES[1:]:
+            mine = [(p, q) for tt, p, q in rows if tt == t]
+            assert mine == sorted(mine) and len(mine) > 0, (name, t)
+    got, want = _bytes(tmp_path / "copy"), _bytes(tmp_path / "plain")
+    assert {t: got[t] == want[t] for t in DATA_FILES} == {t: True for t in DATA_FILES}
+
+
+def test_final_row_groups_do_not_depend_on_how_the_rows_come(tmp_path: Path) -> None:
+    """The same 150,000 rows as one stream or cut into pieces of odd sizes: the same bytes, row
+    groups of exactly ``ROW_GROUP`` rows (the bytes of 1 and 2 workers, or of a resumed run, whose
+    parts cut the rows differently)."""
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from gsnlp.batch.store import ROW_GROUP, _copy
+
+    con = duckdb.connect()
+    con.execute("SET threads = 1")
+    con.execute("SET preserve_insertion_order = true")
+    cols = ("printf('%016d', i // 7) AS report_id, (i % 7)::INTEGER AS seq, 's' || (i % 5) AS section_id, "
+            "NULL AS number, repeat('题', (i % 13)::INTEGER) AS title, i AS start, i + 3 AS \"end\", i + 1 AS body_start, "
+            "2::BIGINT AS n_chars, 'heading' AS origin, NULL::DOUBLE AS confidence")
+    whole = f"SELECT {cols} FROM range(150000) t(i)"
+    cuts = [0, 1, 999, 65537, 65538, 100000, 150000]
+    pieces = " UNION ALL ".join(f"(SELECT {cols} FROM range({a}, {b}) t(i))" for a, b in zip(cuts, cuts[1:]))
+    for name, sel in (("whole", whole), ("pieces", pieces)):
+        assert _copy(con, sel, tmp_path / f"{name}.parquet", "sections") == 150000
+    md = pq.ParquetFile(tmp_path / "pieces.parquet").metadata
+    assert [md.row_group(i).num_rows for i in range(md.num_row_groups)] == [ROW_GROUP, ROW_GROUP,
+                                                                             150000 - 2 * ROW_GROUP]
+    assert (tmp_path / "whole.parquet").read_bytes() == (tmp_path / "pieces.parquet").read_bytes()
+    assert pq.read_table(tmp_path / "pieces.parquet").column("start").to_pylist() == list(range(150000))
