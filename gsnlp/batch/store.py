@@ -22,6 +22,7 @@ import json
 import os
 import time
 from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from gsnlp.tabular.schema import COLUMNS, TABLES
@@ -29,6 +30,7 @@ from gsnlp.tabular.schema import COLUMNS, TABLES
 SPOOL = "json"  # parts/json/<part>.json: each report as JSON (its cross-year view), for the cy.* rules
 DB_MEMORY_LIMIT = "256MB"
 ROW_GROUP = 65536  # rows per row group of the final tables
+KEEP_BATCH = 256  # reports whose findings are put in order at a time (few rows held)
 STRUCTURED = "('html', 'docx', 'pdf')"  # preferred over text when one report has several formats
 _REASON = "STRUCT(stage VARCHAR, code VARCHAR, type VARCHAR, message VARCHAR)"
 
@@ -114,10 +116,15 @@ def _final(fn: Any) -> Any:
 
 
 def _copy(con: Any, select: str, dest: Path, table: str) -> int:
-    """The rows of ``select``, in its order, as ``dest``: Parquet with the declared schema of ``table``
-    and row groups of exactly ``ROW_GROUP`` rows (the last one fewer), so that the bytes depend on the
-    rows alone, not on how the parts cut them into chunks. DuckDB runs the query (bounded by its
-    memory limit) and streams the rows out; pyarrow writes them."""
+    """The rows of ``select``, in its order, as ``dest`` (``_write``): DuckDB runs the query (bounded
+    by its memory limit) and streams the rows out."""
+    return _write(con.sql(select).to_arrow_reader(2048), dest, table)  # small batches: little held at a time
+
+
+def _write(batches: Iterable[Any], dest: Path, table: str) -> int:
+    """Arrow batches, in their order, as ``dest``: Parquet with the declared schema of ``table`` and
+    row groups of exactly ``ROW_GROUP`` rows (the last one fewer), so that the bytes depend on the
+    rows alone, not on how the parts cut them into batches; pyarrow writes them."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -125,10 +132,9 @@ def _copy(con: Any, select: str, dest: Path, table: str) -> int:
 
     sch = final_schemas()[table]
     tmp = dest.with_name("." + dest.name + ".tmp")
-    rows = con.sql(select).to_arrow_reader(2048)  # small batches: little memory held at a time
     n, held = 0, []  # held: the batches not written yet, fewer than ROW_GROUP rows in all
     with pq.ParquetWriter(tmp, sch, compression="zstd") as w:
-        for b in rows:
+        for b in batches:
             held.append(b)
             n += b.num_rows
             if sum(x.num_rows for x in held) >= ROW_GROUP:
@@ -139,6 +145,68 @@ def _copy(con: Any, select: str, dest: Path, table: str) -> int:
             w.write_table(pa.Table.from_batches(held).cast(sch), row_group_size=ROW_GROUP)
     os.replace(tmp, dest)
     return n
+
+
+class _Stream:
+    """An Arrow stream taken a number of rows at a time."""
+
+    def __init__(self, reader: Any) -> None:
+        self._it, self._schema, self._n = iter(reader), reader.schema, 0
+        self._held: list[Any] = []
+
+    def _fill(self, enough: Callable[[], bool]) -> Any:
+        import pyarrow as pa
+
+        while not enough() and (b := next(self._it, None)) is not None:
+            if b.num_rows:
+                self._held.append(b)
+                self._n += b.num_rows
+        return pa.Table.from_batches(self._held, schema=self._schema)
+
+    def take(self, n: int) -> Any:
+        """The next ``n`` rows (fewer at the end)."""
+        t = self._fill(lambda: self._n >= n)
+        rest = t.slice(n)
+        self._held, self._n = [b for b in rest.to_batches() if b.num_rows], rest.num_rows
+        return t.slice(0, n)
+
+    def below(self, column: str, limit: int) -> Any:
+        """The next rows whose ``column`` (ascending in the stream) is below ``limit``."""
+        import pyarrow.compute as pc
+
+        t = self._fill(lambda: bool(self._held) and self._held[-1].column(column)[-1].as_py() >= limit)
+        return self.take(int(pc.sum(pc.less(t.column(column), limit)).as_py() or 0))
+
+
+def _findings_in_order(con: Any, parts: Path, files: list[str]) -> Iterator[Any]:
+    """The findings in path order when the parts are (``_in_order``), without sorting them: report by
+    report (``keep`` in path order, ``nf`` own findings each), the report's own findings as the parts
+    give them, then its ``cy.*`` findings (few: sorted by DuckDB), numbered on after its own."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keep = con.cursor().sql("SELECT report_id, o, nf FROM keep ORDER BY o").to_arrow_reader(KEEP_BATCH)
+    own = _Stream(con.cursor().sql(_kept(parts, "findings", files)).to_arrow_reader(2048))
+    cy = _Stream(con.cursor().sql(f"""
+        SELECT c.* REPLACE ((c.seq + k.nf)::INTEGER AS seq), k.o
+        FROM read_parquet({_q(parts / 'cy_findings' / '*.parquet')}) c JOIN keep k USING (report_id)
+        ORDER BY k.o, c.seq""").to_arrow_reader(2048))
+    for k in keep:
+        if not k.num_rows:
+            continue
+        nf = pc.fill_null(k.column("nf"), 0)
+        offsets = pa.concat_arrays([pa.array([0], pa.int64()), pc.cumulative_sum(nf.cast(pa.int64()))])
+        which = pc.list_parent_indices(pa.ListArray.from_arrays(offsets, pa.nulls(int(offsets[-1].as_py()),
+                                                                                    pa.int8())))
+        mine = own.take(len(which))
+        if len(mine) != len(which) or (len(which) and not pc.all(pc.equal(
+                mine.column("report_id"), k.column("report_id").take(which))).as_py()):
+            raise RuntimeError("the findings parts do not hold each report's own findings (nf) in path order")
+        t = pa.concat_tables([mine.append_column("o", k.column("o").take(which)),
+                              cy.below("o", k.column("o")[-1].as_py() + 1)])
+        yield from t.sort_by([("o", "ascending"), ("seq", "ascending")]).drop_columns(["o"]).to_batches()
+    if own.take(1).num_rows or cy.take(1).num_rows:
+        raise RuntimeError("findings left over after the last kept report")
 
 
 def _kept(parts: Path, t: str, files: list[str] | None, ordered: bool = True) -> str:
@@ -270,6 +338,9 @@ def finalize_second(work_dir: str, out_dir: str, database: bool) -> dict[str, An
     files = _in_order(con, parts)
     counts = {}
     for t in TABLES[1:]:
+        if t == "findings" and files is not None:
+            counts[t] = _write(_findings_in_order(con, parts, files), out / f"{t}.parquet", t)
+            continue
         sel = _kept(parts, t, files)
         if t == "findings":  # a report's cy.* findings are numbered on after its own (nf of them)
             sel = f"""SELECT f.* EXCLUDE (o) FROM (

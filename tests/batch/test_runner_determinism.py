@@ -254,3 +254,4 @@ def test_final_row_groups_do_not_depend_on_how_the_rows_come(tmp_path: Path) -> 
                                                                              150000 - 2 * ROW_GROUP]
     assert (tmp_path / "whole.parquet").read_bytes() == (tmp_path / "pieces.parquet").read_bytes()
     assert pq.read_table(tmp_path / "pieces.parquet").column("start").to_pylist() == list(range(150000))
+
