@@ -30,7 +30,7 @@ from gsnlp.tabular.schema import COLUMNS, TABLES
 SPOOL = "json"  # parts/json/<part>.json: each report as JSON (its cross-year view), for the cy.* rules
 DB_MEMORY_LIMIT = "256MB"
 ROW_GROUP = 65536  # rows per row group of the final tables
-KEEP_BATCH = 256  # reports whose findings are put in order at a time (few rows held)
+KEEP_BATCH = 64  # reports whose findings are put in order at a time (the rows held)
 STRUCTURED = "('html', 'docx', 'pdf')"  # preferred over text when one report has several formats
 _REASON = "STRUCT(stage VARCHAR, code VARCHAR, type VARCHAR, message VARCHAR)"
 
@@ -143,6 +143,8 @@ def _write(batches: Iterable[Any], dest: Path, table: str) -> int:
                 held = t.slice(ROW_GROUP).to_batches()
         if any(x.num_rows for x in held):
             w.write_table(pa.Table.from_batches(held).cast(sch), row_group_size=ROW_GROUP)
+    held = []
+    pa.default_memory_pool().release_unused()  # Arrow's allocator keeps what it frees: back to the system
     os.replace(tmp, dest)
     return n
 
@@ -181,7 +183,8 @@ class _Stream:
 def _findings_in_order(con: Any, parts: Path, files: list[str]) -> Iterator[Any]:
     """The findings in path order when the parts are (``_in_order``), without sorting them: report by
     report (``keep`` in path order, ``nf`` own findings each), the report's own findings as the parts
-    give them, then its ``cy.*`` findings (few: sorted by DuckDB), numbered on after its own."""
+    give them, then its ``cy.*`` findings (sorted by DuckDB: a third of the rows or fewer), numbered
+    on after its own. Holds ``KEEP_BATCH`` reports' findings at a time."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -205,6 +208,8 @@ def _findings_in_order(con: Any, parts: Path, files: list[str]) -> Iterator[Any]
         t = pa.concat_tables([mine.append_column("o", k.column("o").take(which)),
                               cy.below("o", k.column("o")[-1].as_py() + 1)])
         yield from t.sort_by([("o", "ascending"), ("seq", "ascending")]).drop_columns(["o"]).to_batches()
+        del t, mine
+        pa.default_memory_pool().release_unused()
     if own.take(1).num_rows or cy.take(1).num_rows:
         raise RuntimeError("findings left over after the last kept report")
 
