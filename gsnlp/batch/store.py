@@ -21,8 +21,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from gsnlp.tabular.schema import COLUMNS, TABLES
