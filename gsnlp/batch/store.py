@@ -143,7 +143,6 @@ def _write(batches: Iterable[Any], dest: Path, table: str) -> int:
                 held = t.slice(ROW_GROUP).to_batches()
         if any(x.num_rows for x in held):
             w.write_table(pa.Table.from_batches(held).cast(sch), row_group_size=ROW_GROUP)
-    held = []
     pa.default_memory_pool().release_unused()  # Arrow's allocator keeps what it frees: back to the system
     os.replace(tmp, dest)
     return n
@@ -214,34 +213,36 @@ def _findings_in_order(con: Any, parts: Path, files: list[str]) -> Iterator[Any]
         raise RuntimeError("findings left over after the last kept report")
 
 
-def _kept(parts: Path, t: str, files: list[str] | None, ordered: bool = True) -> str:
-    """The rows of table ``t`` from the part named by each kept report's latest record, ``ordered`` by
-    the report's path then ``seq``: ``files`` are the parts that hold each kept report once and
-    nothing else, in path order (``_in_order``): all their rows as they come; else sorted here."""
+def _picked(parts: Path, t: str) -> str:
+    """The rows of table ``t`` from the part named by each kept report's latest record, with ``o``, the
+    report's rank in path order (in no order)."""
+    return (f"SELECT p.* EXCLUDE (filename), k.o FROM read_parquet({_q(parts / t / '*.parquet')}, filename = true) p "
+            "JOIN keep k ON p.report_id = k.report_id AND parse_filename(p.filename, true) = k.part")
+
+
+def _kept(parts: Path, t: str, files: list[str] | None) -> str:
+    """The kept rows of table ``t`` in path order, then ``seq``: ``files``, the parts in path order
+    (``_in_order``), read as they come; else picked and sorted."""
     if files is not None:
         return f"SELECT * FROM read_parquet([{', '.join(_q(parts / t / f'{p}.parquet') for p in files)}])"
-    sel = (f"SELECT p.* EXCLUDE (filename) FROM read_parquet({_q(parts / t / '*.parquet')}, filename = true) p "
-           "JOIN keep k ON p.report_id = k.report_id AND parse_filename(p.filename, true) = k.part")
-    return f"{sel} ORDER BY k.o, p.seq" if ordered else sel
+    return f"SELECT * EXCLUDE (o) FROM ({_picked(parts, t)}) ORDER BY o, seq"
 
 
 def _in_order(con: Any, parts: Path) -> list[str] | None:
     """The parts, in the order of their first path, when reading them one after another gives each
-    kept report once and the reports in path order (a run without resume or repeated content: each
-    part holds a chunk of consecutive paths); else None."""
-    every = con.execute(f"SELECT count(*) = count(DISTINCT report_id) AND count(*) = (SELECT count(*) FROM keep) "
-                        f"FROM read_parquet({_q(parts / 'reports' / '*.parquet')})").fetchall()[0][0]
+    kept report once, in path order (a run without resume or repeated content: each part holds a
+    chunk of consecutive paths); else None."""
     order = [p for p, in con.execute("SELECT part FROM keep GROUP BY part ORDER BY min(o)").fetchall()]
-    if not every or not order:
+    if not order:
         return None
     files = [str(parts / "reports" / f"{p}.parquet") for p in order]
-    # the kept reports' ranks as the parts give them: 1, 2, 3 … when the parts are in path order
+    # the rows of those parts, numbered as they come, are the kept reports, ranked 1, 2, 3 …
     ranked = con.execute("""
         WITH f AS (SELECT unnest($files) AS filename, generate_subscripts($files, 1) AS fi),
-        r AS (SELECT p.report_id, f.fi, p.file_row_number
+        r AS (SELECT p.report_id, row_number() OVER (ORDER BY f.fi, p.file_row_number) AS n
               FROM read_parquet($files, filename = true, file_row_number = true) p JOIN f USING (filename))
-        SELECT bool_and(k.o = n) FROM (SELECT report_id, row_number() OVER (ORDER BY fi, file_row_number) AS n
-                                       FROM r) JOIN keep k USING (report_id)""", {"files": files}).fetchall()[0][0]
+        SELECT count(*) = (SELECT count(*) FROM keep) AND coalesce(bool_and(k.o IS NOT DISTINCT FROM r.n), false)
+        FROM r LEFT JOIN keep k USING (report_id)""", {"files": files}).fetchall()[0][0]
     return ["_empty", *order] if ranked else None
 
 
@@ -348,11 +349,9 @@ def finalize_second(work_dir: str, out_dir: str, database: bool) -> dict[str, An
             continue
         sel = _kept(parts, t, files)
         if t == "findings":  # a report's cy.* findings are numbered on after its own (nf of them)
-            sel = f"""SELECT f.* EXCLUDE (o) FROM (
-                SELECT p.*, k.o FROM ({_kept(parts, t, files, ordered=False)}) p JOIN keep k USING (report_id)
-                UNION ALL
+            sel = f"""SELECT * EXCLUDE (o) FROM ({_picked(parts, t)} UNION ALL
                 SELECT c.* REPLACE ((c.seq + k.nf)::INTEGER AS seq), k.o
-                FROM read_parquet({_q(parts / 'cy_findings' / '*.parquet')}) c JOIN keep k USING (report_id)) f
+                FROM read_parquet({_q(parts / 'cy_findings' / '*.parquet')}) c JOIN keep k USING (report_id))
                 ORDER BY o, seq"""
         counts[t] = _copy(con, sel, out / f"{t}.parquet", t)
     if database:

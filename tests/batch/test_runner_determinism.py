@@ -210,23 +210,42 @@ def _order(out: Path) -> tuple[list[str], list[tuple[str, str, int]]]:
     return [r["path"] for r in reps], rows
 
 
-def test_runner_tables_follow_the_paths(synth_in: Path, tmp_path: Path) -> None:
-    """Every table lists its reports in path order (the manifest's), a report's rows by ``seq``: in a
-    plain run (the parts read one after another) and in one whose parts hold a copy twice (sorted)."""
-    from gsnlp.batch import run_batch
+def test_runner_tables_follow_the_paths(synth_in: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every table lists its reports in path order (the manifest's), a report's rows by ``seq``, with
+    the same bytes whether the parts are read as they come (a plain run) or sorted: when a part
+    holds a copy beside kept reports, and when forced (the final step is forked: it sees the patch)."""
+    from gsnlp.batch import run_batch, store
 
     inp = tmp_path / "in"
     shutil.copytree(synth_in, inp)
-    shutil.copy(sorted(inp.iterdir())[3], inp / "zzz_copy.txt")  # another chunk: its part is not read whole
+    names = sorted(p.name for p in inp.iterdir())
+    # the same bytes as the 4th file under a name that sorts just before the last one: in a chunk with others
+    shutil.copy(inp / names[3], inp / (Path(names[-2]).stem + "a.txt"))
+    seen = tmp_path / "in_order.txt"
+    real = store._in_order
+
+    def spy(con: object, parts: Path) -> list[str] | None:
+        got = real(con, parts)
+        with open(seen, "a", encoding="utf-8") as fh:
+            fh.write(f"{got is not None}\n")
+        return got
+
+    monkeypatch.setattr(store, "_in_order", spy)
     for name, src in (("plain", synth_in), ("copy", inp)):
         s = run_batch(src, tmp_path / name, workers=2, progress=False, chunk=3, database=False)
+        assert s.manifest["n_reports"] == 12
+    monkeypatch.setattr(store, "_in_order", lambda con, parts: None)
+    run_batch(synth_in, tmp_path / "sorted", workers=2, progress=False, chunk=3, database=False)
+    assert seen.read_text(encoding="utf-8").split() == ["True", "False"]  # read as they come; sorted
+    want = _bytes(tmp_path / "plain")
+    for name in ("plain", "copy", "sorted"):
         paths, rows = _order(tmp_path / name)
-        assert paths == sorted(paths) and len(paths) == 12 == s.manifest["n_reports"], name
+        assert paths == sorted(paths) and len(paths) == 12, name
         for t in DATA_FILES[1:]:
             mine = [(p, q) for tt, p, q in rows if tt == t]
             assert mine == sorted(mine) and len(mine) > 0, (name, t)
-    got, want = _bytes(tmp_path / "copy"), _bytes(tmp_path / "plain")
-    assert {t: got[t] == want[t] for t in DATA_FILES} == {t: True for t in DATA_FILES}
+        got = _bytes(tmp_path / name)
+        assert {t: got[t] == want[t] for t in DATA_FILES} == {t: True for t in DATA_FILES}, name
 
 
 def test_final_row_groups_do_not_depend_on_how_the_rows_come(tmp_path: Path) -> None:

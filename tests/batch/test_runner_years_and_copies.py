@@ -114,20 +114,19 @@ def test_batch_cross_year_findings_of_two_files_of_one_name(tmp_path: Path) -> N
 
 def test_findings_put_in_order_report_by_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A plain run puts each report's ``cy.*`` findings after its own, a few reports at a time, with
-    no sort: the same bytes as DuckDB's sort (taken when the parts hold a report twice: here a copy
-    under a name that sorts last), however many reports are merged at a time (the final step is
-    forked: it sees the patched size)."""
+    no sort: the same bytes as DuckDB's sort of every finding (forced here), however many reports
+    are merged at a time (the final step is forked: it sees the patches)."""
     import duckdb
 
     from gsnlp.batch import run_batch, store
 
-    src, inp = tmp_path / "src", tmp_path / "in"
+    src = tmp_path / "src"
     src.mkdir()
     for p in sorted(REAL.glob("平潭综合实验区_20*.*")):
         shutil.copy(p, src / p.name)
-    shutil.copytree(src, inp)
-    shutil.copy(sorted(src.iterdir())[0], inp / "龥_copy.txt")  # after every 平潭 name: in a chunk of its own
-    run_batch(inp, tmp_path / "sorted", workers=1, progress=False, chunk=2, database=False, theme_model="keyword")
+    with monkeypatch.context() as m:
+        m.setattr(store, "_in_order", lambda con, parts: None)
+        run_batch(src, tmp_path / "sorted", workers=1, progress=False, chunk=2, database=False, theme_model="keyword")
     want = (tmp_path / "sorted" / "findings.parquet").read_bytes()
     rules = duckdb.sql(f"SELECT rule FROM '{tmp_path / 'sorted' / 'findings.parquet'}'").fetchall()
     assert sum(r.startswith("cy.") for r, in rules) >= 30
