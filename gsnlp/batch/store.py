@@ -132,15 +132,16 @@ def _write(batches: Iterable[Any], dest: Path, table: str) -> int:
 
     sch = final_schemas()[table]
     tmp = dest.with_name("." + dest.name + ".tmp")
-    n, held = 0, []  # held: the batches not written yet, fewer than ROW_GROUP rows in all
+    n, held, h = 0, [], 0  # held: the batches not written yet, h rows in all (fewer than ROW_GROUP)
     with pq.ParquetWriter(tmp, sch, compression="zstd") as w:
         for b in batches:
             held.append(b)
             n += b.num_rows
-            if sum(x.num_rows for x in held) >= ROW_GROUP:
+            h += b.num_rows
+            if h >= ROW_GROUP:
                 t = pa.Table.from_batches(held)
                 w.write_table(t.slice(0, ROW_GROUP).cast(sch), row_group_size=ROW_GROUP)
-                held = t.slice(ROW_GROUP).to_batches()
+                held, h = t.slice(ROW_GROUP).to_batches(), h - ROW_GROUP
         if any(x.num_rows for x in held):
             w.write_table(pa.Table.from_batches(held).cast(sch), row_group_size=ROW_GROUP)
     pa.default_memory_pool().release_unused()  # Arrow's allocator keeps what it frees: back to the system

@@ -2,14 +2,104 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
-
-import typer
+from typing import TYPE_CHECKING
 
 from gsnlp.cli.common import EXIT_BAD_INPUT, EXIT_USAGE
+from gsnlp.cli.fastargs import Opt, plain
+
+if TYPE_CHECKING:
+    import typer
+
+
+def run_batch_cli(input_dir: Path, output: Path, workers: int = 1, engine: str = "local", address: str | None = None,
+                  task_timeout: float = 60.0, task_memory_mb: int = 2048, max_tasks_per_child: int = 0,
+                  resume: bool = False, stages: str | None = None, model: str | None = None, no_db: bool = False,
+                  html: bool = False, strict: bool = True) -> int:
+    """The command body (the CLI is a thin wrapper): the run, its summary on stderr; the exit code."""
+    from gsnlp.batch import run_batch
+    from gsnlp.errors import GsnlpError
+    from gsnlp.tabular import STAGE_NAMES
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    names = None
+    if engine not in ("local", "ray"):
+        say(f"gsnlp: error: unknown engine {engine!r}; known: local, ray")
+        return EXIT_USAGE
+    if stages:
+        names = tuple(s.strip() for s in stages.split(",") if s.strip())
+        bad = [s for s in names if s not in STAGE_NAMES]
+        if bad:
+            say(f"gsnlp: error: unknown stage {bad[0]!r}; known: {', '.join(STAGE_NAMES)}")
+            return EXIT_USAGE
+        if "parse" not in names:
+            names = ("parse",) + names
+    try:
+        s = run_batch(input_dir, output, workers=workers, resume=resume, stages=names, theme_model=model,
+                      database=not no_db, html=html, engine=engine, address=address,
+                      task_timeout=task_timeout or None, task_memory_mb=task_memory_mb or None,
+                      max_tasks_per_child=max_tasks_per_child)
+    except GsnlpError as e:
+        say(f"gsnlp: error: {e}")
+        return EXIT_BAD_INPUT
+    ran = ",".join(k for k, v in s.manifest["stages"].items() if v["ran"])
+    say(f"gsnlp batch: {s.n_in} inputs, {s.n_ok} ok, {s.n_failed} failed ({s.n_processed} processed, "
+        f"{s.n_skipped} already done); stages {ran}; {s.stats['reports_per_s']} inputs/s; {s.out}")
+    for f in s.manifest["cross_year"]["failed_tasks"]:
+        say(f"  cross-year rules failed for {f['n']} reports: {f['reason']}")
+    for key, n in s.manifest["failures"].items():
+        say(f"  failed {n}: {key}")
+    return EXIT_BAD_INPUT if strict and s.n_failed else 0
+
+
+# the options of ``register`` below, read without typer when a command line is plain (gsnlp.cli.fastargs)
+FAST_OPTIONS = (
+    Opt("output", ("-o", "--output")),
+    Opt("workers", ("--workers", "-w")),
+    Opt("engine", ("--engine",)),
+    Opt("address", ("--address",)),
+    Opt("task_timeout", ("--task-timeout",)),
+    Opt("task_memory_mb", ("--task-memory-mb",)),
+    Opt("max_tasks_per_child", ("--max-tasks-per-child",)),
+    Opt("resume", ("--resume",), "flag"),
+    Opt("stages", ("--stages",)),
+    Opt("model", ("--model",)),
+    Opt("no_db", ("--no-db",), "flag"),
+    Opt("html", ("--html",), "flag"),
+    Opt("strict", ("--strict",), "flag"),
+    Opt("strict", ("--no-strict",), "off"),
+)
+# numeric options and their least value (as ``register`` declares them)
+_NUMBERS: dict[str, tuple[type, float]] = {"workers": (int, 1), "task_timeout": (float, 0), "task_memory_mb": (int, 0),
+                                           "max_tasks_per_child": (int, 0)}
+
+
+def fast_call(args: list[str]) -> Callable[[], int] | None:
+    """``gsnlp batch ARGS`` without typer when ``args`` is a plain command line (one folder, ``-o``,
+    numbers that typer would accept), else None."""
+    got = plain(args, FAST_OPTIONS)
+    if got is None or len(got[0]) != 1 or got[2] is None:
+        return None
+    (folder,), v, out = got
+    for k, (kind, least) in _NUMBERS.items():
+        if k in v:
+            try:
+                v[k] = kind(v[k])
+            except ValueError:
+                return None
+            if not v[k] >= least:  # nan too
+                return None
+    v.pop("output")
+    return lambda: run_batch_cli(Path(folder), out, **v)
 
 
 def register(app: typer.Typer) -> None:
+    import typer
+
     @app.command("batch")
     def batch_cmd(
         input_dir: Path = typer.Argument(..., help="Folder of report files (any format; searched recursively)."),
@@ -46,37 +136,7 @@ def register(app: typer.Typer) -> None:
         Parquet files and manifest, whatever the engine, the number of workers and however often
         the run was resumed.
         """
-        from gsnlp.batch import run_batch
-        from gsnlp.errors import GsnlpError
-        from gsnlp.tabular import STAGE_NAMES
-
-        names = None
-        if engine not in ("local", "ray"):
-            typer.echo(f"gsnlp: error: unknown engine {engine!r}; known: local, ray", err=True)
-            raise typer.Exit(EXIT_USAGE)
-        if stages:
-            names = tuple(s.strip() for s in stages.split(",") if s.strip())
-            bad = [s for s in names if s not in STAGE_NAMES]
-            if bad:
-                typer.echo(f"gsnlp: error: unknown stage {bad[0]!r}; known: {', '.join(STAGE_NAMES)}", err=True)
-                raise typer.Exit(EXIT_USAGE)
-            if "parse" not in names:
-                names = ("parse",) + names
-        try:
-            s = run_batch(input_dir, output, workers=workers, resume=resume, stages=names, theme_model=model,
-                          database=not no_db, html=html, engine=engine, address=address,
-                          task_timeout=task_timeout or None, task_memory_mb=task_memory_mb or None,
-                          max_tasks_per_child=max_tasks_per_child)
-        except GsnlpError as e:
-            typer.echo(f"gsnlp: error: {e}", err=True)
-            raise typer.Exit(EXIT_BAD_INPUT) from None
-        ran = ",".join(k for k, v in s.manifest["stages"].items() if v["ran"])
-        typer.echo(f"gsnlp batch: {s.n_in} inputs, {s.n_ok} ok, {s.n_failed} failed "
-                   f"({s.n_processed} processed, {s.n_skipped} already done); stages {ran}; "
-                   f"{s.stats['reports_per_s']} inputs/s; {s.out}", err=True)
-        for f in s.manifest["cross_year"]["failed_tasks"]:
-            typer.echo(f"  cross-year rules failed for {f['n']} reports: {f['reason']}", err=True)
-        for key, n in s.manifest["failures"].items():
-            typer.echo(f"  failed {n}: {key}", err=True)
-        if strict and s.n_failed:
-            raise typer.Exit(EXIT_BAD_INPUT)
+        code = run_batch_cli(input_dir, output, workers, engine, address, task_timeout, task_memory_mb,
+                             max_tasks_per_child, resume, stages, model, no_db, html, strict)
+        if code:
+            raise typer.Exit(code)

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-KINDS = ("value", "flag", "multi")
+KINDS = ("value", "flag", "off", "multi")
 
 
 @dataclass(frozen=True, slots=True)
 class Opt:
-    """One option: ``dest`` is the typer parameter's name; ``kind`` value (last one wins), flag, or
+    """One option: ``dest`` is the typer parameter's name; ``kind`` value (last one wins), flag
+    (True), off (False: the ``--no-x`` of a typer ``--x/--no-x`` pair; the last of the two wins), or
     multi (repeatable, a list); ``choices`` are matched case-insensitively (typer's
     ``case_sensitive=False``)."""
 
@@ -55,10 +56,10 @@ def parse(args: list[str], opts: tuple[Opt, ...]) -> tuple[list[str], dict[str, 
         o = by_flag.get(name)
         if o is None:
             return None
-        if o.kind == "flag":
+        if o.kind in ("flag", "off"):
             if attached is not None:
                 return None
-            values[o.dest] = True
+            values[o.dest] = o.kind == "flag"
             continue
         if attached is None:
             if i >= len(args):

@@ -40,7 +40,7 @@ COMMANDS: dict[str, str] = {
 }
 
 # commands that run without typer when their command line is plain (``fast_call`` in their module)
-FAST_COMMANDS = ("check", "parse", "classify")
+FAST_COMMANDS = ("check", "parse", "classify", "batch")
 
 EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug, never a verdict on the input
 

@@ -1,5 +1,5 @@
 """Start-up (issue 18): the predicate tokenizer gives jieba's tokens without loading jieba's dictionary,
-plain command lines of check/parse/classify run without typer, and the check path imports none of
+plain command lines of check/parse/classify/batch run without typer, and the check path imports none of
 the heavy libraries."""
 
 from __future__ import annotations
@@ -128,10 +128,11 @@ def _typer_options(command: str) -> dict[str, tuple[tuple[str, ...], bool, bool,
         ann = p.type_descriptor.annotation
         choices = (tuple(sorted(m.value for m in ann)) if isinstance(ann, type) and issubclass(ann, enum.Enum)
                    else None)
-        assert p.envvar is None and not p.secondary_opts  # the fast reader knows neither
+        assert p.envvar is None  # the fast reader knows none
+        assert not p.secondary_opts or p.is_flag  # only a --x/--no-x pair (the fast reader's flag and off)
         if choices is not None:  # the fast reader matches choices case-insensitively
             assert p.type_descriptor.parameter_info.case_sensitive is False, p.name
-        out[p.name] = (tuple(sorted(p.opts)), bool(p.multiple), bool(p.is_flag), choices)
+        out[p.name] = (tuple(sorted(p.opts + p.secondary_opts)), bool(p.multiple), bool(p.is_flag), choices)
     return out
 
 
@@ -141,8 +142,11 @@ def test_fast_options_are_the_typer_commands(command: str) -> None:
 
     mod = importlib.import_module(f"gsnlp.cli.{command}")
     typer_opts = _typer_options(command)
-    fast = {o.dest: (tuple(sorted(o.flags)), o.kind == "multi", o.kind == "flag",
-                     None if o.choices is None else tuple(sorted(o.choices))) for o in mod.FAST_OPTIONS}
+    fast: dict[str, tuple[tuple[str, ...], bool, bool, tuple[str, ...] | None]] = {}
+    for o in mod.FAST_OPTIONS:  # a --x/--no-x pair is two options of one dest (flag and off)
+        flags = fast[o.dest][0] if o.dest in fast else ()
+        fast[o.dest] = (tuple(sorted(flags + o.flags)), o.kind == "multi", o.kind in ("flag", "off"),
+                        None if o.choices is None else tuple(sorted(o.choices)))
     # options left to typer on purpose (they print and exit): --list-rules
     assert {k: v for k, v in typer_opts.items() if k not in ("list_rules_",)} == fast
 
@@ -293,3 +297,58 @@ def test_keyword_lexicons_read_by_path_are_the_package_files() -> None:
     for name, file in BUILTIN_LEXICONS.items():
         want = json.loads(resources.files("gsnlp.themes").joinpath(file).read_text(encoding="utf-8"))
         assert default_lexicon(name) == want
+
+
+# --- gsnlp batch without typer -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv", [
+    ["d", "-o", "out"],
+    ["d", "-o", "out", "-w3", "--no-strict", "--no-db", "--stages", "figures", "--task-timeout=0"],
+    ["--resume", "-o", "out", "d", "--engine", "ray", "--address", "a:1", "--html", "--model", "keyword"],
+    ["d", "-o", "out", "--no-strict", "--strict", "--task-memory-mb", "0", "--max-tasks-per-child", "4"],
+    ["d", "-o", "out", "--strict", "--no-strict", "--workers", "2", "--task-timeout", "1.5"],
+])
+def test_batch_fast_path_reads_what_typer_reads(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import inspect
+
+    from gsnlp.cli import batch
+
+    got: list[dict[str, object]] = []
+    sig = inspect.signature(batch.run_batch_cli)
+
+    def record(*a: object, **k: object) -> int:
+        b = sig.bind(*a, **k)
+        b.apply_defaults()
+        got.append(dict(b.arguments))
+        return 0
+
+    monkeypatch.setattr(batch, "run_batch_cli", record)
+    call = batch.fast_call(argv)
+    assert call is not None and call() == 0
+    assert run_app(build_app("batch"), ["batch", *argv]) == 0
+    assert len(got) == 2 and got[0] == got[1], got
+
+
+@pytest.mark.parametrize("argv", [
+    ["d"], ["d", "e", "-o", "out"], ["d", "-o", "out", "-w", "0"], ["d", "-o", "out", "-w", "two"],
+    ["d", "-o", "out", "--task-timeout", "nan"], ["d", "-o", "out", "--task-memory-mb", "-1"],
+    ["d", "-o", "out", "--strict=1"], ["d", "-o", "out", "--help"],
+])
+def test_batch_fast_path_leaves_the_rest_to_typer(argv: list[str]) -> None:
+    from gsnlp.cli import batch
+
+    assert batch.fast_call(argv) is None
+
+
+def test_batch_runs_without_typer(tmp_path: Path) -> None:
+    pytest.importorskip("duckdb")
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / REPORT.name).write_bytes(REPORT.read_bytes())
+    code = ("import sys\nfrom gsnlp.cli.main import main\n"
+            f"rc = main(['batch', {str(inp)!r}, '-o', {str(tmp_path / 'out')!r}, '--no-db', '--stages', 'check'])\n"
+            "print(rc, sorted(m for m in ('typer', 'click', 'pydantic', 'rich') if m in sys.modules))\n")
+    p = _python(code)
+    assert p.stdout.strip() == "0 []", p.stdout + p.stderr
+    assert "gsnlp batch: 1 inputs, 1 ok, 0 failed" in p.stderr
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["n_ok"] == 1
