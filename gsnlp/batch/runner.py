@@ -107,9 +107,10 @@ _STATE: dict[str, Any] = {"retire": False, "done": frozenset()}  # done: {(sha25
 # (0.3 ms a report); these bound the young generations' sweeps and leave full ones rare
 WORKER_GC_THRESHOLDS = (5000, 20, 100)
 # while a chunk's reports are processed the collector waits: each young collection would sweep the
-# rows of the reports before (0.1 ms a report); it collects at a report's end only when this many
-# tracked objects were made and not freed since its last collection (a chunk's rows are ≈ 40,000)
-# and runs as usual once the chunk's rows are gone
+# rows of the reports before (≈ 0.15 ms a report of collections; experiments/bench); it collects at
+# a report's end only when this many tracked objects were made and not freed since its last
+# collection (a chunk's rows are ≈ 40,000; a report's own reference cycles, ≈ 140 objects, wait for
+# it), and runs as usual once the chunk's rows are gone
 CHUNK_GC_BOUND = 200_000
 
 
