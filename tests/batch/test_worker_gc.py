@@ -49,7 +49,9 @@ def _run_chunk_watching(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> tu
     monkeypatch.setattr(rows, "process_bytes", watched)
     young = []
     cb = lambda phase, info: young.append(1) if phase == "start" and info["generation"] == 0 else None  # noqa: E731
-    opts = runner.Options(str(REAL), str(Path(str(tmp_path))), stages=("parse",))
+    # no per-input budgets: they would set this test process's timer and address-space limit
+    opts = runner.Options(str(REAL), str(Path(str(tmp_path))), stages=("parse",), task_timeout=None,
+                          task_memory_mb=None)
     gc.callbacks.append(cb)
     try:
         res = runner.run_chunk(opts, [(i, n, None) for i, n in enumerate(names)])
