@@ -115,8 +115,7 @@ def main() -> None:
     for rep in range(cfg["cpu_repeats"]):
         for n in cpu_sizes:
             inp = corpora[n] / "reports"
-            # bare, batch, batch --no-db (the database's share) on even repeats, the reverse on odd
-            # ones: a machine slowly getting faster or slower favours neither side
+            # the bare loop, the batch, and the batch --no-db (the database's share)
             jobs = {"bare": [sys.executable, "bare.py", str(inp), model],
                     "batch": batch_cmd(inp, work / f"out-cpu{n}", 1, model),
                     "nodb": batch_cmd(inp, work / f"out-cpu{n}-nodb", 1, model) + ["--no-db"]}
@@ -126,7 +125,8 @@ def main() -> None:
                 with ThreadPoolExecutor(2) as ex:
                     bare, one = ex.map(lambda k: _timed(jobs[k], snap), ("bare", "batch"))
                     bare2, nodb = ex.map(lambda k: _timed(jobs[k], snap), ("bare", "nodb"))
-            else:
+            else:  # in turn, the reverse order on odd repeats: a machine slowly getting faster or slower
+                # favours neither side
                 got = {k: _timed(jobs[k], snap) for k in (list(jobs) if rep % 2 == 0 else list(jobs)[::-1])}
                 bare, one, nodb = got["bare"], got["batch"], got["nodb"]
                 bare2 = bare

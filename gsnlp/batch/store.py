@@ -142,7 +142,7 @@ def _write(batches: Iterable[Any], dest: Path, table: str) -> int:
                 t = pa.Table.from_batches(held)
                 w.write_table(t.slice(0, ROW_GROUP).cast(sch), row_group_size=ROW_GROUP)
                 held, h = t.slice(ROW_GROUP).to_batches(), h - ROW_GROUP
-        if any(x.num_rows for x in held):
+        if h:
             w.write_table(pa.Table.from_batches(held).cast(sch), row_group_size=ROW_GROUP)
     pa.default_memory_pool().release_unused()  # Arrow's allocator keeps what it frees: back to the system
     os.replace(tmp, dest)
